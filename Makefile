@@ -1,0 +1,30 @@
+# The two commands a newcomer needs: `make build` and `make test`. Both create .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The example board is built as of this date, so its open, closing-soon and closed projects look
+# the same whenever it is built. A real board builds as of today: `board build`.
+EXAMPLE_DATE := 2026-11-25
+
+.PHONY: build test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+build: $(VENV)/.installed
+	$(BIN)/board build --now $(EXAMPLE_DATE)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) public .cache

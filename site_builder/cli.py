@@ -1,0 +1,92 @@
+"""`board` on the command line: argparse in, exit status out (0 ok, 1 content or config problems, 2 usage)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from . import __version__
+from .build import check_board
+from .config import load_config
+from .errors import FORMATTERS, BoardError, Problem
+from .model import today_in
+from .scaffold import new_brief
+
+EXAMPLES = {
+    "check": "board check                      # every brief\n"
+             "  board check content/projects/acme-crm-cleanup.md --format github",
+    "new": "board new acme-crm-cleanup",
+}
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="board", description="Build and check a micro-internship board.",
+        epilog="Run `board COMMAND --help` for a command's options and an example.")
+    parser.add_argument("--version", action="version", version=f"microboard {__version__}")
+    parser.add_argument("--root", type=Path, default=Path("."), help="the board's folder (default: the current one)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_text, description=help_text, epilog=f"example:\n  {EXAMPLES[name]}",
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    check = command("check", "Validate site.toml and the briefs; list every problem with file:line.")
+    check.add_argument("files", nargs="*", type=Path, metavar="FILES", help="briefs to check (default: all of content/projects/)")
+    check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="text (default), github annotations, or json")
+    check.add_argument("--now", type=_date, metavar="DATE", help="the date to check as of (default: today in the board's timezone)")
+
+    new = command("new", "Write content/projects/SLUG.md: a brief template with every field explained.")
+    new.add_argument("slug", metavar="SLUG", help="the new brief's name in its URL, like acme-crm-cleanup")
+    return parser
+
+
+def run_check(args: argparse.Namespace) -> int:
+    root = args.root
+    files = [path if path.is_absolute() else root / path for path in args.files] or None
+    missing = [Problem(str(path), 1, "no such file") for path in files or [] if not path.is_file()]
+    try:
+        if missing:
+            raise BoardError(missing)
+        today = args.now or today_in(load_config(root).timezone)
+        result = check_board(root, today, files)
+    except BoardError as error:
+        sys.stdout.write(FORMATTERS[args.format](error.problems))
+        if args.format == "text":
+            files_with_problems = len({p.path for p in error.problems})
+            print(f"{len(error.problems)} problem{'s' * (len(error.problems) != 1)} in "
+                  f"{files_with_problems} file{'s' * (files_with_problems != 1)}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        sys.stdout.write(FORMATTERS["json"]([]))
+    elif args.format == "text":
+        print(f"ok: {len(result.briefs)} briefs, {result.open_count} open on {today}")
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    config = load_config(args.root)
+    path = new_brief(args.root, config, args.slug, today_in(config.timezone))
+    print(f"wrote {path.relative_to(args.root).as_posix()}: fill in the fields, then run `board check`")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"check": run_check, "new": run_new}
+    try:
+        return handlers[args.command](args)
+    except BoardError as error:
+        sys.stderr.write(FORMATTERS["text"](error.problems))
+        return 1
+    except KeyboardInterrupt:
+        return 130

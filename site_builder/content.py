@@ -1,0 +1,477 @@
+"""Content stage: `content/projects/*.md` -> typed `Brief`s plus every `Problem` found in them.
+
+Employers write these files by hand, so each rule has its own message naming the line and the fix.
+The YAML is composed into nodes rather than loaded: nodes keep their line numbers, and reading each
+value ourselves, against the type its field expects, is what turns YAML 1.1's silent surprises
+(`NO` read as false, `on`, bare dates, `1e3`) into a clear error instead of a wrong value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import frontmatter
+import pycountry
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .config import GITHUB_HANDLE, SLUG_PATTERN, SiteConfig
+from .errors import Problem, unknown_key_message
+
+PROJECTS_DIR = Path("content/projects")
+LOGOS_DIR = Path("static/logos")
+MAX_BRIEF_BYTES = 256 * 1024
+MAX_SKILLS, MAX_SKILL_LENGTH, MAX_TITLE_LENGTH, MAX_SUMMARY_LENGTH = 10, 40, 120, 300
+MIN_HOURS, MAX_HOURS, MAX_DEADLINE_DAYS = 5, 40, 180
+PLACEHOLDER = "FILL IN"
+EMAIL = re.compile(r"^[^@\s/?#]+@[^@\s/?#]+\.[^@\s/?#]+$")
+
+FIELDS = [
+    "title", "company", "category", "skills", "hours", "compensation", "remote", "countries",
+    "location", "posted", "deadline", "apply", "maintainers", "draft", "summary",
+]
+REQUIRED = [
+    "title", "company", "category", "hours", "compensation", "remote", "countries",
+    "posted", "deadline", "apply", "maintainers",
+]
+COMPANY_FIELDS, COMPENSATION_FIELDS = ["name", "url", "logo"], ["amount", "currency", "type"]
+PAY_TYPES = ["fixed", "hourly"]
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    url: str | None
+    logo: str | None  # a file name inside static/logos/
+
+
+@dataclass(frozen=True)
+class Compensation:
+    amount: Decimal
+    currency: str  # ISO 4217
+    type: str  # "fixed" for the whole deliverable, "hourly" per hour
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A validated brief: what the employer wrote, typed, with no rendering done yet."""
+
+    slug: str
+    source: str  # path relative to the board's root, as messages name it
+    title: str
+    company: Company
+    category: str
+    skills: tuple[str, ...]
+    hours: int
+    compensation: Compensation
+    remote: bool
+    countries: tuple[str, ...]
+    location: str | None
+    posted: date
+    deadline: date
+    apply: str
+    maintainers: tuple[str, ...]
+    draft: bool
+    summary: str | None
+    body: str
+    body_line: int  # the file line the Markdown body starts on
+
+    @property
+    def hourly_rate(self) -> Decimal:
+        """What the project pays per hour of the estimate: the number the pay floor is about."""
+        if self.compensation.type == "hourly":
+            return self.compensation.amount
+        return self.compensation.amount / self.hours
+
+
+class _RejectAliases(yaml.SafeLoader):
+    """A safe loader that refuses `*alias` references, so an alias bomb is an error, not a hang."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001 (PyYAML's own signature)
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.MarkedYAMLError(
+                problem="YAML anchors and aliases (& and *) are not allowed in a brief: write each value out",
+                problem_mark=self.peek_event().start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def _yaml_kind(node: ScalarNode) -> str | None:
+    """What YAML made of an unquoted value that was meant as text, or None if it is text."""
+    kinds = {
+        "tag:yaml.org,2002:bool": "a yes/no value", "tag:yaml.org,2002:int": "a number",
+        "tag:yaml.org,2002:float": "a number", "tag:yaml.org,2002:null": "an empty value",
+        "tag:yaml.org,2002:timestamp": "a date",
+    }
+    return kinds.get(node.tag) if node.style is None else None
+
+
+class _BriefReader:
+    """Reads one brief's front matter nodes, adding a Problem for every rule broken."""
+
+    def __init__(self, source: str, first_line: int, problems: list[Problem]):
+        self.source, self.first_line, self.problems = source, first_line, problems
+
+    def line(self, node: Node) -> int:
+        return self.first_line + node.start_mark.line
+
+    def problem(self, node: Node | None, message: str) -> None:
+        self.problems.append(Problem(self.source, self.line(node) if node else 1, message))
+
+    def mapping(self, node: Node, name: str, known: list[str]) -> dict[str, tuple[Node, Node]]:
+        """The fields of a mapping as name -> (key node, value node); unknown and repeated keys reported."""
+        if not isinstance(node, MappingNode):
+            example = "\n  ".join(f"{k}: …" for k in known[:2])
+            self.problem(node, f"{name} must be a set of fields, like:\n  {example}")
+            return {}
+        fields: dict[str, tuple[Node, Node]] = {}
+        what = "field" if name == "the front matter" else f"field in {name}"
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if not isinstance(key, str) or key not in known:
+                self.problem(key_node, unknown_key_message(what, str(key), known))
+            elif key in fields:
+                self.problem(key_node, f"{key} is given twice (first on line {self.line(fields[key][0])}); keep one")
+            else:
+                fields[key] = (key_node, value_node)
+        return fields
+
+    def text(self, node: Node, name: str, max_length: int | None = None) -> str | None:
+        if not isinstance(node, ScalarNode):
+            self.problem(node, f"{name} must be a single piece of text, not a list or a set of fields")
+            return None
+        kind = _yaml_kind(node)
+        if kind and node.value.strip():
+            self.problem(node, f'{name} must be text, but YAML reads {node.value} as {kind}; put it in quotes: "{node.value}"')
+            return None
+        value = node.value.strip()
+        if not value:
+            self.problem(node, f"{name} is empty: write a value after the colon")
+            return None
+        if value.upper().startswith(PLACEHOLDER):
+            self.problem(node, f"{name} still holds the template's placeholder: replace it with your own text")
+            return None
+        if max_length and len(value) > max_length:
+            self.problem(node, f"{name} must be at most {max_length} characters, got {len(value)}")
+            return None
+        return value
+
+    def text_list(self, node: Node, name: str, example: str) -> list[tuple[Node, str]]:
+        if not isinstance(node, SequenceNode):
+            self.problem(node, f"{name} must be a list in square brackets, like {name}: {example}")
+            return []
+        items = [(item, self.text(item, f"{name} item")) for item in node.value]
+        return [(item, value) for item, value in items if value is not None]
+
+    def whole_number(self, node: Node, name: str, low: int, high: int) -> int | None:
+        value = node.value.strip() if isinstance(node, ScalarNode) else ""
+        if not re.fullmatch(r"\d+", value) or not low <= int(value) <= high:
+            self.problem(node, f"{name} must be a whole number from {low} to {high}, got {_shown(node)}")
+            return None
+        return int(value)
+
+    def amount(self, node: Node, name: str) -> Decimal | None:
+        value = node.value.strip() if isinstance(node, ScalarNode) else ""
+        if not re.fullmatch(r"\d+(\.\d{1,2})?", value) or Decimal(value) <= 0:
+            self.problem(node, f"{name} must be an amount greater than 0 written as digits, like 600 or 22.50, got {_shown(node)}")
+            return None
+        return Decimal(value)
+
+    def flag(self, node: Node, name: str) -> bool | None:
+        value = node.value.strip().lower() if isinstance(node, ScalarNode) else ""
+        if value not in ("true", "false"):
+            self.problem(node, f"{name} must be true or false, got {_shown(node)}")
+            return None
+        return value == "true"
+
+    def day(self, node: Node, name: str) -> date | None:
+        value = node.value.strip() if isinstance(node, ScalarNode) else ""
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            self.problem(node, f"{name} must be a date written YYYY-MM-DD, like 2026-11-20, got {_shown(node)}")
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.problem(node, f"{name} is not a real calendar date: {value}")
+            return None
+
+    def url(self, node: Node, name: str, allow_mailto: bool) -> str | None:
+        value = self.text(node, name)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if allow_mailto and parts.scheme == "mailto":
+            if EMAIL.match(parts.path):
+                return value
+            self.problem(node, f"{name} must be mailto: followed by one e-mail address, like mailto:jobs@acme.example, got {value}")
+            return None
+        if parts.scheme != "https" or not parts.hostname or "." not in parts.hostname or re.search(r"\s", value):
+            want = "an https:// web address or a mailto: e-mail address" if allow_mailto else "an https:// web address"
+            self.problem(node, f"{name} must be {want}, like https://acme.example/jobs/123, got {value}")
+            return None
+        return value
+
+
+def _shown(node: Node) -> str:
+    if isinstance(node, ScalarNode):
+        return node.value if node.value.strip() else "nothing"
+    return "a list" if isinstance(node, SequenceNode) else "a set of fields"
+
+
+def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
+    """Split a brief into (front matter, its first line, body, its first line); None when there is none."""
+    boundaries = frontmatter.YAMLHandler.FM_BOUNDARY.finditer(text)
+    opening, closing = next(boundaries, None), next(boundaries, None)
+    if opening is None or opening.start() != 0 or closing is None:
+        return None
+    rest = text[closing.end():]
+    body = rest.lstrip("\n")
+    return (
+        text[opening.end():closing.start()], 1 + text.count("\n", 0, opening.end()),
+        body.rstrip(), 1 + text.count("\n", 0, closing.end()) + len(rest) - len(body),
+    )
+
+
+def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Problem]) -> Brief | None:
+    """Parse and validate one brief; append its problems; return it only if it has none."""
+    source = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+    before = len(problems)
+
+    def fail(message: str) -> None:
+        problems.append(Problem(source, 1, message))
+
+    slug = path.stem
+    if path.suffix != ".md":
+        fail(f"a brief's file name must end in .md: rename it to {slug}.md")
+    if not (3 <= len(slug) <= 80 and SLUG_PATTERN.match(slug)):
+        fail(f"the file name '{slug}' is not a valid slug: use 3 to 80 lowercase letters, digits and single hyphens, like acme-crm-cleanup.md")
+    raw = path.read_bytes()
+    if len(raw) > MAX_BRIEF_BYTES:
+        fail(f"the file is {len(raw) / 1024 / 1024:.1f} MB; a brief must be under {MAX_BRIEF_BYTES // 1024} KB of text")
+        return None
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as error:
+        line = 1 + raw[: error.start].count(b"\n")
+        problems.append(Problem(source, line, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} on this line); save it as UTF-8"))
+        return None
+    if not text.strip():
+        fail("the file is empty: a brief starts with its fields between two lines of ---, then the description (run `board new SLUG` for a template)")
+        return None
+    parts = split_front_matter(text)
+    if parts is None and text.startswith("---"):
+        fail("the front matter is not closed: add a line --- after the last field, before the description")
+        return None
+    if parts is None:
+        fail("no front matter: the file must start with a line ---, then the fields, then another line --- before the description")
+        return None
+    front, front_line, body, body_line = parts
+    reader = _BriefReader(source, front_line, problems)
+    loader = _RejectAliases(front)
+    try:
+        root_node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problems.append(Problem(source, front_line + (mark.line if mark else 0), f"the front matter is not valid YAML: {error.problem or error.context}"))
+        return None
+    except (yaml.YAMLError, RecursionError):
+        fail("the front matter is not valid YAML")
+        return None
+    finally:
+        loader.dispose()
+    if root_node is None:
+        fail("the front matter is empty: list the brief's fields between the two --- lines")
+        return None
+    brief = _read_fields(reader, reader.mapping(root_node, "the front matter", FIELDS), slug, source, root, config, body, body_line)
+    return brief if len(problems) == before else None
+
+
+def _read_fields(reader: _BriefReader, fields: dict[str, tuple[Node, Node]], slug: str, source: str,
+                 root: Path, config: SiteConfig, body: str, body_line: int) -> Brief | None:
+    for name in REQUIRED:
+        if name not in fields:
+            reader.problem(None, f"{name} is missing: add a line `{name}: …` to the front matter")
+    value = {name: node for name, (_, node) in fields.items()}
+    key = {name: node for name, (node, _) in fields.items()}
+
+    title = reader.text(value["title"], "title", MAX_TITLE_LENGTH) if "title" in value else None
+    company = _company(reader, value["company"], root) if "company" in value else None
+    category = reader.text(value["category"], "category") if "category" in value else None
+    if category and config.category(category) is None:
+        known = [c.key for c in config.categories]
+        reader.problem(value["category"], unknown_key_message("category", category, known).replace("unknown", "there is no", 1))
+        category = None
+    skills = _skills(reader, value["skills"]) if "skills" in value else ()
+    hours = reader.whole_number(value["hours"], "hours", MIN_HOURS, MAX_HOURS) if "hours" in value else None
+    compensation = _compensation(reader, value["compensation"]) if "compensation" in value else None
+    remote = reader.flag(value["remote"], "remote") if "remote" in value else None
+    countries = _countries(reader, value["countries"]) if "countries" in value else None
+    location = _location(reader, value["location"]) if "location" in value else None
+    if remote is False and "location" not in value and "remote" in value:
+        reader.problem(key["remote"], 'location is required when remote is false: add a line like location: "Berlin, DE"')
+    posted = reader.day(value["posted"], "posted") if "posted" in value else None
+    deadline = reader.day(value["deadline"], "deadline") if "deadline" in value else None
+    if posted and deadline and not posted <= deadline <= posted + timedelta(days=MAX_DEADLINE_DAYS):
+        reader.problem(value["deadline"], f"deadline must be on or after posted ({posted}) and at most {MAX_DEADLINE_DAYS} days later "
+                                         f"(by {posted + timedelta(days=MAX_DEADLINE_DAYS)}), got {deadline}")
+    apply = reader.url(value["apply"], "apply", allow_mailto=True) if "apply" in value else None
+    maintainers = _maintainers(reader, value["maintainers"]) if "maintainers" in value else None
+    draft = reader.flag(value["draft"], "draft") if "draft" in value else False
+    summary = reader.text(value["summary"], "summary", MAX_SUMMARY_LENGTH) if "summary" in value else None
+    if not body.strip():
+        reader.problems.append(Problem(source, body_line, "the description is empty: after the second --- line, describe the context, "
+                                                           "the deliverable and what success looks like"))
+    elif body.lstrip().upper().startswith(PLACEHOLDER):
+        reader.problems.append(Problem(source, body_line, "the description still holds the template's placeholder: replace it with your brief"))
+    if compensation and hours and compensation.currency in config.min_hourly_rate:
+        _check_pay_floor(reader, value["compensation"], compensation, hours, config.min_hourly_rate[compensation.currency])
+    if None in (title, company, category, skills, hours, compensation, remote, countries, posted, deadline, apply, maintainers, draft):
+        return None
+    return Brief(slug, source, title, company, category, skills, hours, compensation, remote, countries, location,
+                 posted, deadline, apply, maintainers, draft, summary, body, body_line)
+
+
+def _company(reader: _BriefReader, node: Node, root: Path) -> Company | None:
+    before = len(reader.problems)
+    fields = reader.mapping(node, "company", COMPANY_FIELDS)
+    if "name" not in fields and isinstance(node, MappingNode):
+        reader.problem(node, "company needs a name: add a line `  name: Your Company` under company:")
+    name = reader.text(fields["name"][1], "company.name", 100) if "name" in fields else None
+    url = reader.url(fields["url"][1], "company.url", allow_mailto=False) if "url" in fields else None
+    logo = None
+    if "logo" in fields:
+        logo = reader.text(fields["logo"][1], "company.logo")
+        logos = (root / LOGOS_DIR).resolve()
+        if logo and (not (logos / logo).resolve().is_relative_to(logos) or "/" in logo or "\\" in logo):
+            reader.problem(fields["logo"][1], f"company.logo must be just a file name inside {LOGOS_DIR}/, like acme.svg, got {logo}")
+            logo = None
+        elif logo and not (logos / logo).is_file():
+            reader.problem(fields["logo"][1], f"company.logo: there is no file {LOGOS_DIR}/{logo}; add the logo to your pull request or fix the name")
+            logo = None
+    return Company(name, url, logo) if len(reader.problems) == before else None
+
+
+def _compensation(reader: _BriefReader, node: Node) -> Compensation | None:
+    fields = reader.mapping(node, "compensation", COMPENSATION_FIELDS)
+    for name in COMPENSATION_FIELDS:
+        if name not in fields and isinstance(node, MappingNode):
+            reader.problem(node, f"compensation.{name} is missing: add `  {name}: …` under compensation:")
+    amount = reader.amount(fields["amount"][1], "compensation.amount") if "amount" in fields else None
+    currency = reader.text(fields["currency"][1], "compensation.currency") if "currency" in fields else None
+    if currency and (not re.fullmatch(r"[A-Z]{3}", currency) or pycountry.currencies.get(alpha_3=currency) is None):
+        hint = f" (did you mean {currency.upper()}?)" if pycountry.currencies.get(alpha_3=currency.upper()) else ""
+        reader.problem(fields["currency"][1], f"compensation.currency must be an ISO 4217 code such as USD, EUR or GBP, got {currency}{hint}")
+        currency = None
+    pay_type = reader.text(fields["type"][1], "compensation.type") if "type" in fields else None
+    if pay_type and pay_type not in PAY_TYPES:
+        reader.problem(fields["type"][1], f"compensation.type must be fixed (one amount for the deliverable) or hourly (per hour), got {pay_type}")
+        pay_type = None
+    if amount is None or currency is None or pay_type is None:
+        return None
+    return Compensation(amount, currency, pay_type)
+
+
+def _check_pay_floor(reader: _BriefReader, node: Node, pay: Compensation, hours: int, floor: Decimal) -> None:
+    rate = pay.amount if pay.type == "hourly" else pay.amount / hours
+    if rate < floor:
+        if pay.type == "hourly":
+            fix = f"raise the hourly amount to at least {floor}"
+        else:
+            fix = f"raise the amount to at least {floor * hours:.0f} for {hours} hours, or lower the hours"
+        reader.problem(node, f"pay is below this board's floor of {floor} {pay.currency} per hour: "
+                             f"{pay.amount} {pay.currency} {'per hour' if pay.type == 'hourly' else f'for {hours} hours'} "
+                             f"is {rate:.2f} per hour; {fix}")
+
+
+def _skills(reader: _BriefReader, node: Node) -> tuple[str, ...] | None:
+    items = reader.text_list(node, "skills", "[Excel, SQL, Data cleaning]")
+    if isinstance(node, SequenceNode) and len(node.value) > MAX_SKILLS:
+        reader.problem(node, f"skills may list at most {MAX_SKILLS}, got {len(node.value)}: keep the ones that matter most")
+    seen: set[str] = set()
+    for item, skill in items:
+        if len(skill) > MAX_SKILL_LENGTH:
+            reader.problem(item, f"each skill must be at most {MAX_SKILL_LENGTH} characters, got {len(skill)}: {skill}")
+        elif skill.casefold() in seen:
+            reader.problem(item, f"skill '{skill}' is listed twice")
+        seen.add(skill.casefold())
+    return tuple(skill for _, skill in items)
+
+
+def _countries(reader: _BriefReader, node: Node) -> tuple[str, ...] | None:
+    items = reader.text_list(node, "countries", '["US", "CA"]')
+    if isinstance(node, SequenceNode) and not node.value:
+        reader.problem(node, 'countries needs at least one ISO 3166-1 code of where applicants may be based, like ["US", "CA"]')
+    codes = []
+    for item, code in items:
+        if not _is_country(code):
+            reader.problem(item, f"countries: {code} is not an ISO 3166-1 two-letter country code{_country_hint(code)}")
+        codes.append(code)
+    return tuple(codes)
+
+
+def _is_country(code: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z]{2}", code)) and pycountry.countries.get(alpha_2=code) is not None
+
+
+def _country_hint(code: str) -> str:
+    if _is_country(code.upper()):
+        return f" (write it in capitals: {code.upper()})"
+    return " such as US, DE or IN"
+
+
+def _location(reader: _BriefReader, node: Node) -> str | None:
+    location = reader.text(node, "location", 100)
+    if location is None:
+        return None
+    city, _, code = location.rpartition(",")
+    if not city.strip() or not _is_country(code.strip()):
+        reader.problem(node, f'location must be "City, CC" with a two-letter country code, like "Berlin, DE"{_country_hint(code.strip()) if city.strip() else ""}, got {location}')
+        return None
+    return location
+
+
+def _maintainers(reader: _BriefReader, node: Node) -> tuple[str, ...] | None:
+    items = reader.text_list(node, "maintainers", "[your-github-handle]")
+    if isinstance(node, SequenceNode) and not node.value:
+        reader.problem(node, "maintainers needs at least one GitHub handle: the people allowed to edit this brief later")
+    for item, handle in items:
+        if not GITHUB_HANDLE.match(handle):
+            fix = f" (write {handle.lstrip('@')}, without the @)" if handle.startswith("@") else ""
+            reader.problem(item, f"maintainers: {handle} is not a GitHub handle{fix}")
+    return tuple(handle for _, handle in items)
+
+
+def brief_paths(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every brief file under content/projects/, and a problem for each file there that is not one."""
+    folder = root / PROJECTS_DIR
+    if not folder.is_dir():
+        return [], []
+    paths, problems = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name.lower() == "readme.md":
+            continue
+        if path.is_file() and path.suffix == ".md":
+            paths.append(path)
+        else:
+            problems.append(Problem(path.relative_to(root).as_posix(), 1,
+                                    f"only briefs belong in {PROJECTS_DIR}/: one <slug>.md file per project (rename or move this)"))
+    return paths, problems
+
+
+def load_briefs(root: Path, config: SiteConfig, paths: list[Path] | None = None) -> tuple[list[Brief], list[Problem]]:
+    """Read every brief (or only `paths`), collecting all problems of all files in one pass."""
+    problems: list[Problem] = []
+    if paths is None:
+        paths, problems = brief_paths(root)
+    briefs = [brief for path in paths if (brief := read_brief(path, root, config, problems))]
+    by_slug: dict[str, Brief] = {}
+    for brief in briefs:
+        if brief.slug in by_slug:
+            problems.append(Problem(brief.source, 1, f"the slug '{brief.slug}' is already used by {by_slug[brief.slug].source}; rename one file"))
+        by_slug.setdefault(brief.slug, brief)
+    return sorted(by_slug.values(), key=lambda b: b.slug), sorted(problems)

@@ -1,0 +1,61 @@
+"""Problems found in a board's sources, and the three ways `board check` prints them."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in one file: where it is and what to do about it."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class BoardError(Exception):
+    """Bad input that stops a command; carries every problem found, for the user, not a traceback."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = sorted(problems)
+
+
+def format_text(problems: list[Problem]) -> str:
+    return "".join(f"{problem}\n" for problem in sorted(problems))
+
+
+def _escape_github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_github_property(text: str) -> str:
+    return _escape_github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(problems: list[Problem]) -> str:
+    """Workflow commands that GitHub shows inline on the pull request's changed lines."""
+    return "".join(
+        f"::error file={_escape_github_property(p.path)},line={p.line}::{_escape_github_data(p.message)}\n"
+        for p in sorted(problems)
+    )
+
+
+def format_json(problems: list[Problem]) -> str:
+    return json.dumps([asdict(p) for p in sorted(problems)], indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}
+
+
+def unknown_key_message(what: str, key: str, known: list[str]) -> str:
+    """Name the unknown key, the closest known one when it looks like a typo, and all the known ones."""
+    close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown {what} '{key}'{hint}; expected one of: {', '.join(known)}"

@@ -1,0 +1,76 @@
+"""`board new SLUG`: a brief with every field present, commented, and dated from today."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from .config import SLUG_PATTERN, SiteConfig
+from .content import PLACEHOLDER, PROJECTS_DIR
+from .errors import BoardError, Problem
+
+DEADLINE_AFTER_DAYS = 14
+
+TEMPLATE = """\
+---
+# Your project brief. Replace every "{fill} …" value, delete the optional lines you do not need,
+# then run `board check` to see anything left to fix. Quote text that contains a colon or a #.
+title: "{fill}: a short title that says what will be delivered"
+company:
+  name: "{fill}: your company or organisation"
+  # url: https://your-company.example      # optional: your website, https only
+  # logo: your-company.svg                 # optional: a file you add to static/logos/
+category: {category}                        # one of: {categories}
+skills: [Excel, SQL]                        # 0 to 10 skills, each at most 40 characters
+hours: 20                                   # your estimate of the effort: a whole number from 5 to 40
+compensation:
+  amount: 600                               # every project is paid: more than 0
+  currency: USD                             # ISO 4217 code: USD, EUR, GBP, …
+  type: fixed                               # fixed (for the deliverable) or hourly (per hour)
+remote: true                                # false if applicants must come on site
+countries: ["US"]                           # where applicants may be based: ISO codes, in quotes
+# location: "Berlin, DE"                    # required when remote is false: "City, CC"
+posted: {posted}                         # the day the listing goes up (a future date schedules it)
+deadline: {deadline}                       # last day to apply: at most 180 days after posted
+apply: "{fill}: https://your-company.example/jobs/123 or mailto:jobs@your-company.example"
+maintainers: ["{fill}: your-github-handle"]  # GitHub handles allowed to edit this brief later
+# summary: One sentence for cards and feeds.  # optional; otherwise the start of the description
+# draft: true                               # optional: builds only with `board build --drafts`
+---
+
+{fill}: describe the project. Employers who get the best applicants cover:
+
+## Context
+
+Who you are and why this project exists.
+
+## The deliverable
+
+The one thing the student hands over at the end.
+
+## What success looks like
+
+How you will evaluate the work.
+
+## Skills you'll use
+
+## Timeline
+"""
+
+
+def new_brief(root: Path, config: SiteConfig, slug: str, today: date) -> Path:
+    """Write content/projects/SLUG.md from the template; refuse a bad or taken slug."""
+    if not (3 <= len(slug) <= 80 and SLUG_PATTERN.match(slug)):
+        raise BoardError([Problem(slug, 1, "a slug is 3 to 80 lowercase letters, digits and single hyphens, like acme-crm-cleanup")])
+    path = root / PROJECTS_DIR / f"{slug}.md"
+    if path.exists():
+        raise BoardError([Problem(path.relative_to(root).as_posix(), 1, "this slug is taken: choose another name for your brief")])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(TEMPLATE.format(
+        fill=PLACEHOLDER,
+        category=config.categories[0].key,
+        categories=", ".join(c.key for c in config.categories),
+        posted=today.isoformat(),
+        deadline=(today + timedelta(days=DEADLINE_AFTER_DAYS)).isoformat(),
+    ), encoding="utf-8")
+    return path
