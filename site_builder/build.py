@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from .config import SiteConfig, load_config
-from .content import Brief, load_briefs
+from .content import Brief, load_briefs, load_pages
 from .errors import BoardError
-from .model import Status, status_of
+from .markup import render_markdown
+from .model import ContentPage, Site, Status, build_model, status_of
+from .pages import render_pages, static_files
+from .writer import staged_output, write_files
 
 
 @dataclass(frozen=True)
@@ -19,11 +23,51 @@ class CheckResult:
     open_count: int
 
 
+@dataclass(frozen=True)
+class BuildResult:
+    site: Site
+    page_count: int
+    file_count: int
+    seconds: float
+
+    def summary(self) -> str:
+        site = self.site
+        lines = [
+            f"built {len(site.projects) + len(site.scheduled)} projects ({len(site.open)} open, {len(site.archive)} closed, "
+            f"{len(site.scheduled)} scheduled) -> {self.page_count} pages in {self.seconds:.2f} s",
+        ]
+        if site.drafts_left_out:
+            lines.append(f"left out {site.drafts_left_out} draft{'s' * (site.drafts_left_out != 1)} (build with --drafts to see them)")
+        lines.append(f"next change: {site.next_change}" if site.next_change else "next change: none scheduled")
+        return "\n".join(lines)
+
+
 def check_board(root: Path, today: date, files: list[Path] | None = None) -> CheckResult:
     """Validate config and briefs (all, or only `files`); raise BoardError with every problem."""
     config = load_config(root)
     briefs, problems = load_briefs(root, config, files)
+    if files is None:
+        problems += load_pages(root)[1]
     if problems:
         raise BoardError(problems)
     open_count = sum(status_of(brief, today) is Status.OPEN for brief in briefs)
     return CheckResult(config, briefs, open_count)
+
+
+def build(root: Path, output: Path, today: date, base_url: str | None = None, drafts: bool = False) -> BuildResult:
+    """Build the whole board into `output`, replacing it only if every stage succeeds."""
+    started = time.perf_counter()
+    config = load_config(root, base_url)
+    briefs, problems = load_briefs(root, config)
+    page_sources, page_problems = load_pages(root)
+    if problems or page_problems:
+        raise BoardError(problems + page_problems)
+    shown = [b for b in briefs if status_of(b, today, drafts) in (Status.OPEN, Status.CLOSED)]
+    bodies = {brief.slug: render_markdown(brief.body, brief.summary) for brief in shown}
+    pages = tuple(ContentPage(p.slug, p.title, p.description, render_markdown(p.body).html) for p in page_sources)
+    site = build_model(config, briefs, bodies, today, pages, drafts)
+    html_pages = render_pages(root, site)
+    outputs = html_pages + static_files(root)
+    with staged_output(output, root) as staging:
+        write_files(staging, outputs)
+    return BuildResult(site, len(html_pages), len(outputs), time.perf_counter() - started)

@@ -8,13 +8,14 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .build import check_board
+from .build import build, check_board
 from .config import load_config
 from .errors import FORMATTERS, BoardError, Problem
 from .model import today_in
 from .scaffold import new_brief
 
 EXAMPLES = {
+    "build": "board build --output public --base-url https://example.org/board/",
     "check": "board check                      # every brief\n"
              "  board check content/projects/acme-crm-cleanup.md --format github",
     "new": "board new acme-crm-cleanup",
@@ -39,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, help=help_text, description=help_text, epilog=f"example:\n  {EXAMPLES[name]}",
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    build_command = command("build", "Build the whole board into a folder (public/ by default).")
+    build_command.add_argument("--output", type=Path, default=Path("public"), metavar="DIR", help="where to write the site (default: public)")
+    build_command.add_argument("--base-url", metavar="URL", help="override site.toml's base_url, e.g. for a preview deploy")
+    build_command.add_argument("--now", type=_date, metavar="DATE", help="build as of this date, YYYY-MM-DD (default: today in the board's timezone)")
+    build_command.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
 
     check = command("check", "Validate site.toml and the briefs; list every problem with file:line.")
     check.add_argument("files", nargs="*", type=Path, metavar="FILES", help="briefs to check (default: all of content/projects/)")
@@ -73,6 +80,15 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_build(args: argparse.Namespace) -> int:
+    root = args.root
+    today = args.now or today_in(load_config(root).timezone)
+    output = args.output if args.output.is_absolute() else root / args.output
+    result = build(root, output, today, base_url=args.base_url, drafts=args.drafts)
+    print(result.summary())
+    return 0
+
+
 def run_new(args: argparse.Namespace) -> int:
     config = load_config(args.root)
     path = new_brief(args.root, config, args.slug, today_in(config.timezone))
@@ -82,7 +98,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"check": run_check, "new": run_new}
+    handlers = {"build": run_build, "check": run_check, "new": run_new}
     try:
         return handlers[args.command](args)
     except BoardError as error:

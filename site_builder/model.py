@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
+from slugify import slugify
+
+from .config import SiteConfig
 from .content import Brief
+from .markup import RenderedBody
 
 
 class Status(str, Enum):
@@ -34,3 +40,215 @@ def status_of(brief: Brief, today: date, include_drafts: bool = False) -> Status
 def is_closing_soon(brief: Brief, today: date, closing_soon_days: int) -> bool:
     """True in an open project's last `closing_soon_days` days, deadline day included."""
     return 0 <= (brief.deadline - today).days < closing_soon_days
+
+
+@dataclass(frozen=True)
+class Project:
+    """A brief placed on the board: its URL, its status on the build date, its rendered body."""
+
+    brief: Brief
+    path: str  # under the base path, e.g. "projects/acme-crm-cleanup/"
+    status: Status
+    closing_soon: bool
+    days_left: int  # days from the build date to the deadline, deadline day counted as 0
+    html: str
+    summary: str
+    company_slug: str
+    skill_slugs: tuple[str, ...]  # in the brief's order, parallel to brief.skills
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is Status.OPEN
+
+
+@dataclass(frozen=True)
+class Group:
+    """Projects that share a category, a skill or a company, with what the group's pages show."""
+
+    key: str  # category key, skill slug or company slug
+    name: str
+    description: str
+    open: tuple[Project, ...]
+    past: tuple[Project, ...]  # closed projects, most recently closed first
+    url: str | None = None  # company website
+    logo: str | None = None  # company logo file in static/logos/
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of project cards: the home page, a category, a skill, a company or the archive."""
+
+    kind: str  # "home", "category", "skill", "company", "archive"
+    title: str
+    description: str
+    projects: tuple[Project, ...]  # this page's cards
+    number: int
+    page_count: int
+    total: int  # projects on all pages
+    base: str  # the listing's first page, e.g. "categories/data/"
+    group: Group | None  # the category, skill or company listed; None for home and archive
+
+    @property
+    def path(self) -> str:
+        return page_path(self.base, self.number)
+
+    @property
+    def previous_path(self) -> str | None:
+        return page_path(self.base, self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_path(self) -> str | None:
+        return page_path(self.base, self.number + 1) if self.number < self.page_count else None
+
+
+@dataclass(frozen=True)
+class ContentPage:
+    slug: str
+    title: str
+    description: str
+    html: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the built board, held in memory until the writer puts the whole board on disk."""
+
+    path: str  # relative to the output folder, with forward slashes
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    today: date
+    projects: tuple[Project, ...]  # every built project (open and closed), by slug
+    open: tuple[Project, ...]  # newest first
+    archive: tuple[Project, ...]  # most recently closed first
+    categories: tuple[Group, ...]  # in site.toml's order
+    skills: tuple[Group, ...]  # by name
+    companies: tuple[Group, ...]  # by name
+    pages: tuple[ContentPage, ...]
+    scheduled: tuple[Brief, ...]
+    drafts_left_out: int
+    next_change: str | None  # "2026-12-16: acme-crm-cleanup closes", for the build summary
+
+    def listings(self) -> list[Listing]:
+        """Every paginated listing page of the board."""
+        per_page = self.config.per_page
+        pages = paginate("home", self.config.title, self.config.description, self.open, "", per_page)
+        pages += paginate("archive", "Archive", "Closed projects, most recently closed first.", self.archive, "archive/", per_page)
+        for kind, groups, prefix in (("category", self.categories, "categories"), ("skill", self.skills, "skills"),
+                                     ("company", self.companies, "companies")):
+            for group in groups:
+                pages += paginate(kind, group.name, group.description, group.open, f"{prefix}/{group.key}/", per_page, group)
+        return pages
+
+
+def page_path(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def paginate(kind: str, title: str, description: str, projects: tuple[Project, ...], base: str,
+             per_page: int, group: Group | None = None) -> list[Listing]:
+    """Split projects into listing pages; an empty listing still has its first page."""
+    page_count = max(1, -(-len(projects) // per_page))
+    return [Listing(kind, title, description, projects[(n - 1) * per_page: n * per_page], n, page_count, len(projects), base, group)
+            for n in range(1, page_count + 1)]
+
+
+def slug_of(name: str) -> str:
+    """A URL slug for a skill or company name, keeping the signs that tell C from C# and C++."""
+    return slugify(name, replacements=[["#", "sharp"], ["+", "plus"]]) or "x"
+
+
+def unique_slugs(names: list[str]) -> dict[str, str]:
+    """Slugs for names, one per name compared case-insensitively, collision-free and stable.
+
+    Names that differ only in case share a slug. Distinct names whose slugs collide ("C.", "C") keep
+    the plain slug for the alphabetically first and a suffix drawn from the name for the others, so
+    adding a name never renames another name's page."""
+    by_slug: dict[str, list[str]] = {}
+    for name in sorted({n.casefold() for n in names}):
+        by_slug.setdefault(slug_of(name), []).append(name)
+    slugs = {}
+    for slug, folded in by_slug.items():
+        for index, name in enumerate(folded):
+            suffix = "" if index == 0 else "-" + hashlib.sha1(name.encode()).hexdigest()[:6]
+            slugs[name] = slug + suffix
+    return {name: slugs[name.casefold()] for name in names}
+
+
+def _newest_first(projects: list[Project]) -> tuple[Project, ...]:
+    return tuple(sorted(projects, key=lambda p: (p.brief.posted, p.brief.slug), reverse=True))
+
+
+def _recently_closed_first(projects: list[Project]) -> tuple[Project, ...]:
+    return tuple(sorted(projects, key=lambda p: (p.brief.deadline, p.brief.slug), reverse=True))
+
+
+def _group(key: str, name: str, description: str, projects: list[Project], **extra: str | None) -> Group:
+    return Group(key, name, description, _newest_first([p for p in projects if p.is_open]),
+                 _recently_closed_first([p for p in projects if not p.is_open]), **extra)
+
+
+def _most_common_spelling(names: list[str]) -> str:
+    return sorted(names, key=lambda n: (-names.count(n), n))[0]
+
+
+def build_model(config: SiteConfig, briefs: list[Brief], bodies: dict[str, RenderedBody], today: date,
+                pages: tuple[ContentPage, ...] = (), include_drafts: bool = False) -> Site:
+    """Place the briefs on the board as of `today`: lifecycle, collections, slugs. Pure."""
+    statuses = {brief.slug: status_of(brief, today, include_drafts) for brief in briefs}
+    built = [b for b in briefs if statuses[b.slug] in (Status.OPEN, Status.CLOSED)]
+    skill_slugs = unique_slugs([skill for b in built for skill in b.skills])
+    company_slugs = unique_slugs([b.company.name for b in built])
+    projects = tuple(
+        Project(
+            brief=b, path=f"projects/{b.slug}/", status=statuses[b.slug],
+            closing_soon=statuses[b.slug] is Status.OPEN and is_closing_soon(b, today, config.closing_soon_days),
+            days_left=(b.deadline - today).days, html=bodies[b.slug].html, summary=bodies[b.slug].summary,
+            company_slug=company_slugs[b.company.name], skill_slugs=tuple(skill_slugs[s] for s in b.skills),
+        )
+        for b in sorted(built, key=lambda b: b.slug)
+    )
+    by_skill: dict[str, list[tuple[str, Project]]] = {}
+    by_company: dict[str, list[Project]] = {}
+    for project in projects:
+        for skill, slug in zip(project.brief.skills, project.skill_slugs):
+            by_skill.setdefault(slug, []).append((skill, project))
+        by_company.setdefault(project.company_slug, []).append(project)
+
+    skills = sorted(
+        (_group(slug, _most_common_spelling([s for s, _ in pairs]), "", [p for _, p in pairs]) for slug, pairs in by_skill.items()),
+        key=lambda g: (g.name.casefold(), g.key))
+    companies = []
+    for slug, group_projects in by_company.items():
+        latest = max(group_projects, key=lambda p: (p.brief.posted, p.brief.slug)).brief.company
+        companies.append(_group(slug, latest.name, "", group_projects, url=latest.url, logo=latest.logo))
+    categories = [_group(c.key, c.title, c.description, [p for p in projects if p.brief.category == c.key])
+                  for c in config.categories]
+    scheduled = tuple(sorted((b for b in briefs if statuses[b.slug] is Status.SCHEDULED), key=lambda b: (b.posted, b.slug)))
+    return Site(
+        config=config, today=today, projects=projects,
+        open=_newest_first([p for p in projects if p.is_open]),
+        archive=_recently_closed_first([p for p in projects if not p.is_open]),
+        categories=tuple(categories), skills=tuple(skills),
+        companies=tuple(sorted(companies, key=lambda g: (g.name.casefold(), g.key))),
+        pages=pages, scheduled=scheduled,
+        drafts_left_out=sum(s is Status.DRAFT for s in statuses.values()),
+        next_change=_next_change(projects, scheduled),
+    )
+
+
+def _next_change(projects: tuple[Project, ...], scheduled: tuple[Brief, ...]) -> str | None:
+    """The next date on which a rebuild would change the board: a listing opening or closing."""
+    changes = [(b.posted, f"{b.slug} opens") for b in scheduled]
+    changes += [(p.brief.deadline + timedelta(days=1), f"{p.brief.slug} closes") for p in projects if p.is_open]
+    if not changes:
+        return None
+    when = min(day for day, _ in changes)
+    return f"{when}: " + ", ".join(sorted(what for day, what in changes if day == when))

@@ -1,0 +1,115 @@
+"""Markup stage: a brief's Markdown body -> sanitized HTML and a plain-text summary.
+
+Employer text is untrusted. Python-Markdown renders it (raw HTML included), then nh3 keeps only an
+allowlist of tags, attributes and URL schemes; whatever survives cannot run script on the board.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+
+SUMMARY_LENGTH = 200
+
+MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "sane_lists", "smarty")
+MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
+TABLE_ALIGN_CLASSES = {"align-left", "align-right", "align-center"}
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "del", "sup", "sub",
+    "ul", "ol", "li", "blockquote", "pre", "code", "a", "img",
+    "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
+    "th": {"class"}, "td": {"class"}, "ol": {"start"}, "code": {"class"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow noopener ugc"
+
+# Together these decide what the markup stage produces; caches key on them.
+MARKUP_FINGERPRINT = repr((markdown.__version__, MARKDOWN_EXTENSIONS, MARKDOWN_CONFIG, nh3.__version__,
+                           sorted(ALLOWED_TAGS), sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items()),
+                           sorted(URL_SCHEMES), LINK_REL, SUMMARY_LENGTH))
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str  # safe to place in a page as it is
+    summary: str  # plain text, not escaped: templates and feeds escape it for their format
+
+
+class _BriefTree(Treeprocessor):
+    """Lower the body's headings so the highest is <h2> (the page's only <h1> is the project title),
+    and turn table alignment into classes: `align` is obsolete HTML and the CSP forbids style attributes."""
+
+    def run(self, root: Element) -> None:
+        for cell in (el for el in root.iter() if el.tag in ("th", "td")):
+            align = cell.attrib.pop("align", None)
+            if align:
+                cell.set("class", f"align-{align}")
+        headings = [el for el in root.iter() if re.fullmatch(r"h[1-6]", el.tag)]
+        if not headings:
+            return
+        shift = max(0, 2 - min(int(el.tag[1]) for el in headings))
+        for element in headings:
+            element.tag = f"h{min(6, int(element.tag[1]) + shift)}"
+
+
+class _BriefExtension(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.treeprocessors.register(_BriefTree(md), "brief_tree", 5)
+
+
+def _keep_safe_image_sources(tag: str, attribute: str, value: str) -> str | None:
+    """Images load only over https or from the board itself; links keep the allowed schemes."""
+    if tag == "img" and attribute == "src" and not (value.startswith("https://") or value.startswith("/")):
+        return None
+    return value
+
+
+# An image whose source the sanitizer removed would be invalid HTML and show a broken icon.
+_IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+_converter: markdown.Markdown | None = None
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=LINK_REL,
+    attribute_filter=_keep_safe_image_sources, strip_comments=True, clean_content_tags={"script", "style"},
+)
+
+
+def _markdown() -> markdown.Markdown:
+    """One converter per process, reset between documents: building one costs more than a short brief."""
+    global _converter
+    if _converter is None:
+        _converter = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, _BriefExtension()],
+                                       extension_configs=MARKDOWN_CONFIG, output_format="html")
+    return _converter.reset()
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment with its tags dropped and its whitespace folded."""
+    text = html.unescape(nh3.clean(fragment, tags=set(), clean_content_tags={"script", "style"}))
+    return " ".join(text.split())
+
+
+def shorten(text: str, length: int = SUMMARY_LENGTH) -> str:
+    """Cut text on a word boundary, with an ellipsis when anything was cut."""
+    if len(text) <= length:
+        return text
+    cut = text[: length + 1].rsplit(" ", 1)[0] if " " in text[:length] else text[:length]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def render_markdown(body: str, summary: str | None = None) -> RenderedBody:
+    """Render and sanitize a body; the summary is the given one, else the first paragraph's text."""
+    safe_html = _IMAGE_WITHOUT_SOURCE.sub("", _cleaner.clean(_markdown().convert(body)))
+    if summary is None:
+        first = re.search(r"<p>(.*?)</p>", safe_html, re.S)
+        summary = plain_text(first.group(1) if first else safe_html)
+    return RenderedBody(safe_html, shorten(" ".join(summary.split())))

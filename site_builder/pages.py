@@ -1,0 +1,201 @@
+"""Pages stage: the Site -> HTML OutputFiles, through one Jinja environment and one typed context.
+
+The layouts in `layouts/` are the theme: a board's owners restyle it there without touching Python.
+StrictUndefined turns a template typo into a failed build instead of an empty spot on the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+from .config import SiteConfig
+from .errors import BoardError, Problem
+from .model import ContentPage, Group, Listing, OutputFile, Project, Site
+
+LAYOUTS_DIR = Path("layouts")
+STATIC_DIR = Path("static")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' https: data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Everything a layout may use about the page being rendered, built in one place."""
+
+    site: Site
+    path: str  # under the base path: "" for home, "projects/x/" for a project
+    title: str  # the <title>, without the board's name
+    description: str
+    noindex: bool = False
+    listing: Listing | None = None
+    project: Project | None = None
+    content: ContentPage | None = None
+    groups: tuple[Group, ...] = field(default_factory=tuple)  # for the index pages
+    json_ld: str | None = None
+
+
+def money(amount: Decimal, currency: str, language: str) -> str:
+    """Money as the board's language writes it: "$600", "600 €", "$22.50"."""
+    whole = amount == amount.to_integral_value()
+    return format_currency(amount, currency, locale=language.replace("-", "_"),
+                           format="¤#,##0" if whole else None, currency_digits=not whole)
+
+
+def pay_text(project: Project, language: str) -> str:
+    pay = project.brief.compensation
+    amount = money(pay.amount, pay.currency, language)
+    return f"{amount} per hour" if pay.type == "hourly" else f"{amount} fixed"
+
+
+def where_text(project: Project) -> str:
+    brief = project.brief
+    if brief.remote:
+        return "Remote"
+    return f"On site: {brief.location}"
+
+
+def closes_text(project: Project) -> str:
+    days = project.days_left
+    if days < 0:
+        return "Closed"
+    if days == 0:
+        return "Closes today"
+    return "Closes tomorrow" if days == 1 else f"Closes in {days} days"
+
+
+def job_posting(project: Project, config: SiteConfig) -> str:
+    """schema.org JobPosting JSON-LD, escaped so no field can end the <script> element it sits in."""
+    brief = project.brief
+    pay = brief.compensation
+    organization: dict[str, Any] = {"@type": "Organization", "name": brief.company.name}
+    if brief.company.url:
+        organization["sameAs"] = brief.company.url
+    if brief.company.logo:
+        organization["logo"] = f"{config.base_url}static/logos/{brief.company.logo}"
+    posting: dict[str, Any] = {
+        "@context": "https://schema.org/", "@type": "JobPosting",
+        "title": brief.title, "description": project.html,
+        "identifier": {"@type": "PropertyValue", "name": config.title, "value": brief.slug},
+        "datePosted": brief.posted.isoformat(), "validThrough": f"{brief.deadline.isoformat()}T23:59:59",
+        "employmentType": ["INTERN", "CONTRACTOR"], "hiringOrganization": organization,
+        "directApply": False,
+        "baseSalary": {
+            "@type": "MonetaryAmount", "currency": pay.currency,
+            "value": {"@type": "QuantitativeValue", "value": float(pay.amount),
+                      "unitText": "HOUR" if pay.type == "hourly" else "PROJECT"},
+        },
+        "url": config.base_url + project.path,
+    }
+    if brief.remote:
+        posting["jobLocationType"] = "TELECOMMUTE"
+        posting["applicantLocationRequirements"] = [{"@type": "Country", "name": code} for code in brief.countries]
+    else:
+        city, _, country = brief.location.rpartition(",")
+        posting["jobLocation"] = {"@type": "Place", "address": {
+            "@type": "PostalAddress", "addressLocality": city.strip(), "addressCountry": country.strip()}}
+    text = json.dumps(posting, ensure_ascii=False, sort_keys=True, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class Renderer:
+    """The one Jinja environment of a build, with the helpers every layout shares."""
+
+    def __init__(self, root: Path, site: Site):
+        self.site = site
+        self.config = site.config
+        self.static_root = root / STATIC_DIR
+        self._asset_versions: dict[str, str] = {}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(root / LAYOUTS_DIR), autoescape=True,
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+        language = self.config.language
+        self.env.globals.update(
+            url=self.url, absolute_url=self.absolute_url, static=self.static_url, csp=CONTENT_SECURITY_POLICY,
+            config=self.config, site=site,
+            pay=lambda p: pay_text(p, language), where=where_text, closes=closes_text,
+            day=lambda d: format_date(d, format="medium", locale=language.replace("-", "_")),
+        )
+
+    def url(self, path: str) -> str:
+        """A link to a page of the board, under the base path."""
+        return self.config.base_path + path
+
+    def absolute_url(self, path: str) -> str:
+        return self.config.base_url + path
+
+    def static_url(self, path: str) -> str:
+        """A static file's URL with a version drawn from its bytes, so browsers can cache it for good."""
+        if path not in self._asset_versions:
+            file = self.static_root / path
+            if not file.is_file():
+                raise BoardError([Problem(f"{STATIC_DIR}/{path}", 1, "a layout links to this file, but it does not exist")])
+            self._asset_versions[path] = hashlib.sha256(file.read_bytes()).hexdigest()[:10]
+        return f"{self.config.base_path}static/{path}?v={self._asset_versions[path]}"
+
+    def render(self, template: str, context: PageContext) -> OutputFile:
+        try:
+            html = self.env.get_template(template).render(page=context)
+        except jinja2.TemplateSyntaxError as error:
+            raise BoardError([Problem(f"{LAYOUTS_DIR}/{error.name or template}", error.lineno or 1, f"template error: {error.message}")]) from None
+        except jinja2.TemplateNotFound as error:
+            raise BoardError([Problem(f"{LAYOUTS_DIR}/{error.name}", 1, "template not found")]) from None
+        except jinja2.UndefinedError as error:
+            raise BoardError([Problem(f"{LAYOUTS_DIR}/{template}", 1, f"template error: {error.message}")]) from None
+        return OutputFile(context.path + "index.html" if not context.path.endswith(".html") else context.path, html.encode())
+
+
+def render_pages(root: Path, site: Site) -> list[OutputFile]:
+    """Every HTML page of the board."""
+    renderer = Renderer(root, site)
+    render = renderer.render
+    outputs = []
+    for listing in site.listings():
+        title = listing.title if listing.kind != "home" else "Open projects"
+        if listing.number > 1:
+            title += f" (page {listing.number} of {listing.page_count})"
+        description = listing.description or _listing_description(listing)
+        outputs.append(render("listing.html", PageContext(site, listing.path, title, description, listing=listing)))
+    for project in site.projects:
+        json_ld = job_posting(project, site.config) if project.is_open else None
+        outputs.append(render("project.html", PageContext(
+            site, project.path, f"{project.brief.title} at {project.brief.company.name}", project.summary,
+            noindex=not project.is_open, project=project, json_ld=json_ld)))
+    for template, path, title, description, groups in (
+        ("categories.html", "categories/", "Categories", "Every category of project on the board.", site.categories),
+        ("groups.html", "skills/", "Skills", "Projects by the skills they need.", site.skills),
+        ("groups.html", "companies/", "Companies", "The employers posting projects on the board.", site.companies),
+    ):
+        outputs.append(render(template, PageContext(site, path, title, description, groups=groups)))
+    for page in site.pages:
+        outputs.append(render("page.html", PageContext(site, page.path, page.title, page.description or site.config.description, content=page)))
+    outputs.append(render("search.html", PageContext(site, "search/", "Search", "Search every project on the board.")))
+    outputs.append(render("404.html", PageContext(site, "404.html", "Page not found", "This page does not exist.", noindex=True)))
+    return outputs
+
+
+def _listing_description(listing: Listing) -> str:
+    if listing.kind == "skill":
+        return f"Paid micro-internships that need {listing.title}."
+    if listing.kind == "company":
+        return f"Paid micro-internships from {listing.title}."
+    return listing.title
+
+
+def static_files(root: Path) -> list[OutputFile]:
+    """The theme's static files, copied as they are."""
+    folder = root / STATIC_DIR
+    return [OutputFile(f"static/{path.relative_to(folder).as_posix()}", path.read_bytes())
+            for path in sorted(folder.rglob("*")) if path.is_file() and not path.name.startswith(".")]
+
