@@ -8,10 +8,12 @@ value ourselves, against the type its field expects, is what turns YAML 1.1's si
 
 from __future__ import annotations
 
+import math
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,6 +43,8 @@ REQUIRED = [
 ]
 COMPANY_FIELDS, COMPENSATION_FIELDS = ["name", "url", "logo"], ["amount", "currency", "type"]
 PAY_TYPES = ["fixed", "hourly"]
+# ISO 4217 codes that are not money; pay in them would slip past every floor.
+NOT_MONEY = {"XXX": "for no currency", "XTS": "reserved for testing"}
 
 
 @dataclass(frozen=True)
@@ -123,20 +127,25 @@ class _BriefReader:
     def problem(self, node: Node | None, message: str) -> None:
         self.problems.append(Problem(self.source, self.line(node) if node else 1, message))
 
-    def mapping(self, node: Node, name: str, known: list[str]) -> dict[str, tuple[Node, Node]]:
-        """The fields of a mapping as name -> (key node, value node); unknown and repeated keys reported."""
+    def mapping(self, node: Node, name: str | None, known: list[str]) -> dict[str, tuple[Node, Node]]:
+        """The fields of a mapping (`name` None for the front matter itself) as name -> (key node, value node).
+
+        Unknown and repeated keys are reported."""
         if not isinstance(node, MappingNode):
-            example = "\n  ".join(f"{k}: …" for k in known[:2])
-            self.problem(node, f"{name} must be a set of fields, like:\n  {example}")
+            if name is None:
+                self.problem(node, f"the front matter must be a set of fields, one `name: value` per line, "
+                                   f"like `{known[0]}: …`, got {_shown(node)}")
+            else:
+                self.problem(node, f"{name} must be a set of fields on indented lines under it, like `  {known[0]}: …`, got {_shown(node)}")
             return {}
         fields: dict[str, tuple[Node, Node]] = {}
-        what = "field" if name == "the front matter" else f"field in {name}"
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else None
-            if not isinstance(key, str) or key not in known:
-                self.problem(key_node, unknown_key_message(what, str(key), known))
+            key = key_node.value if isinstance(key_node, ScalarNode) else _shown(key_node)
+            if key not in known:
+                self.problem(key_node, unknown_key_message("field", key, known, place=name or ""))
             elif key in fields:
-                self.problem(key_node, f"{key} is given twice (first on line {self.line(fields[key][0])}); keep one")
+                dotted = f"{name}.{key}" if name else key
+                self.problem(key_node, f"{dotted} is given twice (first on line {self.line(fields[key][0])}); keep one")
             else:
                 fields[key] = (key_node, value_node)
         return fields
@@ -197,10 +206,10 @@ class _BriefReader:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            self.problem(node, f"{name} is not a real calendar date: {value}")
+            self.problem(node, f"{name} must be a real calendar date, got {value}: there is no such day (the format is YYYY-MM-DD)")
             return None
 
-    def url(self, node: Node, name: str, allow_mailto: bool) -> str | None:
+    def url(self, node: Node, name: str, allow_mailto: bool, example: str = "https://acme.example/jobs/123") -> str | None:
         value = self.text(node, name)
         if value is None:
             return None
@@ -212,7 +221,7 @@ class _BriefReader:
             return None
         if parts.scheme != "https" or not parts.hostname or "." not in parts.hostname or re.search(r"\s", value):
             want = "an https:// web address or a mailto: e-mail address" if allow_mailto else "an https:// web address"
-            self.problem(node, f"{name} must be {want}, like https://acme.example/jobs/123, got {value}")
+            self.problem(node, f"{name} must be {want}, like {example}, got {value}")
             return None
         return value
 
@@ -239,7 +248,7 @@ def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
 
 def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Problem]) -> Brief | None:
     """Parse and validate one brief; append its problems; return it only if it has none."""
-    source = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+    source = _source(path, root)
     before = len(problems)
 
     def fail(message: str) -> None:
@@ -250,9 +259,15 @@ def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Proble
         fail(f"a brief's file name must end in .md: rename it to {slug}.md")
     if not (3 <= len(slug) <= 80 and SLUG_PATTERN.match(slug)):
         fail(f"the file name '{slug}' is not a valid slug: use 3 to 80 lowercase letters, digits and single hyphens, like acme-crm-cleanup.md")
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as file:  # never more than the limit: the file may be huge or never end
+            raw = file.read(MAX_BRIEF_BYTES + 1)
+    except OSError as error:
+        fail(f"the file cannot be read ({error.strerror or error}): make it a plain text file you can open")
+        return None
     if len(raw) > MAX_BRIEF_BYTES:
-        fail(f"the file is {len(raw) / 1024 / 1024:.1f} MB; a brief must be under {MAX_BRIEF_BYTES // 1024} KB of text")
+        fail(f"the file is {_size(max(size, len(raw)))}; a brief must be under {MAX_BRIEF_BYTES // 1024} KB of text")
         return None
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
@@ -271,24 +286,82 @@ def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Proble
         fail("no front matter: the file must start with a line ---, then the fields, then another line --- before the description")
         return None
     front, front_line, body, body_line = parts
+    root_node = _compose(front, front_line, source, problems)
+    if root_node is None:
+        if len(problems) == before:
+            fail("the front matter is empty: list the brief's fields between the two --- lines")
+        return None
     reader = _BriefReader(source, front_line, problems)
-    loader = _RejectAliases(front)
+    if not isinstance(root_node, MappingNode):  # a list or a line of text: "missing" for every field would only be noise
+        reader.mapping(root_node, None, FIELDS)
+        return None
+    brief = _read_fields(reader, reader.mapping(root_node, None, FIELDS), slug, source, root, config, body, body_line)
+    _check_body(reader, body, body_line, closing_line=front_line + front.count("\n"))
+    return brief if len(problems) == before else None
+
+
+def _source(path: Path, root: Path) -> str:
+    """The path messages name: relative to the board's root when inside it, as given otherwise."""
+    absolute, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
+    return absolute.relative_to(base).as_posix() if absolute.is_relative_to(base) else path.as_posix()
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{math.ceil(size / 1024)} KB"
+
+
+def _yaml_hint(problem: str, front: str, mark: yaml.Mark | None) -> str | None:
+    """The fix for the YAML mistakes people make most, from PyYAML's problem text and where it is."""
+    if problem.startswith("mapping values are not allowed here"):
+        return 'text with ": " in it, or ending in ":", must be in quotes, like title: "Cleanup: the CRM"'
+    if problem.startswith("found character '\\t'"):
+        return "indent with spaces, not tabs"
+    if problem.startswith("found character") and mark is not None:
+        line = front.split("\n")[mark.line]
+        value = re.match(r"[^,\]}#]*", line[mark.column:]).group().strip()
+        return f'a value that starts with {value[:1]} must be in quotes, like "{value}"'
+    if problem.startswith("expected <block end>"):
+        return "check this line's indentation, and that a value starting with a quote ends with it"
+    return None
+
+
+def _compose(front: str, front_line: int, source: str, problems: list[Problem]) -> Node | None:
+    """The front matter as a YAML node tree with line numbers; None (and a problem) when it is not YAML."""
+    loader = None
     try:
-        root_node = loader.get_single_node()
+        loader = _RejectAliases(front)  # the reader rejects control characters here already
+        return loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        problems.append(Problem(source, front_line + (mark.line if mark else 0), f"the front matter is not valid YAML: {error.problem or error.context}"))
-        return None
-    except (yaml.YAMLError, RecursionError):
-        fail("the front matter is not valid YAML")
-        return None
+        line = front_line + (mark.line if mark else 0)
+        problem = error.problem or error.context or "it cannot be read"
+        message = f"the front matter is not valid YAML: {problem}"
+        hint = _yaml_hint(problem, front, error.problem_mark)
+        if hint:
+            message += f"; {hint}"
+        if error.context_mark and error.problem_mark and error.context_mark.line != error.problem_mark.line:
+            message += f" (in the value that starts on line {front_line + error.context_mark.line})"
+        problems.append(Problem(source, line, message))
+    except yaml.reader.ReaderError as error:
+        line = front_line + front[: error.position].count("\n")
+        character = error.character if isinstance(error.character, int) else ord(error.character[:1] or "\0")
+        problems.append(Problem(source, line, f"the front matter contains a character YAML does not allow (U+{character:04X}); delete it"))
+    except RecursionError:
+        problems.append(Problem(source, 1, "the front matter is nested too deeply to read: write each field on its own line"))
+    except yaml.YAMLError:
+        problems.append(Problem(source, 1, "the front matter is not valid YAML: check it against the template of `board new`"))
     finally:
-        loader.dispose()
-    if root_node is None:
-        fail("the front matter is empty: list the brief's fields between the two --- lines")
-        return None
-    brief = _read_fields(reader, reader.mapping(root_node, "the front matter", FIELDS), slug, source, root, config, body, body_line)
-    return brief if len(problems) == before else None
+        if loader is not None:
+            loader.dispose()
+    return None
+
+
+def _check_body(reader: _BriefReader, body: str, body_line: int, closing_line: int) -> None:
+    if not body.strip():
+        reader.problems.append(Problem(reader.source, closing_line, "the description is empty: after the second --- line, describe "
+                                                                    "the context, the deliverable and what success looks like"))
+    elif body.lstrip().upper().startswith(PLACEHOLDER):
+        reader.problems.append(Problem(reader.source, body_line, "the description still holds the template's placeholder: replace it with your brief"))
 
 
 def _read_fields(reader: _BriefReader, fields: dict[str, tuple[Node, Node]], slug: str, source: str,
@@ -300,7 +373,7 @@ def _read_fields(reader: _BriefReader, fields: dict[str, tuple[Node, Node]], slu
     key = {name: node for name, (node, _) in fields.items()}
 
     title = reader.text(value["title"], "title", MAX_TITLE_LENGTH) if "title" in value else None
-    company = _company(reader, value["company"], root) if "company" in value else None
+    company = _company(reader, key["company"], value["company"], root) if "company" in value else None
     category = reader.text(value["category"], "category") if "category" in value else None
     if category and config.category(category) is None:
         known = [c.key for c in config.categories]
@@ -308,7 +381,7 @@ def _read_fields(reader: _BriefReader, fields: dict[str, tuple[Node, Node]], slu
         category = None
     skills = _skills(reader, value["skills"]) if "skills" in value else ()
     hours = reader.whole_number(value["hours"], "hours", MIN_HOURS, MAX_HOURS) if "hours" in value else None
-    compensation = _compensation(reader, value["compensation"]) if "compensation" in value else None
+    compensation = _compensation(reader, key["compensation"], value["compensation"]) if "compensation" in value else None
     remote = reader.flag(value["remote"], "remote") if "remote" in value else None
     countries = _countries(reader, value["countries"]) if "countries" in value else None
     location = _location(reader, value["location"]) if "location" in value else None
@@ -323,11 +396,6 @@ def _read_fields(reader: _BriefReader, fields: dict[str, tuple[Node, Node]], slu
     maintainers = _maintainers(reader, value["maintainers"]) if "maintainers" in value else None
     draft = reader.flag(value["draft"], "draft") if "draft" in value else False
     summary = reader.text(value["summary"], "summary", MAX_SUMMARY_LENGTH) if "summary" in value else None
-    if not body.strip():
-        reader.problems.append(Problem(source, body_line, "the description is empty: after the second --- line, describe the context, "
-                                                           "the deliverable and what success looks like"))
-    elif body.lstrip().upper().startswith(PLACEHOLDER):
-        reader.problems.append(Problem(source, body_line, "the description still holds the template's placeholder: replace it with your brief"))
     if compensation and hours and compensation.currency in config.min_hourly_rate:
         _check_pay_floor(reader, value["compensation"], compensation, hours, config.min_hourly_rate[compensation.currency])
     if None in (title, company, category, skills, hours, compensation, remote, countries, posted, deadline, apply, maintainers, draft):
@@ -336,13 +404,13 @@ def _read_fields(reader: _BriefReader, fields: dict[str, tuple[Node, Node]], slu
                  posted, deadline, apply, maintainers, draft, summary, body, body_line)
 
 
-def _company(reader: _BriefReader, node: Node, root: Path) -> Company | None:
+def _company(reader: _BriefReader, key: Node, node: Node, root: Path) -> Company | None:
     before = len(reader.problems)
     fields = reader.mapping(node, "company", COMPANY_FIELDS)
     if "name" not in fields and isinstance(node, MappingNode):
-        reader.problem(node, "company needs a name: add a line `  name: Your Company` under company:")
+        reader.problem(key, "company needs a name: add a line `  name: Your Company` under company:")
     name = reader.text(fields["name"][1], "company.name", 100) if "name" in fields else None
-    url = reader.url(fields["url"][1], "company.url", allow_mailto=False) if "url" in fields else None
+    url = reader.url(fields["url"][1], "company.url", allow_mailto=False, example="https://acme.example") if "url" in fields else None
     logo = None
     if "logo" in fields:
         logo = reader.text(fields["logo"][1], "company.logo")
@@ -356,16 +424,20 @@ def _company(reader: _BriefReader, node: Node, root: Path) -> Company | None:
     return Company(name, url, logo) if len(reader.problems) == before else None
 
 
-def _compensation(reader: _BriefReader, node: Node) -> Compensation | None:
+def _compensation(reader: _BriefReader, key: Node, node: Node) -> Compensation | None:
     fields = reader.mapping(node, "compensation", COMPENSATION_FIELDS)
     for name in COMPENSATION_FIELDS:
         if name not in fields and isinstance(node, MappingNode):
-            reader.problem(node, f"compensation.{name} is missing: add `  {name}: …` under compensation:")
+            reader.problem(key, f"compensation.{name} is missing: add `  {name}: …` under compensation:")
     amount = reader.amount(fields["amount"][1], "compensation.amount") if "amount" in fields else None
     currency = reader.text(fields["currency"][1], "compensation.currency") if "currency" in fields else None
     if currency and (not re.fullmatch(r"[A-Z]{3}", currency) or pycountry.currencies.get(alpha_3=currency) is None):
         hint = f" (did you mean {currency.upper()}?)" if pycountry.currencies.get(alpha_3=currency.upper()) else ""
         reader.problem(fields["currency"][1], f"compensation.currency must be an ISO 4217 code such as USD, EUR or GBP, got {currency}{hint}")
+        currency = None
+    elif currency in NOT_MONEY:
+        reader.problem(fields["currency"][1], f"compensation.currency {currency} is the ISO 4217 code {NOT_MONEY[currency]}: "
+                                              "every project is paid, so give the currency you pay in, such as USD, EUR or GBP")
         currency = None
     pay_type = reader.text(fields["type"][1], "compensation.type") if "type" in fields else None
     if pay_type and pay_type not in PAY_TYPES:
@@ -377,15 +449,23 @@ def _compensation(reader: _BriefReader, node: Node) -> Compensation | None:
 
 
 def _check_pay_floor(reader: _BriefReader, node: Node, pay: Compensation, hours: int, floor: Decimal) -> None:
+    """Report pay under the floor on the amount's line, with an amount that, written in, passes."""
     rate = pay.amount if pay.type == "hourly" else pay.amount / hours
-    if rate < floor:
-        if pay.type == "hourly":
-            fix = f"raise the hourly amount to at least {floor}"
-        else:
-            fix = f"raise the amount to at least {floor * hours:.0f} for {hours} hours, or lower the hours"
-        reader.problem(node, f"pay is below this board's floor of {floor} {pay.currency} per hour: "
-                             f"{pay.amount} {pay.currency} {'per hour' if pay.type == 'hourly' else f'for {hours} hours'} "
-                             f"is {rate:.2f} per hour; {fix}")
+    if rate >= floor:
+        return
+    amount = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == "amount"), node)
+    where = f"pay is below this board's floor of {_money(floor)} {pay.currency} per hour"
+    if pay.type == "hourly":
+        reader.problem(amount, f"{where}: got {pay.amount} {pay.currency} per hour; raise the hourly amount to at least {_money(floor)}")
+    else:
+        reader.problem(amount, f"{where}: {pay.amount} {pay.currency} for {hours} hours is {rate:.2f} {pay.currency} per hour; "
+                               f"raise the amount to at least {_money(floor * hours)} for {hours} hours, or lower the hours")
+
+
+def _money(amount: Decimal) -> str:
+    """An amount rounded up to the cent, without a ".00": 400, 101.25."""
+    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    return f"{cents:.0f}" if cents == cents.to_integral_value() else f"{cents}"
 
 
 def _skills(reader: _BriefReader, node: Node) -> tuple[str, ...] | None:

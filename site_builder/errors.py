@@ -54,8 +54,9 @@ def format_json(problems: list[Problem]) -> str:
 FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}
 
 
-def unknown_key_message(what: str, key: str, known: list[str]) -> str:
-    """Name the unknown key, the closest known one when it looks like a typo, and all the known ones."""
+def unknown_key_message(what: str, key: str, known: list[str], place: str = "") -> str:
+    """Name the unknown key and where it is, the closest known one when it looks like a typo, and all the known ones."""
     close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown {what} '{key}'{hint}; expected one of: {', '.join(known)}"
+    where = f" in {place}" if place else ""
+    return f"unknown {what} '{key}'{where}{hint}; expected one of: {', '.join(known)}"
