@@ -23,8 +23,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 build: $(VENV)/.installed
 	$(BIN)/board build --now $(EXAMPLE_DATE)
 
-test: $(VENV)/.installed-test
+# Test tools from the npm registry (the W3C HTML checker); `npm ci` keeps them to the lock file.
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) public .cache
+	rm -rf $(VENV) public .cache node_modules
