@@ -110,10 +110,10 @@ class _ConfigReader:
     def problem(self, dotted: str, message: str) -> None:
         self.problems.append(Problem(CONFIG_FILE, self.line_of(dotted), message))
 
-    def reject_unknown(self, table: Mapping[str, Any], known: list[str], prefix: str, what: str) -> None:
+    def reject_unknown(self, table: Mapping[str, Any], known: list[str], prefix: str, place: str = "") -> None:
         for key in table:
             if key not in known:
-                self.problem(f"{prefix}{key}", unknown_key_message(what, key, known))
+                self.problem(f"{prefix}{key}", unknown_key_message("setting", key, known, place))
 
     def text(self, table: Mapping[str, Any], key: str, prefix: str, default: str | None = None) -> str:
         if key not in table:
@@ -159,9 +159,7 @@ def load_config(root: Path, base_url_override: str | None = None) -> SiteConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        found = re.search(r"\(at line (\d+)", str(error))
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise BoardError([Problem(CONFIG_FILE, int(found.group(1)) if found else 1, f"not valid TOML: {reason}")]) from None
+        raise BoardError([_toml_problem(str(error))]) from None
     reader = _ConfigReader(text)
     config = _read_config(reader, data, base_url_override)
     if reader.problems:
@@ -169,8 +167,25 @@ def load_config(root: Path, base_url_override: str | None = None) -> SiteConfig:
     return config
 
 
+def _toml_problem(error: str) -> Problem:
+    """tomllib's syntax error as our message: its line, its reason without Python reprs, and the usual fix."""
+    found = re.search(r"\(at line (\d+)", error)
+    reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", error)
+    declared = re.match(r"Cannot declare \((.*)\) twice", reason)
+    if declared:
+        table = ".".join(re.findall(r"'([^']*)'", declared.group(1)))
+        reason = f"the table [{table}] is written twice: merge the two into one"
+    elif reason == "Cannot overwrite a value":
+        reason = "this setting is already given above: keep one"
+    elif reason == "Invalid value":
+        reason = 'invalid value: text must be in quotes, like title = "My board"'
+    elif reason == "Illegal character '\\n'":
+        reason = 'a text in quotes must end on the same line (use """ for text over several lines)'
+    return Problem(CONFIG_FILE, int(found.group(1)) if found else 1, f"not valid TOML: {reason}")
+
+
 def _read_config(reader: _ConfigReader, data: dict[str, Any], base_url_override: str | None) -> SiteConfig:
-    reader.reject_unknown(data, TOP_LEVEL_KEYS, "", "setting")
+    reader.reject_unknown(data, TOP_LEVEL_KEYS, "")
     tables: dict[str, Mapping[str, Any]] = {}
     for name in ("feeds", "policy", "board", "categories"):
         value = data.get(name, {})
@@ -178,7 +193,7 @@ def _read_config(reader: _ConfigReader, data: dict[str, Any], base_url_override:
             reader.problem(name, f"{name} must be a table ([{name}]), got {_shown(value)}")
             value = {}
         if name in TABLE_KEYS:
-            reader.reject_unknown(value, TABLE_KEYS[name], f"{name}.", f"setting in [{name}]")
+            reader.reject_unknown(value, TABLE_KEYS[name], f"{name}.", f"[{name}]")
         tables[name] = value
     return SiteConfig(
         title=reader.text(data, "title", ""),
@@ -218,7 +233,7 @@ def _language(reader: _ConfigReader, value: Any) -> str:
 def _timezone(reader: _ConfigReader, value: Any) -> str:
     try:
         ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones ("America"), a name too long
         reader.problem("timezone", f'timezone must be an IANA time zone such as "UTC" or "Europe/Berlin", got {_shown(value)}')
         return "UTC"
     return str(value)
@@ -231,10 +246,12 @@ def _rates(reader: _ConfigReader, value: Any) -> Mapping[str, Decimal]:
         return MappingProxyType({})
     rates = {}
     for currency, amount in value.items():
-        if pycountry.currencies.get(alpha_3=currency) is None:
-            reader.problem(where, f"min_hourly_rate: '{currency}' is not an ISO 4217 currency code (such as USD, EUR, GBP)")
-        elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount < 0:
-            reader.problem(where, f"min_hourly_rate: {currency} must be a number of zero or more, got {_shown(amount)}")
+        # pycountry also finds "usd"; briefs must write USD, so a lowercase key here would be a floor never applied.
+        if not re.fullmatch(r"[A-Z]{3}", currency) or pycountry.currencies.get(alpha_3=currency) is None:
+            hint = f" (did you mean {currency.upper()}?)" if pycountry.currencies.get(alpha_3=currency.upper()) else ""
+            reader.problem(f"{where}.{currency}", f"min_hourly_rate: '{currency}' is not an ISO 4217 currency code such as USD, EUR or GBP{hint}")
+        elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 0 <= amount < float("inf"):
+            reader.problem(f"{where}.{currency}", f"min_hourly_rate: {currency} must be a number of zero or more, got {_shown(amount)}")
         else:
             rates[currency] = Decimal(str(amount))
     return MappingProxyType(dict(sorted(rates.items())))
@@ -242,10 +259,14 @@ def _rates(reader: _ConfigReader, value: Any) -> Mapping[str, Decimal]:
 
 def _handles(reader: _ConfigReader, value: Any) -> tuple[str, ...]:
     where = "board.maintainers"
-    if not isinstance(value, list) or not all(isinstance(h, str) and GITHUB_HANDLE.match(h) for h in value):
+    if not isinstance(value, list):
         reader.problem(where, f'board maintainers must be a list of GitHub handles, e.g. ["board-admin"], got {_shown(value)}')
         return ()
-    return tuple(value)
+    bad = [handle for handle in value if not (isinstance(handle, str) and GITHUB_HANDLE.match(handle))]
+    for handle in bad:
+        fix = f" (write {handle.lstrip('@')}, without the @)" if isinstance(handle, str) and handle.startswith("@") else ""
+        reader.problem(where, f"board maintainers: {_shown(handle)} is not a GitHub handle{fix}")
+    return () if bad else tuple(value)
 
 
 def _categories(reader: _ConfigReader, table: Mapping[str, Any]) -> tuple[Category, ...]:
@@ -259,6 +280,6 @@ def _categories(reader: _ConfigReader, table: Mapping[str, Any]) -> tuple[Catego
         if not isinstance(fields, dict):
             reader.problem(f"categories.{key}", f"categories.{key} must be a table with title and description")
             continue
-        reader.reject_unknown(fields, CATEGORY_KEYS, prefix, f"setting in [categories.{key}]")
+        reader.reject_unknown(fields, CATEGORY_KEYS, prefix, f"[categories.{key}]")
         categories.append(Category(key, reader.text(fields, "title", prefix), reader.text(fields, "description", prefix, default="")))
     return tuple(categories)
