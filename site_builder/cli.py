@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -59,24 +60,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_check(args: argparse.Namespace) -> int:
     root = args.root
-    files = [path if path.is_absolute() else root / path for path in args.files] or None
-    missing = [Problem(str(path), 1, "no such file") for path in files or [] if not path.is_file()]
+    files: list[Path] = []
+    missing: list[Problem] = []
+    for path in args.files:
+        if not (root / path).is_file():
+            missing.append(Problem(path.as_posix(), 1, "there is no such file: give the path of a brief, like content/projects/acme-crm-cleanup.md"))
+        elif os.path.abspath(root / path) not in map(os.path.abspath, files):  # named twice: checked once, not "slug already used"
+            files.append(root / path)
+    problems = missing
     try:
-        if missing:
-            raise BoardError(missing)
         today = args.now or today_in(load_config(root).timezone)
-        result = check_board(root, today, files)
+        result = check_board(root, today, files if args.files else None)
     except BoardError as error:
-        sys.stdout.write(FORMATTERS[args.format](error.problems))
+        problems = problems + error.problems
+    if problems:
+        sys.stdout.write(FORMATTERS[args.format](problems))
         if args.format == "text":
-            files_with_problems = len({p.path for p in error.problems})
-            print(f"{len(error.problems)} problem{'s' * (len(error.problems) != 1)} in "
+            files_with_problems = len({p.path for p in problems})
+            print(f"{len(problems)} problem{'s' * (len(problems) != 1)} in "
                   f"{files_with_problems} file{'s' * (files_with_problems != 1)}", file=sys.stderr)
         return 1
     if args.format == "json":
         sys.stdout.write(FORMATTERS["json"]([]))
     elif args.format == "text":
-        print(f"ok: {len(result.briefs)} briefs, {result.open_count} open on {today}")
+        print(f"ok: {len(result.briefs)} brief{'s' * (len(result.briefs) != 1)}, {result.open_count} open on {today}")
     return 0
 
 
