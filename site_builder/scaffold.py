@@ -58,13 +58,22 @@ How you will evaluate the work.
 """
 
 
+def _is_slug(slug: str) -> bool:
+    return 3 <= len(slug) <= 80 and bool(SLUG_PATTERN.match(slug))
+
+
 def new_brief(root: Path, config: SiteConfig, slug: str, today: date) -> Path:
     """Write content/projects/SLUG.md from the template; refuse a bad or taken slug."""
-    if not (3 <= len(slug) <= 80 and SLUG_PATTERN.match(slug)):
-        raise BoardError([Problem(slug, 1, "a slug is 3 to 80 lowercase letters, digits and single hyphens, like acme-crm-cleanup")])
+    where = f"{PROJECTS_DIR.as_posix()}/{slug}.md"
+    if slug.endswith(".md") and _is_slug(slug[:-3]):
+        raise BoardError([Problem(where, 1, f"give the slug without .md: board new {slug[:-3]}")])
+    if not _is_slug(slug):
+        raise BoardError([Problem(where, 1, f"'{slug}' is not a valid slug: use 3 to 80 lowercase letters, digits and single hyphens, "
+                                            "like acme-crm-cleanup")])
     path = root / PROJECTS_DIR / f"{slug}.md"
     if path.exists():
-        raise BoardError([Problem(path.relative_to(root).as_posix(), 1, "this slug is taken: choose another name for your brief")])
+        example = f", like {slug}-2" if _is_slug(f"{slug}-2") else ""
+        raise BoardError([Problem(where, 1, f"this slug is taken by an existing brief: choose another name for yours{example}")])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(TEMPLATE.format(
         fill=PLACEHOLDER,
