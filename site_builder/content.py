@@ -118,13 +118,15 @@ def _yaml_kind(node: ScalarNode) -> str | None:
 class _BriefReader:
     """Reads one brief's front matter nodes, adding a Problem for every rule broken."""
 
-    def __init__(self, source: str, first_line: int, problems: list[Problem]):
-        self.source, self.first_line, self.problems = source, first_line, problems
+    def __init__(self, source: str, front: str, first_line: int, problems: list[Problem]):
+        self.source, self.front, self.first_line, self.problems = source, front, first_line, problems
 
     def line(self, node: Node) -> int:
-        return self.first_line + node.start_mark.line
+        return _line_at(self.front, self.first_line, node.start_mark)
 
     def problem(self, node: Node | None, message: str) -> None:
+        # A value quoted as "a\nb" holds a line break; shown as written, the problem stays on one output line.
+        message = message.replace("\r", "\\r").replace("\n", "\\n")
         self.problems.append(Problem(self.source, self.line(node) if node else 1, message))
 
     def mapping(self, node: Node, name: str | None, known: list[str]) -> dict[str, tuple[Node, Node]]:
@@ -291,7 +293,7 @@ def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Proble
         if len(problems) == before:
             fail("the front matter is empty: list the brief's fields between the two --- lines")
         return None
-    reader = _BriefReader(source, front_line, problems)
+    reader = _BriefReader(source, front, front_line, problems)
     if not isinstance(root_node, MappingNode):  # a list or a line of text: "missing" for every field would only be noise
         reader.mapping(root_node, None, FIELDS)
         return None
@@ -310,6 +312,11 @@ def _size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{math.ceil(size / 1024)} KB"
 
 
+def _line_at(front: str, front_line: int, mark: yaml.Mark) -> int:
+    """The file line of a YAML mark. Not mark.line: YAML also breaks lines at U+0085, U+2028 and U+2029, editors do not."""
+    return front_line + front.count("\n", 0, mark.index)
+
+
 def _yaml_hint(problem: str, front: str, mark: yaml.Mark | None) -> str | None:
     """The fix for the YAML mistakes people make most, from PyYAML's problem text and where it is."""
     if problem.startswith("mapping values are not allowed here"):
@@ -317,8 +324,7 @@ def _yaml_hint(problem: str, front: str, mark: yaml.Mark | None) -> str | None:
     if problem.startswith("found character '\\t'"):
         return "indent with spaces, not tabs"
     if problem.startswith("found character") and mark is not None:
-        line = front.split("\n")[mark.line]
-        value = re.match(r"[^,\]}#]*", line[mark.column:]).group().strip()
+        value = re.match(r"[^,\]}#\n]*", front[mark.index:]).group().strip()
         return f'a value that starts with {value[:1]} must be in quotes, like "{value}"'
     if problem.startswith("expected <block end>"):
         return "check this line's indentation, and that a value starting with a quote ends with it"
@@ -332,15 +338,21 @@ def _compose(front: str, front_line: int, source: str, problems: list[Problem]) 
         loader = _RejectAliases(front)  # the reader rejects control characters here already
         return loader.get_single_node()
     except yaml.MarkedYAMLError as error:
+        separator = re.search("[\x85\u2028\u2029]", front)
+        if separator:  # invisible in editors, a line break to YAML: the likely cause, and the error text would only confuse
+            line = front_line + front.count("\n", 0, separator.start())
+            problems.append(Problem(source, line, f"the front matter contains an invisible line separator "
+                                                  f"(U+{ord(separator.group()):04X}) on this line; delete it"))
+            return None
         mark = error.problem_mark or error.context_mark
-        line = front_line + (mark.line if mark else 0)
+        line = _line_at(front, front_line, mark) if mark else front_line
         problem = error.problem or error.context or "it cannot be read"
         message = f"the front matter is not valid YAML: {problem}"
         hint = _yaml_hint(problem, front, error.problem_mark)
         if hint:
             message += f"; {hint}"
-        if error.context_mark and error.problem_mark and error.context_mark.line != error.problem_mark.line:
-            message += f" (in the value that starts on line {front_line + error.context_mark.line})"
+        if error.context_mark and error.problem_mark and _line_at(front, 0, error.context_mark) != _line_at(front, 0, error.problem_mark):
+            message += f" (in the value that starts on line {_line_at(front, front_line, error.context_mark)})"
         problems.append(Problem(source, line, message))
     except yaml.reader.ReaderError as error:
         line = front_line + front[: error.position].count("\n")

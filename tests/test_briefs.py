@@ -638,3 +638,20 @@ def test_errors_on_currency_code_that_is_not_money(board, code, meaning):
         at("compensation.currency", f"compensation.currency {code} is the ISO 4217 code {meaning}: every project is paid, "
                                     "so give the currency you pay in, such as USD, EUR or GBP"),
     ]
+
+
+def test_line_separator_in_quoted_text_does_not_shift_later_line_numbers(board):
+    # YAML counts U+2028 as a line break; GitHub and most editors show it inside the line.
+    assert board.errors(title='"Clean\u2028up"', hours="100") == [at("hours", "hours must be a whole number from 5 to 40, got 100")]
+
+
+def test_errors_on_unquoted_line_separator_on_its_line(board):
+    assert board.errors(title="Clean\u2028up our records") == [
+        at("title", "the front matter contains an invisible line separator (U+2028) on this line; delete it"),
+    ]
+
+
+def test_shows_a_line_break_in_a_value_as_written_to_keep_one_problem_per_line(board):
+    assert board.errors(**{'"dead\\nline"': "2026-12-15"}) == [
+        at("end", f"unknown field 'dead\\nline' (did you mean 'deadline'?); expected one of: {FIELD_NAMES}"),
+    ]
