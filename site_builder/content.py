@@ -8,6 +8,7 @@ value ourselves, against the type its field expects, is what turns YAML 1.1's si
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 import re
@@ -119,10 +120,12 @@ class _BriefReader:
     """Reads one brief's front matter nodes, adding a Problem for every rule broken."""
 
     def __init__(self, source: str, front: str, first_line: int, problems: list[Problem]):
-        self.source, self.front, self.first_line, self.problems = source, front, first_line, problems
+        self.source, self.first_line, self.problems = source, first_line, problems
+        self.line_breaks = [index for index, char in enumerate(front) if char == "\n"]
 
     def line(self, node: Node) -> int:
-        return _line_at(self.front, self.first_line, node.start_mark)
+        """The file line of a node (see _line_at), found by bisection: a brief may have thousands of problems."""
+        return self.first_line + bisect.bisect_left(self.line_breaks, node.start_mark.index)
 
     def problem(self, node: Node | None, message: str) -> None:
         # A value quoted as "a\nb" holds a line break; shown as written, the problem stays on one output line.
