@@ -337,7 +337,7 @@ def test_errors_on_http_company_url(board):
 
 def test_errors_on_logo_file_that_does_not_exist(board):
     assert board.errors(company="\n  name: Acme Analytics\n  logo: acme.png") == [
-        at("company.url", "company.logo: there is no file static/logos/acme.png; add the logo to your pull request or fix the name"),
+        at(5, "company.logo: there is no file static/logos/acme.png; add the logo to your pull request or fix the name"),
     ]
 
 
@@ -346,7 +346,7 @@ def test_errors_on_logo_path_outside_static_logos(board, value):
     (board.root / "static" / "x.svg").write_text("<svg/>")
     shown = value.strip('"').replace("\\\\", "\\")
     assert board.errors(company=f"\n  name: Acme Analytics\n  logo: {value}") == [
-        at("company.url", f"company.logo must be just a file name inside static/logos/, like acme.svg, got {shown}"),
+        at(5, f"company.logo must be just a file name inside static/logos/, like acme.svg, got {shown}"),
     ]
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from site_builder.cli import main
 from site_builder.errors import Problem, format_github, format_json, format_text
+from site_builder.model import today_in
 
 REPO = Path(__file__).resolve().parent.parent
 CATEGORIES = "research, data, writing, software, design, marketing"
@@ -70,8 +71,6 @@ def test_check_counts_one_brief_in_the_singular(board, capsys):
 
 
 def test_check_dates_the_summary_today_in_the_board_timezone_by_default(board, capsys):
-    from site_builder.model import today_in
-
     assert check(board) == 0
     assert capsys.readouterr().out == f"ok: 0 briefs, 0 open on {today_in('UTC')}\n"
 
