@@ -3,7 +3,7 @@
 Each listed project becomes one FeedItem, built once per build and shared by every feed that lists it;
 three serializers write the same items. XML goes through ElementTree and JSON through `json`, never a
 string template, so no employer text can leave the element it belongs in. Every date comes from the
-briefs and git, never from the clock, so the same sources give the same bytes.
+briefs, git or the build date, never from the clock, so the same sources give the same bytes.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def project_facts(project: Project, language: str) -> list[tuple[str, str]]:
 
 
 def feed_item(project: Project, config: SiteConfig) -> FeedItem:
+    """The project as a feed reader shows it, away from the board: the facts first, every URL absolute."""
     brief = project.brief
     url = config.base_url + project.path
     facts = "".join(f"<li><strong>{escape(name)}:</strong> {escape(value)}</li>" for name, value in project_facts(project, config.language))
@@ -95,6 +96,7 @@ def feed_item(project: Project, config: SiteConfig) -> FeedItem:
 
 
 def channel(feed: Feed, items: dict[str, FeedItem], site: Site) -> Channel:
+    """A feed's own description, dated by its newest item so that a rebuild of the same sources changes nothing."""
     config = site.config
     listed = tuple(items[p.path] for p in feed.projects)
     updated = max((item.updated for item in listed), default=start_of(site.today, config.timezone))
