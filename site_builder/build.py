@@ -9,7 +9,10 @@ from pathlib import Path
 
 from .config import SiteConfig, load_config
 from .content import Brief, load_briefs, load_pages
+from .crawl import render_crawl_files
 from .errors import BoardError
+from .feeds import render_feeds
+from .history import last_commit_times
 from .markup import render_markdown
 from .model import ContentPage, Site, Status, build_model, status_of
 from .pages import render_pages, static_files
@@ -27,6 +30,7 @@ class CheckResult:
 class BuildResult:
     site: Site
     page_count: int
+    feed_count: int
     file_count: int
     seconds: float
 
@@ -34,7 +38,7 @@ class BuildResult:
         site = self.site
         lines = [
             f"built {len(site.projects) + len(site.scheduled)} projects ({len(site.open)} open, {len(site.archive)} closed, "
-            f"{len(site.scheduled)} scheduled) -> {self.page_count} pages in {self.seconds:.2f} s",
+            f"{len(site.scheduled)} scheduled) -> {self.page_count} pages, {self.feed_count} feeds in {self.seconds:.2f} s",
         ]
         if site.drafts_left_out:
             lines.append(f"left out {site.drafts_left_out} draft{'s' * (site.drafts_left_out != 1)} (build with --drafts to see them)")
@@ -65,9 +69,10 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     shown = [b for b in briefs if status_of(b, today, drafts) in (Status.OPEN, Status.CLOSED)]
     bodies = {brief.slug: render_markdown(brief.body, brief.summary) for brief in shown}
     pages = tuple(ContentPage(p.slug, p.title, p.description, render_markdown(p.body).html) for p in page_sources)
-    site = build_model(config, briefs, bodies, today, pages, drafts)
+    site = build_model(config, briefs, bodies, today, pages, drafts, changed=last_commit_times(root))
     html_pages = render_pages(root, site)
-    outputs = html_pages + static_files(root)
+    feeds = render_feeds(site)
+    outputs = html_pages + feeds + render_crawl_files(site) + static_files(root)
     with staged_output(output, root) as staging:
         write_files(staging, outputs)
-    return BuildResult(site, len(html_pages), len(outputs), time.perf_counter() - started)
+    return BuildResult(site, len(html_pages), len(feeds), len(outputs), time.perf_counter() - started)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -104,6 +105,16 @@ def shorten(text: str, length: int = SUMMARY_LENGTH) -> str:
         return text
     cut = text[: length + 1].rsplit(" ", 1)[0] if " " in text[:length] else text[:length]
     return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def absolute_links(fragment: str, page_url: str) -> str:
+    """The sanitized fragment with every link and image resolved against the page it was written for,
+    as a feed needs: a feed reader shows it away from the board, where a relative URL leads nowhere."""
+    def resolve(tag: str, attribute: str, value: str) -> str | None:
+        return urljoin(page_url, value) if attribute in ("href", "src") else value
+
+    return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel=LINK_REL, attribute_filter=resolve)
 
 
 def render_markdown(body: str, summary: str | None = None) -> RenderedBody:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,11 @@ def status_of(brief: Brief, today: date, include_drafts: bool = False) -> Status
     return Status.OPEN if today <= brief.deadline else Status.CLOSED
 
 
+def start_of(day: date, timezone: str) -> datetime:
+    """Midnight at the start of `day` where the board is: the moment a `posted` date stands for."""
+    return datetime.combine(day, time(), ZoneInfo(timezone))
+
+
 def is_closing_soon(brief: Brief, today: date, closing_soon_days: int) -> bool:
     """True in an open project's last `closing_soon_days` days, deadline day included."""
     return 0 <= (brief.deadline - today).days < closing_soon_days
@@ -55,6 +61,8 @@ class Project:
     summary: str
     company_slug: str
     skill_slugs: tuple[str, ...]  # in the brief's order, parallel to brief.skills
+    published: datetime  # the start of `posted` in the board's zone
+    updated: datetime  # the brief's last change: its last commit, never before `published`
 
     @property
     def is_open(self) -> bool:
@@ -102,6 +110,30 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class FeedFormat:
+    file: str  # the file's name beside the listing it follows
+    media_type: str
+    name: str  # what a reader calls the format
+
+
+FEED_FORMATS = (
+    FeedFormat("feed.xml", "application/rss+xml", "RSS"),
+    FeedFormat("atom.xml", "application/atom+xml", "Atom"),
+    FeedFormat("feed.json", "application/feed+json", "JSON Feed"),
+)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """The newest open projects of the board, a category or a skill, written in every FEED_FORMATS."""
+
+    base: str  # the listing it follows, "" or "categories/data/"; its files sit beside that page
+    title: str
+    description: str
+    projects: tuple[Project, ...]  # newest first, at most [feeds] items
+
+
+@dataclass(frozen=True)
 class ContentPage:
     slug: str
     title: str
@@ -146,6 +178,14 @@ class Site:
             for group in groups:
                 pages += paginate(kind, group.name, group.description, group.open, f"{prefix}/{group.key}/", per_page, group)
         return pages
+
+    def feeds(self) -> list[Feed]:
+        """The board's feed, then one per category and one per skill, like their listings."""
+        title, items = self.config.title, self.config.feed_items
+        feeds = [Feed("", title, self.config.description, self.open[:items])]
+        for prefix, groups in (("categories", self.categories), ("skills", self.skills)):
+            feeds += [Feed(f"{prefix}/{g.key}/", f"{title}: {g.name}", g.description, g.open[:items]) for g in groups]
+        return feeds
 
 
 def page_path(base: str, number: int) -> str:
@@ -200,10 +240,16 @@ def _most_common_spelling(names: list[str]) -> str:
 
 
 def build_model(config: SiteConfig, briefs: list[Brief], bodies: dict[str, RenderedBody], today: date,
-                pages: tuple[ContentPage, ...] = (), include_drafts: bool = False) -> Site:
-    """Place the briefs on the board as of `today`: lifecycle, collections, slugs. Pure."""
+                pages: tuple[ContentPage, ...] = (), include_drafts: bool = False,
+                changed: Mapping[str, datetime] | None = None) -> Site:
+    """Place the briefs on the board as of `today`: lifecycle, collections, slugs. Pure.
+
+    `changed` maps a slug to when its brief last changed (its last commit); a brief missing from it
+    (no git, not committed yet) counts as changed when it was posted."""
     statuses = {brief.slug: status_of(brief, today, include_drafts) for brief in briefs}
     built = [b for b in briefs if statuses[b.slug] in (Status.OPEN, Status.CLOSED)]
+    changed = changed or {}
+    published = {b.slug: start_of(b.posted, config.timezone) for b in built}
     skill_slugs = unique_slugs([skill for b in built for skill in b.skills])
     company_slugs = unique_slugs([b.company.name for b in built])
     projects = tuple(
@@ -212,6 +258,7 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: dict[str, Rende
             closing_soon=statuses[b.slug] is Status.OPEN and is_closing_soon(b, today, config.closing_soon_days),
             days_left=(b.deadline - today).days, html=bodies[b.slug].html, summary=bodies[b.slug].summary,
             company_slug=company_slugs[b.company.name], skill_slugs=tuple(skill_slugs[s] for s in b.skills),
+            published=published[b.slug], updated=max(published[b.slug], changed.get(b.slug, published[b.slug])),
         )
         for b in sorted(built, key=lambda b: b.slug)
     )
@@ -222,9 +269,11 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: dict[str, Rende
             by_skill.setdefault(slug, []).append((skill, project))
         by_company.setdefault(project.company_slug, []).append(project)
 
-    skills = sorted(
-        (_group(slug, _most_common_spelling([s for s, _ in pairs]), "", [p for _, p in pairs]) for slug, pairs in by_skill.items()),
-        key=lambda g: (g.name.casefold(), g.key))
+    skills = []
+    for slug, pairs in by_skill.items():
+        name = _most_common_spelling([s for s, _ in pairs])
+        skills.append(_group(slug, name, f"Paid micro-internships that need {name}.", [p for _, p in pairs]))
+    skills.sort(key=lambda g: (g.name.casefold(), g.key))
     companies = []
     for slug, group_projects in by_company.items():
         latest = max(group_projects, key=lambda p: (p.brief.posted, p.brief.slug)).brief.company

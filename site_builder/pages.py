@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from babel.numbers import format_currency
 
 from .config import SiteConfig
 from .errors import BoardError, Problem
-from .model import ContentPage, Group, Listing, OutputFile, Project, Site
+from .model import FEED_FORMATS, ContentPage, Group, Listing, OutputFile, Project, Site
 
 LAYOUTS_DIR = Path("layouts")
 STATIC_DIR = Path("static")
@@ -56,6 +57,11 @@ def pay_text(project: Project, language: str) -> str:
     pay = project.brief.compensation
     amount = money(pay.amount, pay.currency, language)
     return f"{amount} per hour" if pay.type == "hourly" else f"{amount} fixed"
+
+
+def day_text(day: date, language: str) -> str:
+    """A date as the board's language writes it: "Dec 15, 2026", "15.12.2026"."""
+    return format_date(day, format="medium", locale=language.replace("-", "_"))
 
 
 def where_text(project: Project) -> str:
@@ -123,9 +129,9 @@ class Renderer:
         language = self.config.language
         self.env.globals.update(
             url=self.url, absolute_url=self.absolute_url, static=self.static_url, csp=CONTENT_SECURITY_POLICY,
-            config=self.config, site=site,
+            config=self.config, site=site, feed_formats=FEED_FORMATS, feeds={feed.base: feed for feed in site.feeds()},
             pay=lambda p: pay_text(p, language), where=where_text, closes=closes_text,
-            day=lambda d: format_date(d, format="medium", locale=language.replace("-", "_")),
+            day=lambda d: day_text(d, language),
         )
 
     def url(self, path: str) -> str:
@@ -186,8 +192,6 @@ def render_pages(root: Path, site: Site) -> list[OutputFile]:
 
 
 def _listing_description(listing: Listing) -> str:
-    if listing.kind == "skill":
-        return f"Paid micro-internships that need {listing.title}."
     if listing.kind == "company":
         return f"Paid micro-internships from {listing.title}."
     return listing.title

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from site_builder.build import BuildResult, build
 from site_builder.config import load_config
 from site_builder.content import read_brief
 from site_builder.errors import Problem
+from tests.site_files import EXAMPLE_DATE, REPO
 
 SITE_TOML = """\
 title = "Test Board"
@@ -124,3 +128,18 @@ class Board:
 @pytest.fixture
 def board(tmp_path: Path) -> Board:
     return Board(tmp_path)
+
+
+@pytest.fixture
+def site_board(board: Board) -> Board:
+    """The tiny board with the repository's theme, so it can be built as well as checked."""
+    shutil.copytree(REPO / "layouts", board.root / "layouts")
+    shutil.copytree(REPO / "static", board.root / "static", dirs_exist_ok=True)
+    return board
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
+    """The example board built once, as of the Makefile's date: (output folder, result)."""
+    output = tmp_path_factory.mktemp("example") / "public"
+    return output, build(REPO, output, date.fromisoformat(EXAMPLE_DATE))

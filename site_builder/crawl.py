@@ -1,0 +1,106 @@
+"""Crawl stage: the Site -> sitemap.xml, robots.txt, feeds.opml and deadlines.ics.
+
+These are the files other programs read to find the board: search engines (the sitemap, which lists
+only open projects, as Google asks for expired job postings), feed readers (one OPML to import every
+feed) and calendar apps (the open projects' deadlines). Like the feeds, each holds absolute URLs and
+only dates from the briefs, git or the build date, never the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+from email.utils import format_datetime
+from xml.etree import ElementTree as ET
+
+import icalendar
+
+from .feeds import GENERATOR, project_facts, xml_document
+from .model import FEED_FORMATS, OutputFile, Site, start_of
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+OPML_FEED = FEED_FORMATS[0]  # one format per feed: an OPML import subscribes to every outline it lists
+
+
+def sitemap(site: Site) -> OutputFile:
+    """Every page a search engine should index: listings, indexes, pages and open projects with lastmod.
+
+    The archive is left out with the closed projects it lists: nothing on it can be applied for."""
+    base = site.config.base_url
+    paths = [listing.path for listing in site.listings() if listing.kind != "archive"]
+    paths += ["categories/", "skills/", "companies/", "search/"] + [page.path for page in site.pages]
+    root = ET.Element("urlset", xmlns=SITEMAP_NS)
+    for path, lastmod in [(path, None) for path in paths] + [(p.path, p.updated) for p in site.open]:
+        url = ET.SubElement(root, "url")
+        ET.SubElement(url, "loc").text = base + path
+        if lastmod:
+            ET.SubElement(url, "lastmod").text = lastmod.isoformat()
+    return OutputFile("sitemap.xml", xml_document(root))
+
+
+def robots(site: Site) -> OutputFile:
+    """Let every crawler in and point it to the sitemap (crawlers read robots.txt only at a host's root)."""
+    return OutputFile("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode())
+
+
+def opml(site: Site) -> OutputFile:
+    """OPML 2.0 subscription list: the board's feed, then a folder of category feeds and one of skill feeds."""
+    config = site.config
+    feeds = site.feeds()
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = f"{config.title}: every feed"
+    newest = max((p.updated for p in site.open), default=start_of(site.today, config.timezone))
+    ET.SubElement(head, "dateModified").text = format_datetime(newest)
+    ET.SubElement(head, "docs").text = "http://opml.org/spec2.opml"
+    body = ET.SubElement(root, "body")
+
+    def outline(parent: ET.Element, title: str, base: str) -> None:
+        ET.SubElement(parent, "outline", type="rss", version="RSS2", text=title, title=title,
+                      xmlUrl=config.base_url + base + OPML_FEED.file, htmlUrl=config.base_url + base)
+
+    outline(body, feeds[0].title, feeds[0].base)
+    for name, prefix in (("Categories", "categories/"), ("Skills", "skills/")):
+        folder = ET.SubElement(body, "outline", text=name, title=name)
+        for feed in (f for f in feeds if f.base.startswith(prefix)):
+            outline(folder, feed.title, feed.base)
+    return OutputFile("feeds.opml", xml_document(root))
+
+
+def deadlines(site: Site) -> OutputFile:
+    """iCalendar (RFC 5545) with one all-day event on each open project's deadline, to subscribe to."""
+    config = site.config
+    name = f"{config.title}: application deadlines"
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{GENERATOR}//{config.title} deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("description", config.description)
+    calendar.add("url", config.base_url)
+    calendar.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})  # the board rebuilds daily
+    calendar.add("x-published-ttl", "P1D")
+    stamp = start_of(site.today, config.timezone).astimezone(timezone.utc)
+    for project in sorted(site.open, key=lambda p: (p.brief.deadline, p.brief.slug)):
+        brief = project.brief
+        url = config.base_url + project.path
+        facts = " · ".join(f"{label}: {value}" for label, value in project_facts(project, config.language))
+        event = icalendar.Event()
+        event.add("uid", f"{url}#deadline")  # the permalink: stable whatever else changes in the brief
+        event.add("dtstamp", stamp)
+        event.add("last-modified", project.updated.astimezone(timezone.utc))
+        event.add("dtstart", brief.deadline)
+        event.add("dtend", brief.deadline + timedelta(days=1))  # all-day events end the next day, exclusively
+        event.add("summary", f"Last day to apply: {brief.title} ({brief.company.name})")
+        event.add("description", f"{facts}\n\n{project.summary}\n\nApply: {brief.apply}\nDetails: {url}")
+        event.add("url", url)
+        event.add("categories", [config.category(brief.category).title])
+        event.add("transp", "TRANSPARENT")  # a deadline does not make the student busy
+        calendar.add_component(event)
+    return OutputFile("deadlines.ics", calendar.to_ical())
+
+
+def render_crawl_files(site: Site) -> list[OutputFile]:
+    """The board's files for search engines, feed readers and calendar apps."""
+    return [sitemap(site), robots(site), opml(site), deadlines(site)]
