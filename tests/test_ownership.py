@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from gitboard import commit_all, git, make_board, write_brief
+from tests.gitboard import commit_all, git, make_board, write_brief
 from site_builder.cli import main
 
 ACME = "content/projects/acme-crm-cleanup.md"
