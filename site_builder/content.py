@@ -555,7 +555,7 @@ def brief_maintainers(source: str, raw: bytes) -> tuple[tuple[str, ...], int] | 
     root_node = _compose(parts[0], parts[1], source, problems=[]) if parts else None
     if not isinstance(root_node, MappingNode):
         return None
-    reader = _BriefReader(source, parts[1], problems=[])
+    reader = _BriefReader(source, parts[0], parts[1], problems=[])
     fields = reader.mapping(root_node, None, FIELDS)
     if "maintainers" not in fields:
         return None

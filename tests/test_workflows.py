@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from site_builder.config import load_config
+from site_builder.errors import Problem, format_github
 from tests.gitboard import commit_all, git
 from tests.site_files import REPO, copy_example_board, parse_html
 
@@ -198,21 +199,28 @@ def parse_workflow_command(line: str) -> tuple[str, dict[str, str], str]:
     return name, {key: unescape(value, prop) for key, value in values.items()}, unescape(message, data)
 
 
-def test_github_format_is_githubs_annotation_syntax_with_percent_and_line_breaks_escaped(tmp_path, capsys):
+def test_board_check_github_output_reads_back_as_the_text_output_through_githubs_syntax(tmp_path, capsys):
     from site_builder.cli import main
 
     board = copy_example_board(tmp_path / "board")
     brief = board / "content/projects/acme-crm-cleanup.md"
-    brief.write_text(brief.read_text(encoding="utf-8").replace("hours: 20\n", 'hours: 20\n"100%\\r\\nsure": yes\n'))
+    brief.write_text(brief.read_text(encoding="utf-8").replace("hours: 20\n", '"100%\\r\\nsure": yes\nhours: 20\n'))
     (board / "content/projects/acme,crm.md").write_text("---\ncompany: [Acme]\n---\n")
     assert main(["--root", str(board), "check", "--format", "text"]) == 1
     text = capsys.readouterr().out
     assert main(["--root", str(board), "check", "--format", "github"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) >= 3 and all("\r" not in line for line in lines)
     parsed = [parse_workflow_command(line) for line in lines]
-    assert {name for name, _, _ in parsed} == {"error"}
+    assert len(parsed) >= 3 and {name for name, _, _ in parsed} == {"error"}
     assert "".join(f"{p['file']}:{p['line']}: {message}\n" for _, p, message in parsed) == text
-    assert any("100%\r\nsure" in message for _, _, message in parsed)
+    assert any("'100%" in message for _, _, message in parsed)
     assert any(p["file"] == "content/projects/acme,crm.md" for _, p, _ in parsed)
-    assert any("\n" in message for _, _, message in parsed)  # a multi-line message, kept as one annotation
+
+
+def test_github_format_escapes_percent_and_line_breaks_so_each_problem_is_one_annotation():
+    problems = [Problem("content/projects/a:b,c%.md", 7, "100% sure\r\nand a second line\nand a third"),
+                Problem("site.toml", 1, "%0A is not a line break here, %25 not a percent sign")]
+    lines = format_github(problems).splitlines()
+    assert len(lines) == 2 and all("\r" not in line for line in lines)
+    assert [parse_workflow_command(line) for line in lines] == [
+        ("error", {"file": p.path, "line": str(p.line)}, p.message) for p in sorted(problems)]
