@@ -65,7 +65,8 @@ def _resolve_base(root: Path, base: str) -> str:
 
 def changes_since(root: Path, base: str) -> list[Change]:
     """Every file of the working tree that differs from commit `base`, renames detected, untracked files as added."""
-    fields = _git(root, "diff", "--name-status", "-z", "-M", "--relative", base, "--").decode().split("\0")
+    # A file name that is not UTF-8 is shown with replacement characters; no brief can have one.
+    fields = _git(root, "diff", "--name-status", "-z", "-M", "--relative", base, "--").decode(errors="replace").split("\0")
     changes, index = [], 0
     while index < len(fields) - 1:
         status = fields[index][0]
@@ -76,7 +77,7 @@ def changes_since(root: Path, base: str) -> list[Change]:
             path = fields[index + 1]
             changes.append(Change(status, path, None if status == "A" else path))
             index += 2
-    untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard").decode().split("\0")
+    untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard").decode(errors="replace").split("\0")
     changes += [Change("A", path, None) for path in untracked if path]
     return sorted(changes, key=lambda change: change.path)
 
