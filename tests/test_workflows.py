@@ -120,6 +120,7 @@ def test_deploy_runs_on_push_to_main_daily_and_by_hand_and_builds_for_the_pages_
     assert "workflow_dispatch" in deploy["on"]
     assert deploy["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     build = deploy["jobs"]["build"]["steps"]
+    assert build[0] == {"uses": "actions/checkout@v4", "with": {"fetch-depth": 0}}  # feeds date briefs by git history
     assert next(s for s in build if s.get("id") == "pages")["uses"] == "actions/configure-pages@v5"
     command = next(step for step in build if "board build" in step.get("run", ""))
     assert command["env"] == {"BASE_URL": "${{ steps.pages.outputs.base_url }}"}
