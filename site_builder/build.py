@@ -15,6 +15,7 @@ from .feeds import render_feeds
 from .history import last_commit_times
 from .markup import render_markdown
 from .model import ContentPage, Site, Status, build_model, status_of
+from .ownership import ownership_problems
 from .pages import render_pages, static_files
 from .writer import staged_output, write_files
 
@@ -46,12 +47,15 @@ class BuildResult:
         return "\n".join(lines)
 
 
-def check_board(root: Path, today: date, files: list[Path] | None = None) -> CheckResult:
-    """Validate config and briefs (all, or only `files`); raise BoardError with every problem."""
+def check_board(root: Path, today: date, files: list[Path] | None = None,
+                base: str | None = None, author: str | None = None) -> CheckResult:
+    """Validate config and briefs (all, or only `files`) and, given `base`, `author`'s right to every change since it."""
     config = load_config(root)
     briefs, problems = load_briefs(root, config, files)
     if files is None:
         problems += load_pages(root)[1]
+    if base is not None and author is not None:
+        problems += ownership_problems(root, base, author)
     if problems:
         raise BoardError(problems)
     open_count = sum(status_of(brief, today) is Status.OPEN for brief in briefs)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import build, check_board
-from .config import load_config
+from .config import GITHUB_HANDLE, load_config
 from .errors import FORMATTERS, BoardError, Problem
 from .model import today_in
 from .scaffold import new_brief
@@ -18,7 +18,8 @@ from .scaffold import new_brief
 EXAMPLES = {
     "build": "board build --output public --base-url https://example.org/board/",
     "check": "board check                      # every brief\n"
-             "  board check content/projects/acme-crm-cleanup.md --format github",
+             "  board check content/projects/acme-crm-cleanup.md --format github\n"
+             "  board check --base origin/main --author octocat   # and may octocat make these changes?",
     "new": "board new acme-crm-cleanup",
 }
 
@@ -28,6 +29,13 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _handle(text: str) -> str:
+    handle = text.removeprefix("@")
+    if not GITHUB_HANDLE.match(handle.removesuffix("[bot]")):
+        raise argparse.ArgumentTypeError(f"expected a GitHub handle like octocat, got {text!r}")
+    return handle
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="*", type=Path, metavar="FILES", help="briefs to check (default: all of content/projects/)")
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="text (default), github annotations, or json")
     check.add_argument("--now", type=_date, metavar="DATE", help="the date to check as of (default: today in the board's timezone)")
+    check.add_argument("--base", metavar="REF", help="with --author: also check that AUTHOR may make every change "
+                       "since this git commit, branch or tag (a pull request's base)")
+    check.add_argument("--author", type=_handle, metavar="HANDLE", help="with --base: the GitHub handle making the changes "
+                       "(a pull request's author); compared case-insensitively")
 
     new = command("new", "Write content/projects/SLUG.md: a brief template with every field explained.")
     new.add_argument("slug", metavar="SLUG", help="the new brief's name in its URL, like acme-crm-cleanup")
@@ -60,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_check(args: argparse.Namespace) -> int:
     root = args.root
+    if (args.base is None) != (args.author is None):
+        print("board check: error: --base and --author go together: --base REF --author HANDLE", file=sys.stderr)
+        return 2
     files: list[Path] = []
     missing: list[Problem] = []
     for path in args.files:
@@ -70,7 +85,7 @@ def run_check(args: argparse.Namespace) -> int:
     problems = missing
     try:
         today = args.now or today_in(load_config(root).timezone)
-        result = check_board(root, today, files if args.files else None)
+        result = check_board(root, today, files if args.files else None, args.base, args.author)
     except BoardError as error:
         problems = problems + error.problems
     if problems:
@@ -83,7 +98,8 @@ def run_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(FORMATTERS["json"]([]))
     elif args.format == "text":
-        print(f"ok: {len(result.briefs)} brief{'s' * (len(result.briefs) != 1)}, {result.open_count} open on {today}")
+        owner = f"; @{args.author} may make every change since {args.base}" if args.base else ""
+        print(f"ok: {len(result.briefs)} brief{'s' * (len(result.briefs) != 1)}, {result.open_count} open on {today}{owner}")
     return 0
 
 

@@ -156,6 +156,11 @@ def load_config(root: Path, base_url_override: str | None = None) -> SiteConfig:
         raise BoardError([Problem(CONFIG_FILE, 1, f"no {CONFIG_FILE} in {root}: is this a board's folder?")]) from None
     except UnicodeDecodeError:
         raise BoardError([Problem(CONFIG_FILE, 1, "the file is not UTF-8 text; save it as UTF-8")]) from None
+    return config_from_text(text, base_url_override)
+
+
+def config_from_text(text: str, base_url_override: str | None = None) -> SiteConfig:
+    """Validate the text of a `site.toml` (from disk, or from another commit); raise BoardError listing every problem."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

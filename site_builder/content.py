@@ -275,7 +275,7 @@ def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Proble
         fail(f"the file is {_size(max(size, len(raw)))}; a brief must be under {MAX_BRIEF_BYTES // 1024} KB of text")
         return None
     try:
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        text = _text(raw)
     except UnicodeDecodeError as error:
         line = 1 + raw[: error.start].count(b"\n")
         problems.append(Problem(source, line, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} on this line); save it as UTF-8"))
@@ -303,6 +303,11 @@ def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Proble
     brief = _read_fields(reader, reader.mapping(root_node, None, FIELDS), slug, source, root, config, body, body_line)
     _check_body(reader, body, body_line, closing_line=front_line + front.count("\n"))
     return brief if len(problems) == before else None
+
+
+def _text(raw: bytes) -> str:
+    """A brief's bytes as text with Unix line ends; UnicodeDecodeError when they are not UTF-8."""
+    return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _source(path: Path, root: Path) -> str:
@@ -539,6 +544,24 @@ def _maintainers(reader: _BriefReader, node: Node) -> tuple[str, ...] | None:
             fix = f" (write {handle.lstrip('@')}, without the @)" if handle.startswith("@") else ""
             reader.problem(item, f"maintainers: {handle} is not a GitHub handle{fix}")
     return tuple(handle for _, handle in items)
+
+
+def brief_maintainers(source: str, raw: bytes) -> tuple[tuple[str, ...], int] | None:
+    """The handles a brief's `maintainers` lists and the line it is on; None when there are none to read."""
+    try:
+        parts = split_front_matter(_text(raw)) if len(raw) <= MAX_BRIEF_BYTES else None
+    except UnicodeDecodeError:
+        return None
+    root_node = _compose(parts[0], parts[1], source, problems=[]) if parts else None
+    if not isinstance(root_node, MappingNode):
+        return None
+    reader = _BriefReader(source, parts[0], parts[1], problems=[])
+    fields = reader.mapping(root_node, None, FIELDS)
+    if "maintainers" not in fields:
+        return None
+    key, node = fields["maintainers"]
+    handles = _maintainers(reader, node)
+    return (handles, reader.line(key)) if handles else None
 
 
 def brief_paths(root: Path) -> tuple[list[Path], list[Problem]]:
