@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pagefind.index import IndexConfig
@@ -30,7 +31,10 @@ def index_search(site: Site, outputs: list[OutputFile], folder: Path) -> int:
     base_path = site.config.base_path
     records = [(base_path + project.path, pages[project.path + "index.html"].decode()) for project in site.projects]
     try:
-        asyncio.run(_write_index(records, folder / BUNDLE_DIR, site.config.language))
+        # In a thread of its own, so that an event loop the caller runs (a notebook, an async server,
+        # Playwright's sync API in the tests) cannot clash with this one.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(asyncio.run, _write_index(records, folder / BUNDLE_DIR, site.config.language)).result()
     except (OSError, RuntimeError) as error:
         raise BoardError([Problem(BUNDLE_DIR, 1, f"Pagefind could not write the search index ({error}); "
                                                  "reinstall with `pip install -e .`, or build with --no-search")]) from None

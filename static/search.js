@@ -100,6 +100,7 @@ function pagefindFilters(selected, without = null) {
 
 async function runSearch({ keepShown = false, scrollTo = null } = {}) {
   const ticket = ++generation;
+  resultList.setAttribute("aria-busy", "true");
   const text = query() || null;
   const selected = selection();
   const sortKey = effectiveSort();
@@ -121,6 +122,7 @@ async function runSearch({ keepShown = false, scrollTo = null } = {}) {
   resultList.replaceChildren(...cards);
   showCounts(counts);
   showSummary(text, selected);
+  resultList.removeAttribute("aria-busy");
   if (scrollTo !== null) window.scrollTo(0, scrollTo);
 }
 
@@ -135,11 +137,9 @@ function card(result, text) {
   const slot = (name) => node.querySelector(`[data-slot="${name}"]`);
   if (meta.badge === "closed") node.classList.add("card-closed");
   if (meta.logo) {
-    slot("logo").src = meta.logo;
-    slot("initial").remove();
+    slot("logo").replaceWith(Object.assign(new Image(48, 48), { className: "logo", alt: "", src: meta.logo }));
   } else {
-    slot("logo").remove();
-    slot("initial").textContent = (meta.company ?? "").slice(0, 1).toUpperCase();
+    slot("logo").textContent = (meta.company ?? "").slice(0, 1).toUpperCase();
   }
   Object.assign(slot("title"), { href: result.url, textContent: meta.title });
   Object.assign(slot("company"), { href: meta.company_url, textContent: meta.company });
@@ -293,9 +293,11 @@ function listen() {
     const ticket = generation;
     const from = resultList.children.length;
     shown = from + PAGE_SIZE;
+    resultList.setAttribute("aria-busy", "true");
     const cards = await loadCards(from, shown, query() || null);
     if (ticket !== generation) return;
     resultList.append(...cards);
+    resultList.removeAttribute("aria-busy");
     showSummary(query() || null, selection());
     rememberPlace();
     cards[0]?.querySelector(".card-title a")?.focus();
