@@ -17,6 +17,10 @@ from .model import Project, Site
 
 HOURS_BANDS = ((5, 10), (11, 20), (21, 40))  # a brief's 5..40 hours, in the sizes students plan a week by
 PAY_STEPS = (250, 500, 1000)  # bounds of the total-pay bands, in the brief's own currency
+# Every project's search record carries this word, and the search page searches for it when no query
+# is typed: Pagefind 1.5 answers a search without words by downloading its whole word index (5.5 MB
+# for 10,000 briefs), while one word costs one chunk of it.
+BROWSE_WORD = "project"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from babel.numbers import format_currency
 
 from .config import SiteConfig
 from .errors import BoardError, Problem
-from .facets import Facets, SearchKeys
+from .facets import BROWSE_WORD, Facets, SearchKeys
 from .model import FEED_FORMATS, ContentPage, Group, Listing, OutputFile, Project, Site
 
 LAYOUTS_DIR = Path("layouts")
@@ -147,7 +147,7 @@ class Renderer:
             config=self.config, site=site, feed_formats=FEED_FORMATS, feeds={feed.base: feed for feed in site.feeds()},
             pay=lambda p: pay_text(p, language), where=where_text, closes=closes_text,
             day=lambda d: day_text(d, language), deadline=lambda p: deadline_text(p, day_text(p.brief.deadline, language)),
-            search_record=self.search_record, search_facets=self.facets.panel,
+            search_record=self.search_record, search_facets=self.facets.panel, browse_word=BROWSE_WORD,
         )
 
     def url(self, path: str) -> str:
@@ -167,16 +167,22 @@ class Renderer:
         return f"{self.config.base_path}static/{path}?v={self._asset_versions[path]}"
 
     def search_record(self, project: Project) -> SearchRecord:
+        """The project's filters, sort keys and card facts for the index.
+
+        Pagefind makes every meta value searchable, so no value holds a URL (a search for "board" or
+        "static" would match every project): the search page builds links from the company and skill
+        slugs, and the logo's URL is written in hexadecimal, one word nobody types ("svg" would match
+        every project with an SVG logo)."""
         brief = project.brief
         badge = "closed" if not project.is_open else "soon" if project.closing_soon else ""
-        skills = [(name, self.url(f"skills/{slug}/")) for name, slug in zip(brief.skills, project.skill_slugs)]
+        logo = self.static_url(f"logos/{brief.company.logo}").encode().hex() if brief.company.logo else ""
         meta = (
-            ("title", brief.title), ("company", brief.company.name),
-            ("company_url", self.url(f"companies/{project.company_slug}/")),
-            ("logo", self.static_url(f"logos/{brief.company.logo}") if brief.company.logo else ""),
-            ("pay", pay_text(project, self.config.language)), ("hours", f"{brief.hours} hours"),
+            ("title", brief.title), ("company", brief.company.name), ("company_slug", project.company_slug),
+            ("logo", logo), ("pay", pay_text(project, self.config.language)), ("hours", f"{brief.hours} hours"),
             ("where", where_text(project)), ("deadline", deadline_text(project, day_text(brief.deadline, self.config.language))),
-            ("badge", badge), ("summary", project.summary), ("skills", json.dumps(skills, ensure_ascii=False)),
+            ("badge", badge), ("summary", project.summary),
+            ("skills", json.dumps(list(zip(brief.skills, project.skill_slugs)), ensure_ascii=False)),
+            ("kind", BROWSE_WORD),
         )
         return SearchRecord(self.facets.keys(project), meta)
 

@@ -23,13 +23,14 @@ from .model import OutputFile, Site
 
 BUNDLE_DIR = "pagefind"  # under the base path; layouts/search.html loads pagefind.js from here
 EXTRA_WORD_CHARACTERS = "#+"  # so C#, C++ and F# stay searchable words instead of "c" and "f"
+PAGES_IN_FLIGHT = 100  # pages sent to Pagefind before awaiting them: enough to keep it busy, few enough to bound memory
 
 
 def index_search(site: Site, outputs: list[OutputFile], folder: Path) -> int:
     """Write the search bundle for every built project into `folder`; return the number of records."""
     pages = {output.path: output.data for output in outputs}
     base_path = site.config.base_path
-    records = [(base_path + project.path, pages[project.path + "index.html"].decode()) for project in site.projects]
+    records = [(base_path + project.path, pages[project.path + "index.html"]) for project in site.projects]
     try:
         # In a thread of its own, so that an event loop the caller runs (a notebook, an async server,
         # Playwright's sync API in the tests) cannot clash with this one.
@@ -41,12 +42,14 @@ def index_search(site: Site, outputs: list[OutputFile], folder: Path) -> int:
     return len(records)
 
 
-async def _write_index(records: list[tuple[str, str]], bundle: Path, language: str) -> None:
+async def _write_index(records: list[tuple[str, bytes]], bundle: Path, language: str) -> None:
     config = IndexConfig(force_language=language.split("-")[0].split("_")[0].lower(),
                          include_characters=EXTRA_WORD_CHARACTERS)
     async with _PromptService() as service:
         index = await service.create_index(config)
-        await asyncio.gather(*(index.add_html_file(content=html, url=url) for url, html in records))
+        for start in range(0, len(records), PAGES_IN_FLIGHT):
+            batch = records[start:start + PAGES_IN_FLIGHT]
+            await asyncio.gather(*(index.add_html_file(content=html.decode(), url=url) for url, html in batch))
         await index.write_files(output_path=str(bundle))
 
 

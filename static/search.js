@@ -15,7 +15,11 @@ const moreButton = document.getElementById("search-more");
 const cardTemplate = document.getElementById("search-card");
 const facets = [...form.querySelectorAll("fieldset[data-facet]")];
 
+const filterPanel = document.getElementById("search-filters");
+const filterCount = document.getElementById("search-filter-count");
+
 const PAGE_SIZE = 10;
+const NARROW_SCREEN = "(max-width: 52rem)"; // as in search.css: below it, filters fold above the results
 const LISTED_VALUES = 8; // values of a long filter (skills, companies) shown before "Show all"
 const TYPING_PAUSE_MS = 250;
 const SORTS = { newest: { posted: "desc" }, deadline: { deadline: "asc" }, pay: { pay: "desc" } };
@@ -106,12 +110,14 @@ async function runSearch({ keepShown = false, scrollTo = null } = {}) {
   const sortKey = effectiveSort();
   sortSelect.value = sortKey;
   sortSelect.querySelector('option[value="relevance"]').disabled = !text;
-  const search = await pagefind.search(text, { filters: pagefindFilters(selected), sort: SORTS[sortKey] ?? {} });
+  // With no query, search for the word every project carries (see BROWSE_WORD in facets.py).
+  const term = text ?? form.dataset.browseWord;
+  const search = await pagefind.search(term, { filters: pagefindFilters(selected), sort: SORTS[sortKey] ?? {} });
   if (!search || ticket !== generation) return;
   // A filter's counts come from the same search without that filter's own selection.
   const counts = { ...search.filters };
   await Promise.all(Object.entries(selected).filter(([, values]) => values.length).map(async ([name]) => {
-    const others = await pagefind.search(text, { filters: pagefindFilters(selected, name) });
+    const others = await pagefind.search(term, { filters: pagefindFilters(selected, name) });
     counts[name] = others.filters[name] ?? {};
   }));
   if (ticket !== generation) return;
@@ -122,6 +128,8 @@ async function runSearch({ keepShown = false, scrollTo = null } = {}) {
   resultList.replaceChildren(...cards);
   showCounts(counts);
   showSummary(text, selected);
+  const active = [...paramsFromForm().keys()].filter((name) => name !== "q" && name !== "sort").length;
+  filterCount.textContent = active ? `(${active} active)` : "";
   resultList.removeAttribute("aria-busy");
   if (scrollTo !== null) window.scrollTo(0, scrollTo);
 }
@@ -137,12 +145,13 @@ function card(result, text) {
   const slot = (name) => node.querySelector(`[data-slot="${name}"]`);
   if (meta.badge === "closed") node.classList.add("card-closed");
   if (meta.logo) {
-    slot("logo").replaceWith(Object.assign(new Image(48, 48), { className: "logo", alt: "", src: meta.logo }));
+    const src = new TextDecoder().decode(Uint8Array.from(meta.logo.match(/../g), (hex) => parseInt(hex, 16)));
+    slot("logo").replaceWith(Object.assign(new Image(48, 48), { className: "logo", alt: "", src }));
   } else {
     slot("logo").textContent = (meta.company ?? "").slice(0, 1).toUpperCase();
   }
   Object.assign(slot("title"), { href: result.url, textContent: meta.title });
-  Object.assign(slot("company"), { href: meta.company_url, textContent: meta.company });
+  Object.assign(slot("company"), { href: `${form.dataset.companyPath}${meta.company_slug}/`, textContent: meta.company });
   for (const badge of node.querySelectorAll("[data-badge]")) {
     if (badge.dataset.badge !== meta.badge) badge.remove();
   }
@@ -152,9 +161,9 @@ function card(result, text) {
   else slot("summary").textContent = meta.summary ?? "";
   const skillItem = slot("skill").parentElement;
   const skills = JSON.parse(meta.skills || "[]");
-  for (const [name, href] of skills) {
+  for (const [name, slug] of skills) {
     const item = skillItem.cloneNode(true);
-    Object.assign(item.querySelector("a"), { href, textContent: name });
+    Object.assign(item.querySelector("a"), { href: `${form.dataset.skillPath}${slug}/`, textContent: name });
     skillItem.parentElement.append(item);
   }
   if (skills.length) skillItem.remove();
@@ -326,6 +335,7 @@ async function start() {
     return;
   }
   document.getElementById("search-ui").hidden = false;
+  if (window.matchMedia(NARROW_SCREEN).matches) filterPanel.open = false;
   listen();
   shown = history.state?.shown ?? PAGE_SIZE;
   await runSearch({ keepShown: true, scrollTo: history.state?.scrollY ?? null });

@@ -61,9 +61,10 @@ def test_project_page_hands_the_index_its_filters_and_card_facts(example):
     meta = dict(value.split(":", 1) for value in record["data-pagefind-meta"])
     assert meta["company"] == "Acme Analytics" and meta["pay"] == "$600 fixed" and meta["hours"] == "20 hours"
     assert meta["where"] == "Remote" and meta["deadline"] == "Closes in 20 days (Dec 15, 2026)" and meta["badge"] == ""
-    assert meta["company_url"] == "/board/companies/acme-analytics/"
-    assert meta["logo"].startswith("/board/static/logos/acme.svg?v=")
-    assert json.loads(meta["skills"])[0] == ["Excel", "/board/skills/excel/"]
+    assert meta["company_slug"] == "acme-analytics"
+    assert bytes.fromhex(meta["logo"]).decode().startswith("/board/static/logos/acme.svg?v=")
+    assert json.loads(meta["skills"])[0] == ["Excel", "excel"]
+    assert not [value for value in meta.values() if "/" in value], "Pagefind makes meta searchable: no URL words"
 
 
 def test_hourly_pay_is_banded_and_sorted_by_the_whole_project(example):

@@ -30,6 +30,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 AXE = REPO / "node_modules/axe-core/axe.min.js"
 PAGE_SIZE = 10
+# Pagefind loads its WebAssembly and index on every page load; on a busy 2-core CI machine that can
+# take a few seconds, more than Playwright's default 5 s for an expectation.
+expect.set_options(timeout=20_000)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -181,6 +184,16 @@ def test_query_matches_the_title_before_the_body(page, board):
     project = next(p for p in board.site.open if p.brief.slug == "fjord-heat-pump-market-scan")
     search(page, board, "?q=heat+pump")
     assert result_links(page)[0] == board.link(project)
+
+
+def test_a_query_matches_what_projects_say_not_their_addresses(page, board):
+    mentions = {board.link(p) for p in board.site.projects
+                if "svg" in f"{p.brief.title} {p.brief.body} {' '.join(p.brief.skills)}".lower()}
+    assert len(mentions) < sum(bool(p.brief.company.logo) for p in board.site.projects), "logos are SVG files"
+    search(page, board, "?q=svg&status=all")
+    assert set(every_result_link(page)) == mentions
+    search(page, board, "?q=board&status=all")
+    assert len(every_result_link(page)) < len(board.site.projects), "every result URL has /board/ in it"
 
 
 @AT_ROOT_AND_SUB_PATH
@@ -336,6 +349,16 @@ def test_keyboard_alone_can_search_filter_and_sort(page, board):
     settled(page)
     assert "sort=" in page.url
     expect(page.locator("#search-summary")).to_have_attribute("role", "status")
+
+
+def test_on_a_phone_the_filters_fold_above_the_results(page, board):
+    page.set_viewport_size({"width": 375, "height": 800})
+    search(page, board, "?category=data&where=remote")
+    expect(page.locator('input[name="category"][value="data"]')).to_be_hidden()
+    expect(page.locator("#search-filters summary")).to_have_text("Filter projects (2 active)")
+    expect(page.locator("#search-results .card").first).to_be_in_viewport()
+    page.locator("#search-filters summary").click()
+    expect(page.locator('input[name="category"][value="data"]')).to_be_visible()
 
 
 def test_search_page_without_javascript_links_to_categories_and_skills(browser, board):
