@@ -169,7 +169,8 @@ class Renderer:
     def search_record(self, project: Project) -> SearchRecord:
         """The project's filters, sort keys and card facts for the index.
 
-        Pagefind makes every meta value searchable, so no value holds a URL (a search for "board" or
+        The brief is the page's indexed text; Pagefind also searches every meta value, and ranks a
+        match there (the title, the company, the skills) above one in the text. So no value holds a URL (a search for "board" or
         "static" would match every project): the search page builds links from the company and skill
         slugs, and the logo's URL is written in hexadecimal, one word nobody types ("svg" would match
         every project with an SVG logo)."""

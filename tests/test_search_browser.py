@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from site_builder.build import build
 from site_builder.facets import total_pay
 from site_builder.model import Project, Site
+from tests.conftest import brief_text
 from tests.site_files import REPO, copy_example_board
 
 TODAY = date(2026, 11, 25)
@@ -194,6 +195,26 @@ def test_a_query_matches_what_projects_say_not_their_addresses(page, board):
     assert set(every_result_link(page)) == mentions
     search(page, board, "?q=board&status=all")
     assert len(every_result_link(page)) < len(board.site.projects), "every result URL has /board/ in it"
+
+
+def test_a_match_in_the_title_company_or_skills_ranks_above_one_in_the_text(page, tmp_path):
+    board = copy_example_board(tmp_path / "source")
+    filler = "We need help with a small, well-scoped piece of work over the next few weeks. " * 6
+    briefs = {  # for each word: the project that names it in a field, then the one that says it often
+        "zebrafish": ({"skills": "[Zebrafish imaging]"}, "Our zebrafish tanks, zebrafish feeding and zebrafish logs. " * 3),
+        "quokka": ({"company": "\n  name: Quokka Labs"}, "Quokka photos, quokka maps and quokka counts. " * 3),
+        "kiwi": ({"title": "Kiwi orchard yield survey"}, "Kiwi vines, kiwi pickers and kiwi crates. " * 3),
+    }
+    for word, (field, text) in briefs.items():
+        (board / f"content/projects/{word}-in-a-field.md").write_text(brief_text(f"## Context\n\n{filler}\n", **field))
+        (board / f"content/projects/{word}-in-the-text.md").write_text(brief_text(f"## Context\n\n{filler} {text}\n"))
+    with served_board(board, tmp_path / "site", "") as served:
+        search(page, served)
+        for word in briefs:
+            page.locator("#search-q").fill(word)
+            page.locator("#search-q").press("Enter")
+            settled(page)
+            assert result_links(page) == [f"/projects/{word}-in-a-field/", f"/projects/{word}-in-the-text/"], word
 
 
 @AT_ROOT_AND_SUB_PATH
