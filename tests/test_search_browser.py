@@ -17,18 +17,16 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from site_builder.build import build
 from site_builder.facets import total_pay
 from site_builder.model import Project, Site
+from tests.browser import chromium
 from tests.conftest import brief_text
 from tests.site_files import REPO, copy_example_board
 
 TODAY = date(2026, 11, 25)
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 AXE = REPO / "node_modules/axe-core/axe.min.js"
 PAGE_SIZE = 10
 # Pagefind loads its WebAssembly and index on every page load; on a busy 2-core CI machine that can
@@ -73,13 +71,8 @@ def served_board(board: Path, folder: Path, sub_path: str, search: bool = True) 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        warnings.warn("Chromium is missing: the search page's browser tests did not run (apt-get install -y chromium)")
-        pytest.skip("SKIPPED LOUDLY: no /usr/bin/chromium to run the browser tests")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium("the search page's browser tests") as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")
