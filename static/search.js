@@ -114,9 +114,13 @@ async function runSearch({ keepShown = false, scrollTo = null } = {}) {
   const term = text ?? form.dataset.browseWord;
   const search = await pagefind.search(term, { filters: pagefindFilters(selected), sort: SORTS[sortKey] ?? {} });
   if (!search || ticket !== generation) return;
-  // A filter's counts come from the same search without that filter's own selection.
+  // A filter's counts come from the same search without that filter's own selection: when it is the
+  // only filter in use, that is the query's own counts; otherwise one more search (on 10,000 briefs,
+  // each costs a second or so on a slow machine, so the common case avoids it).
   const counts = { ...search.filters };
-  await Promise.all(Object.entries(selected).filter(([, values]) => values.length).map(async ([name]) => {
+  const inUse = Object.keys(selected).filter((name) => selected[name].length);
+  if (inUse.length === 1) counts[inUse[0]] = search.totalFilters[inUse[0]] ?? {};
+  else await Promise.all(inUse.map(async (name) => {
     const others = await pagefind.search(term, { filters: pagefindFilters(selected, name) });
     counts[name] = others.filters[name] ?? {};
   }));

@@ -154,6 +154,9 @@ def test_browsing_with_no_query_lists_every_open_project_newest_first(page, boar
     assert result_links(page) == newest[:PAGE_SIZE]
     expect(page.locator("#search-summary")).to_have_text(f"{len(newest)} open projects, showing {PAGE_SIZE}")
     expect(page.locator("#search-sort")).to_have_value("newest")
+    assert facet_count(page, "status", "open") == len(board.site.open)
+    assert facet_count(page, "status", "closed") == len(board.site.archive)
+    assert facet_count(page, "status", "all") == len(board.site.projects)
 
 
 @AT_ROOT_AND_SUB_PATH
