@@ -23,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 build: $(VENV)/.installed
 	$(BIN)/board build --now $(EXAMPLE_DATE)
 
-# Test tools from the npm registry (the W3C HTML checker); `npm ci` keeps them to the lock file.
+# Test tools from the npm registry (the W3C HTML checker, axe-core); `npm ci` keeps them to the lock file.
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@

@@ -17,6 +17,7 @@ from .markup import render_markdown
 from .model import ContentPage, Site, Status, build_model, status_of
 from .ownership import ownership_problems
 from .pages import render_pages, static_files
+from .search import index_search
 from .writer import staged_output, write_files
 
 
@@ -33,6 +34,7 @@ class BuildResult:
     page_count: int
     feed_count: int
     file_count: int
+    search_records: int | None  # None when the build skipped search
     seconds: float
 
     def summary(self) -> str:
@@ -41,6 +43,8 @@ class BuildResult:
             f"built {len(site.projects) + len(site.scheduled)} projects ({len(site.open)} open, {len(site.archive)} closed, "
             f"{len(site.scheduled)} scheduled) -> {self.page_count} pages, {self.feed_count} feeds in {self.seconds:.2f} s",
         ]
+        lines.append(f"search {self.search_records} records" if self.search_records is not None
+                     else "search skipped (--no-search)")
         if site.drafts_left_out:
             lines.append(f"left out {site.drafts_left_out} draft{'s' * (site.drafts_left_out != 1)} (build with --drafts to see them)")
         lines.append(f"next change: {site.next_change}" if site.next_change else "next change: none scheduled")
@@ -62,7 +66,8 @@ def check_board(root: Path, today: date, files: list[Path] | None = None,
     return CheckResult(config, briefs, open_count)
 
 
-def build(root: Path, output: Path, today: date, base_url: str | None = None, drafts: bool = False) -> BuildResult:
+def build(root: Path, output: Path, today: date, base_url: str | None = None, drafts: bool = False,
+          search: bool = True) -> BuildResult:
     """Build the whole board into `output`, replacing it only if every stage succeeds."""
     started = time.perf_counter()
     config = load_config(root, base_url)
@@ -79,4 +84,5 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     outputs = html_pages + feeds + render_crawl_files(site) + static_files(root)
     with staged_output(output, root) as staging:
         write_files(staging, outputs)
-    return BuildResult(site, len(html_pages), len(feeds), len(outputs), time.perf_counter() - started)
+        search_records = index_search(site, html_pages, staging) if search else None
+    return BuildResult(site, len(html_pages), len(feeds), len(outputs), search_records, time.perf_counter() - started)

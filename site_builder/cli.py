@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     build_command.add_argument("--base-url", metavar="URL", help="override site.toml's base_url, e.g. for a preview deploy")
     build_command.add_argument("--now", type=_date, metavar="DATE", help="build as of this date, YYYY-MM-DD (default: today in the board's timezone)")
     build_command.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
+    build_command.add_argument("--no-search", dest="search", action="store_false",
+                               help="skip the search index, for a quicker local build (the search page then says it is unavailable)")
 
     check = command("check", "Validate site.toml and the briefs; list every problem with file:line.")
     check.add_argument("files", nargs="*", type=Path, metavar="FILES", help="briefs to check (default: all of content/projects/)")
@@ -107,7 +109,7 @@ def run_build(args: argparse.Namespace) -> int:
     root = args.root
     today = args.now or today_in(load_config(root).timezone)
     output = args.output if args.output.is_absolute() else root / args.output
-    result = build(root, output, today, base_url=args.base_url, drafts=args.drafts)
+    result = build(root, output, today, base_url=args.base_url, drafts=args.drafts, search=args.search)
     print(result.summary())
     return 0
 

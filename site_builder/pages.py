@@ -20,6 +20,7 @@ from babel.numbers import format_currency
 
 from .config import SiteConfig
 from .errors import BoardError, Problem
+from .facets import BROWSE_WORD, Facets, SearchKeys
 from .model import FEED_FORMATS, ContentPage, Group, Listing, OutputFile, Project, Site
 
 LAYOUTS_DIR = Path("layouts")
@@ -80,6 +81,19 @@ def closes_text(project: Project) -> str:
     return "Closes tomorrow" if days == 1 else f"Closes in {days} days"
 
 
+def deadline_text(project: Project, day: str) -> str:
+    """The deadline as a card states it: "Closes in 3 days (Dec 15, 2026)" or "Closed Dec 15, 2026"."""
+    return f"{closes_text(project)} ({day})" if project.is_open else f"Closed {day}"
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """What the search index learns from a project page besides its text (see layouts/project.html)."""
+
+    keys: SearchKeys
+    meta: tuple[tuple[str, str], ...]  # the facts of a search result card, the same as a listing card's
+
+
 def job_posting(project: Project, config: SiteConfig) -> str:
     """schema.org JobPosting JSON-LD, escaped so no field can end the <script> element it sits in."""
     brief = project.brief
@@ -127,11 +141,13 @@ class Renderer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
         language = self.config.language
+        self.facets = Facets(site, lambda amount, currency: money(amount, currency, language))
         self.env.globals.update(
             url=self.url, absolute_url=self.absolute_url, static=self.static_url, csp=CONTENT_SECURITY_POLICY,
             config=self.config, site=site, feed_formats=FEED_FORMATS, feeds={feed.base: feed for feed in site.feeds()},
             pay=lambda p: pay_text(p, language), where=where_text, closes=closes_text,
-            day=lambda d: day_text(d, language),
+            day=lambda d: day_text(d, language), deadline=lambda p: deadline_text(p, day_text(p.brief.deadline, language)),
+            search_record=self.search_record, search_facets=self.facets.panel, browse_word=BROWSE_WORD,
         )
 
     def url(self, path: str) -> str:
@@ -149,6 +165,27 @@ class Renderer:
                 raise BoardError([Problem(f"{STATIC_DIR}/{path}", 1, "a layout links to this file, but it does not exist")])
             self._asset_versions[path] = hashlib.sha256(file.read_bytes()).hexdigest()[:10]
         return f"{self.config.base_path}static/{path}?v={self._asset_versions[path]}"
+
+    def search_record(self, project: Project) -> SearchRecord:
+        """The project's filters, sort keys and card facts for the index.
+
+        The brief is the page's indexed text; Pagefind also searches every meta value, and ranks a
+        match there (the title, the company, the skills) above one in the text. So no value holds a URL (a search for "board" or
+        "static" would match every project): the search page builds links from the company and skill
+        slugs, and the logo's URL is written in hexadecimal, one word nobody types ("svg" would match
+        every project with an SVG logo)."""
+        brief = project.brief
+        badge = "closed" if not project.is_open else "soon" if project.closing_soon else ""
+        logo = self.static_url(f"logos/{brief.company.logo}").encode().hex() if brief.company.logo else ""
+        meta = (
+            ("title", brief.title), ("company", brief.company.name), ("company_slug", project.company_slug),
+            ("logo", logo), ("pay", pay_text(project, self.config.language)), ("hours", f"{brief.hours} hours"),
+            ("where", where_text(project)), ("deadline", deadline_text(project, day_text(brief.deadline, self.config.language))),
+            ("badge", badge), ("summary", project.summary),
+            ("skills", json.dumps(list(zip(brief.skills, project.skill_slugs)), ensure_ascii=False)),
+            ("kind", BROWSE_WORD),
+        )
+        return SearchRecord(self.facets.keys(project), meta)
 
     def render(self, template: str, context: PageContext) -> OutputFile:
         try:

@@ -4,7 +4,6 @@ keyboard focus is visible, the apply button comes early on a phone, and motion f
 
 from __future__ import annotations
 
-import warnings
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -12,11 +11,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from site_builder.build import build
+from tests.browser import chromium
 from tests.site_files import REPO
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 BASE_URL = "http://board.test/"
 PHONE, WIDE = 360, 1280
 
@@ -68,15 +65,8 @@ def board(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.is_file():
-        warnings.warn("Chromium is missing: the theme's browser tests did not run (apt-get install -y chromium)")
-        pytest.skip("SKIPPED LOUDLY: no /usr/bin/chromium to test the theme in")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium("the theme's browser tests") as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

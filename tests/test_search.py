@@ -1,0 +1,136 @@
+"""The search index the build writes: every project in it, with its filters and sort keys, or none at all."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pagefind.service
+import pytest
+
+from site_builder.build import build
+from site_builder.cli import main
+from site_builder.errors import BoardError
+from site_builder.facets import hours_band
+from tests.site_files import REPO, copy_example_board, parse_html, tree
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    output = tmp_path_factory.mktemp("example") / "public"
+    return output, build(REPO, output, TODAY, base_url="https://example.org/board/")
+
+
+def search_record(output: Path, project_path: str) -> dict[str, list[str]]:
+    """The filters, sort keys and meta a project page hands the index, as attribute -> ["key:value", ...]."""
+    record: dict[str, list[str]] = {}
+    for _, attrs in parse_html((output / project_path / "index.html").read_text(encoding="utf-8")).elements:
+        for attribute in ("data-pagefind-filter", "data-pagefind-sort", "data-pagefind-meta"):
+            if attribute in attrs:
+                record.setdefault(attribute, []).append(attrs[attribute])
+    return record
+
+
+def test_the_index_holds_every_open_and_closed_project(example):
+    output, result = example
+    entry = json.loads((output / "pagefind/pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == len(result.site.projects) == 26
+    assert result.search_records == 26
+    assert (output / "pagefind/pagefind.js").is_file()
+    assert len(list((output / "pagefind/fragment").iterdir())) == 26
+    assert "search 26 records" in result.summary()
+
+
+def test_every_project_has_every_sort_key_so_sorting_drops_none(example):
+    output, result = example
+    for project in result.site.projects:
+        sort_keys = [value.split(":", 1)[0] for value in search_record(output, project.path)["data-pagefind-sort"]]
+        assert sorted(sort_keys) == ["deadline", "pay", "posted"], project.path
+
+
+def test_project_page_hands_the_index_its_filters_and_card_facts(example):
+    output, result = example
+    record = search_record(output, "projects/acme-crm-cleanup/")
+    assert record["data-pagefind-filter"] == [
+        "category:data", "skill:Excel", "skill:SQL", "skill:Data cleaning", "where:remote", "pay:usd-500-999",
+        "hours:11-20", "company:Acme Analytics", "status:open"]
+    assert record["data-pagefind-sort"] == ["posted:2026-11-20", "deadline:2026-12-15", "pay:600"]
+    meta = dict(value.split(":", 1) for value in record["data-pagefind-meta"])
+    assert meta["company"] == "Acme Analytics" and meta["pay"] == "$600 fixed" and meta["hours"] == "20 hours"
+    assert meta["where"] == "Remote" and meta["deadline"] == "Closes in 20 days (Dec 15, 2026)" and meta["badge"] == ""
+    assert meta["company_slug"] == "acme-analytics"
+    assert bytes.fromhex(meta["logo"]).decode().startswith("/board/static/logos/acme.svg?v=")
+    assert json.loads(meta["skills"])[0] == ["Excel", "excel"]
+    assert not [value for value in meta.values() if "/" in value], "Pagefind makes meta searchable: no URL words"
+
+
+def test_hourly_pay_is_banded_and_sorted_by_the_whole_project(example):
+    output, result = example
+    hourly = next(p for p in result.site.projects if p.brief.compensation.type == "hourly" and p.brief.compensation.currency == "USD")
+    total = hourly.brief.compensation.amount * hourly.brief.hours
+    record = search_record(output, hourly.path)
+    assert f"pay:{total:f}" in record["data-pagefind-sort"]
+    band = next(value for value in record["data-pagefind-filter"] if value.startswith("pay:"))
+    low, high = band.removeprefix("pay:usd-").split("-")
+    assert int(low) <= total and (high == "plus" or total < int(high) + 1)
+
+
+def test_closed_and_on_site_projects_are_filtered_as_such(example):
+    output, result = example
+    closed = result.site.archive[0]
+    assert "status:closed" in search_record(output, closed.path)["data-pagefind-filter"]
+    on_site = next(p for p in result.site.projects if not p.brief.remote)
+    assert "where:on-site" in search_record(output, on_site.path)["data-pagefind-filter"]
+
+
+@pytest.mark.parametrize("hours, band", [(5, "5-10"), (10, "5-10"), (11, "11-20"), (20, "11-20"), (21, "21-40"), (40, "21-40")])
+def test_hours_bands_cover_every_allowed_effort(hours, band):
+    assert hours_band(hours).key == band
+
+
+def test_search_page_lists_pay_and_hours_bands_in_increasing_order(example):
+    output, _ = example
+    elements = parse_html((output / "search/index.html").read_text(encoding="utf-8")).elements
+    values = {}
+    for tag, attrs in elements:
+        if tag == "input" and attrs.get("name") in ("pay", "hours", "category", "status"):
+            values.setdefault(attrs["name"], []).append(attrs["value"])
+    assert values["hours"] == ["5-10", "11-20", "21-40"]
+    assert values["category"] == ["research", "data", "writing", "software", "design", "marketing"]
+    assert values["status"] == ["open", "closed", "all"]
+    usd = [value for value in values["pay"] if value.startswith("usd-")]
+    assert usd == ["usd-0-249", "usd-250-499", "usd-500-999", "usd-1000-plus"]
+    assert values["pay"][:4] == usd, "the board's most used currency comes first"
+    bundle = next(attrs for tag, attrs in elements if tag == "form" and attrs.get("id") == "search")
+    assert bundle["data-search-bundle"] == "/board/pagefind/"
+
+
+def test_no_search_build_writes_no_index_and_says_so(tmp_path, capsys):
+    board = copy_example_board(tmp_path / "board")
+    assert main(["--root", str(board), "build", "--now", "2026-11-25", "--no-search"]) == 0
+    assert "search skipped (--no-search)" in capsys.readouterr().out
+    assert not (board / "public/pagefind").exists()
+    assert (board / "public/search/index.html").is_file()
+
+
+def test_search_index_failure_is_a_clear_error_and_keeps_the_previous_site(tmp_path, monkeypatch, capsys):
+    board = copy_example_board(tmp_path / "board")
+    output = board / "public"
+    build(board, output, TODAY)
+    before = tree(output, skip=())
+
+    def no_binary() -> Path:
+        raise FileNotFoundError("Could not find pagefind binary")
+
+    monkeypatch.setattr(pagefind.service, "_must_get_executable", no_binary)
+    with pytest.raises(BoardError):
+        build(board, output, TODAY)
+    assert main(["--root", str(board), "build", "--now", "2026-11-25"]) == 1
+    err = capsys.readouterr().err
+    assert "pagefind:1: Pagefind could not write the search index" in err and "--no-search" in err
+    assert "Traceback" not in err
+    assert tree(output, skip=()) == before
+    assert sorted(p.name for p in board.iterdir() if p.name.startswith(".public")) == [], "no staging folder is left"
