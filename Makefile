@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # the same whenever it is built. A real board builds as of today: `board build`.
 EXAMPLE_DATE := 2026-11-25
 
-.PHONY: build test clean
+.PHONY: build test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest
+
+# Build speed on generated boards of 1,000 and 10,000 briefs against the floor of any build (not part of
+# `make test`: about 15 minutes). Prints a markdown table; see bench/bench.py.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/bench.py
 
 clean:
 	rm -rf $(VENV) public .cache node_modules

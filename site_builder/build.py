@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .cache import BuildCache, Digester, OutputRecord, brief_fingerprint, entry_key
 from .config import SiteConfig, load_config
-from .content import Brief, load_briefs, load_pages
+from .content import Brief, brief_paths, load_briefs, load_pages, read_brief, read_limited, unique_briefs
 from .crawl import render_crawl_files
-from .errors import BoardError
+from .errors import BoardError, Problem
 from .feeds import render_feeds
 from .history import last_commit_times
-from .markup import render_markdown
-from .model import ContentPage, Site, Status, build_model, status_of
+from .markup import RenderedBody, render_markdown
+from .model import FEED_FORMATS, ContentPage, OutputFile, Site, Status, build_model, status_of
 from .ownership import ownership_problems
-from .pages import render_pages, static_files
-from .search import index_search
-from .writer import staged_output, write_files
+from .pages import LAYOUTS_DIR, PageSpec, Renderer, page_specs, static_files
+from .parallel import map_in_processes
+from .search import PAGEFIND_VERSION, index_search
+from .writer import intact_records, write_site
 
 
 @dataclass(frozen=True)
@@ -67,22 +72,169 @@ def check_board(root: Path, today: date, files: list[Path] | None = None,
 
 
 def build(root: Path, output: Path, today: date, base_url: str | None = None, drafts: bool = False,
-          search: bool = True) -> BuildResult:
-    """Build the whole board into `output`, replacing it only if every stage succeeds."""
+          search: bool = True, *, cache: BuildCache | None = None, use_cache: bool = True, jobs: int | None = None) -> BuildResult:
+    """Build the whole board into `output`, replacing it only if every stage succeeds.
+
+    Work an earlier build did is reused through `cache` (by default the board's `.cache/`, unless
+    `use_cache` is false): a rebuild parses and renders only what changed and rewrites only changed files."""
     started = time.perf_counter()
+    cache = cache or BuildCache.for_board(root, use_cache)
     config = load_config(root, base_url)
-    briefs, problems = load_briefs(root, config)
+    briefs, bodies, problems = read_briefs(root, config, today, drafts, cache, jobs)
     page_sources, page_problems = load_pages(root)
     if problems or page_problems:
         raise BoardError(problems + page_problems)
-    shown = [b for b in briefs if status_of(b, today, drafts) in (Status.OPEN, Status.CLOSED)]
-    bodies = {brief.slug: render_markdown(brief.body, brief.summary) for brief in shown}
-    pages = tuple(ContentPage(p.slug, p.title, p.description, render_markdown(p.body).html) for p in page_sources)
+    pages = tuple(ContentPage(p.slug, p.title, p.description, rendered_body(cache, p.body, None).html) for p in page_sources)
     site = build_model(config, briefs, bodies, today, pages, drafts, changed=last_commit_times(root))
-    html_pages = render_pages(root, site)
-    feeds = render_feeds(site)
-    outputs = html_pages + feeds + render_crawl_files(site) + static_files(root)
-    with staged_output(output, root) as staging:
-        write_files(staging, outputs)
-        search_records = index_search(site, html_pages, staging) if search else None
-    return BuildResult(site, len(html_pages), len(feeds), len(outputs), search_records, time.perf_counter() - started)
+    renderer, statics = Renderer(root, site), static_files(root)
+    specs = page_specs(site, renderer)
+    previous = intact_records(output, cache.outputs(output))
+    reuse = plan_reuse(root, renderer, site, specs, statics, cache, previous, search)
+    site_files, html_pages = render_in_processes(renderer, [spec for spec in specs if spec.context.output_path not in reuse.kept],
+                                                 None if reuse.site_files_kept else site, jobs)
+    search_files = search_bundle(site, html_pages, output, reuse) if search and not reuse.search_kept else []
+    outputs = html_pages + site_files + search_files + statics
+    records = write_site(output, root, outputs, reuse.kept, previous, reuse.inputs(site_files, search_files), record=cache.enabled)
+    cache.keep_outputs(output, records)
+    cache.save()
+    return BuildResult(site, len(specs), len(site.feeds()) * len(FEED_FORMATS), len(outputs) + len(reuse.kept),
+                       len(site.projects) if search else None, time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What this build takes from the last one: the outputs whose inputs are unchanged, kept as they
+    are on disk, and the fingerprints of what each new output is made from."""
+
+    kept: dict[str, OutputRecord]
+    page_inputs: dict[str, str]  # page path -> fingerprint of its layouts and context
+    site_key: str | None = None  # fingerprint of the Site, of which the feeds and crawl files are functions
+    search_key: str | None = None  # fingerprint of the project pages the search bundle indexes
+    site_files_kept: bool = False
+    search_kept: bool = False
+
+    def inputs(self, site_files: list[OutputFile], search_files: list[OutputFile]) -> dict[str, str]:
+        """Every new output's fingerprint, for the next build to compare with."""
+        if self.site_key is None:
+            return {}
+        return self.page_inputs | {f.path: self.site_key for f in site_files} | {f.path: self.search_key or "" for f in search_files}
+
+
+def plan_reuse(root: Path, renderer: Renderer, site: Site, specs: list[PageSpec], statics: list[OutputFile],
+               cache: BuildCache, previous: dict[str, OutputRecord], search: bool) -> Reuse:
+    """Fingerprint every output by what it is made from: a page by its layouts and context, the feeds and
+    crawl files (functions of the Site alone) by the whole Site, the search bundle by the project pages
+    it indexes. Nothing is kept when the cache is off or the output folder is not as we left it."""
+    if not cache.enabled:
+        return Reuse({}, {})
+    digest = Digester(known=cache.brief_digests())
+    page_inputs = page_fingerprints(root, renderer, specs, statics, cache.code, digest)
+    site_key = entry_key(cache.code, "site files", digest(site))
+    search_key = entry_key(cache.code, "search", PAGEFIND_VERSION, *(page_inputs[p.path + "index.html"] for p in site.projects))
+    kept = {path: previous[path] for path, key in page_inputs.items() if path in previous and previous[path].inputs == key}
+    site_files = {path: record for path, record in previous.items() if record.inputs == site_key}
+    search_files = {path: record for path, record in previous.items() if search and record.inputs == search_key}
+    return Reuse(kept | site_files | search_files, page_inputs, site_key, search_key, bool(site_files), bool(search_files))
+
+
+def search_bundle(site: Site, html_pages: list[OutputFile], output: Path, reuse: Reuse) -> list[OutputFile]:
+    """The Pagefind bundle of every project page: those rendered now, and those kept, read from `output`."""
+    rendered = {page.path for page in html_pages}
+    kept_projects = [OutputFile(path, (output / path).read_bytes()) for project in site.projects
+                     if (path := project.path + "index.html") not in rendered]
+    with tempfile.TemporaryDirectory(prefix="board-search-") as scratch:
+        folder = Path(scratch)
+        index_search(site, html_pages + kept_projects, folder)
+        return [OutputFile(p.relative_to(folder).as_posix(), p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, cache: BuildCache,
+                jobs: int | None) -> tuple[list[Brief], dict[str, RenderedBody], list[Problem]]:
+    """Every brief, valid or with its problems, and the rendered body of each one the board shows;
+    what the cache holds is taken from it, the rest is parsed and rendered over all cores."""
+    paths, problems = brief_paths(root)
+    brief_key = brief_fingerprint(root, config, cache.code)
+    sources = [(path, raw, entry_key(brief_key, path.name, raw) if raw is not None else None) for path in paths for raw in [_bytes(path)]]
+    known = [cache.brief(key) if key else None for _, _, key in sources]
+
+    def shown(brief: Brief) -> bool:
+        return status_of(brief, today, drafts) in (Status.OPEN, Status.CLOSED)
+
+    def load(item: tuple[Path, bytes | None, Brief | None]) -> tuple[Brief | None, list[Problem], RenderedBody | None]:
+        """Parse a brief unless given it, and render its body unless the cache has it: the work shared out."""
+        path, raw, brief = item
+        found: list[Problem] = []
+        brief = brief or read_brief(path, root, config, found, raw)
+        return brief, found, rendered_body(cache, brief.body, brief.summary) if brief and shown(brief) else None
+
+    # Only briefs with work left go to the processes; a cached brief with a cached body is done here.
+    todo = [i for i, brief in enumerate(known) if brief is None or (shown(brief) and cached_body(cache, brief.body, brief.summary) is None)]
+    loaded = dict(zip(todo, map_in_processes(load, [(*sources[i][:2], known[i]) for i in todo], jobs)))
+    bodies: dict[str, RenderedBody] = {}
+    briefs = []
+    for index, (_, _, key) in enumerate(sources):
+        brief, found, body = loaded.get(index) or (known[index], [], None)
+        problems += found
+        if brief is None:
+            continue
+        briefs.append(brief)
+        if key:
+            cache.keep_brief(key, brief)
+        if shown(brief):
+            bodies[brief.slug] = rendered_body(cache, brief.body, brief.summary, body)
+    unique, duplicates = unique_briefs(briefs)
+    return unique, bodies, sorted(problems + duplicates)
+
+
+def _bytes(path: Path) -> bytes | None:
+    """A brief's bytes, or None when it cannot be read (read_brief then says why)."""
+    try:
+        return read_limited(path)
+    except OSError:
+        return None
+
+
+def _body_key(cache: BuildCache, body: str, summary: str | None) -> str:
+    return entry_key(cache.body_fingerprint, body, "\0" if summary is None else "\1" + summary)
+
+
+def cached_body(cache: BuildCache, body: str, summary: str | None) -> RenderedBody | None:
+    return cache.body(_body_key(cache, body, summary))
+
+
+def rendered_body(cache: BuildCache, body: str, summary: str | None, rendered: RenderedBody | None = None) -> RenderedBody:
+    """A body's HTML and summary from the cache, else `rendered` or rendered now; kept for the next build."""
+    known = cached_body(cache, body, summary)
+    if known is None:
+        known = rendered or render_markdown(body, summary)
+        cache.keep_body(_body_key(cache, body, summary), known)
+    return known
+
+
+def page_fingerprints(root: Path, renderer: Renderer, specs: list[PageSpec], statics: list[OutputFile], code: str,
+                      digest: Digester) -> dict[str, str]:
+    """For each page, a fingerprint of everything its HTML is made from: the layouts, the static files
+    (their versions are in links), the data every layout sees and the page's own context."""
+    layouts = sorted(path for path in (root / LAYOUTS_DIR).rglob("*") if path.is_file())
+    theme = entry_key(code, digest(renderer.data), *(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in layouts),
+                      *(f.path.encode() + f.data for f in statics))
+    return {spec.context.output_path: entry_key(theme, spec.template, digest(spec.context)) for spec in specs}
+
+
+def render_in_processes(renderer: Renderer, specs: list[PageSpec], site: Site | None,
+                        jobs: int | None) -> tuple[list[OutputFile], list[OutputFile]]:
+    """The feeds and crawl files of `site` (unless None) and the pages of `specs`, over all cores.
+    The site files go first: each is one big task, and a big task last would leave a core idle."""
+    renderer.load_templates(specs)
+    site_tasks = [functools.partial(render_feeds, site), functools.partial(render_crawl_files, site)] if site else []
+    page_tasks = [functools.partial(_render_one, renderer, spec) for spec in specs]
+    results = map_in_processes(_run, site_tasks + page_tasks, jobs, heavy=len(site_tasks))
+    return [file for files in results[:len(site_tasks)] for file in files], [file for files in results[len(site_tasks):] for file in files]
+
+
+def _render_one(renderer: Renderer, spec: PageSpec) -> list[OutputFile]:
+    return [renderer.render(spec)]
+
+
+def _run(task: Callable[[], list[OutputFile]]) -> list[OutputFile]:
+    return task()

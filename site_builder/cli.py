@@ -38,6 +38,12 @@ def _handle(text: str) -> str:
     return handle
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="board", description="Build and check a micro-internship board.",
@@ -57,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     build_command.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
     build_command.add_argument("--no-search", dest="search", action="store_false",
                                help="skip the search index, for a quicker local build (the search page then says it is unavailable)")
+    build_command.add_argument("--no-cache", action="store_true", help="ignore .cache/ and write the whole site afresh "
+                                                                        "(the result is the same, only slower)")
+    build_command.add_argument("--jobs", type=_positive, metavar="N", help="processes to build with (default: one per core)")
 
     check = command("check", "Validate site.toml and the briefs; list every problem with file:line.")
     check.add_argument("files", nargs="*", type=Path, metavar="FILES", help="briefs to check (default: all of content/projects/)")
@@ -109,7 +118,8 @@ def run_build(args: argparse.Namespace) -> int:
     root = args.root
     today = args.now or today_in(load_config(root).timezone)
     output = args.output if args.output.is_absolute() else root / args.output
-    result = build(root, output, today, base_url=args.base_url, drafts=args.drafts, search=args.search)
+    result = build(root, output, today, base_url=args.base_url, drafts=args.drafts, search=args.search,
+                   use_cache=not args.no_cache, jobs=args.jobs)
     print(result.summary())
     return 0
 

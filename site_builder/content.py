@@ -113,7 +113,7 @@ def _yaml_kind(node: ScalarNode) -> str | None:
         "tag:yaml.org,2002:float": "a number", "tag:yaml.org,2002:null": "an empty value",
         "tag:yaml.org,2002:timestamp": "a date",
     }
-    return kinds.get(node.tag) if node.style is None else None
+    return kinds.get(node.tag) if not node.style else None  # plain style: None from PyYAML, "" from libyaml
 
 
 class _BriefReader:
@@ -251,8 +251,15 @@ def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
     )
 
 
-def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Problem]) -> Brief | None:
-    """Parse and validate one brief; append its problems; return it only if it has none."""
+def read_limited(path: Path) -> bytes:
+    """A brief's bytes, never more than one past the limit: the file may be huge or never end."""
+    with path.open("rb") as file:
+        return file.read(MAX_BRIEF_BYTES + 1)
+
+
+def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Problem], raw: bytes | None = None) -> Brief | None:
+    """Parse and validate one brief (from `raw`, its bytes, when already read); append its problems;
+    return it only if it has none."""
     source = _source(path, root)
     before = len(problems)
 
@@ -265,9 +272,8 @@ def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Proble
     if not (3 <= len(slug) <= 80 and SLUG_PATTERN.match(slug)):
         fail(f"the file name '{slug}' is not a valid slug: use 3 to 80 lowercase letters, digits and single hyphens, like acme-crm-cleanup.md")
     try:
-        size = path.stat().st_size
-        with path.open("rb") as file:  # never more than the limit: the file may be huge or never end
-            raw = file.read(MAX_BRIEF_BYTES + 1)
+        raw = read_limited(path) if raw is None else raw
+        size = path.stat().st_size if len(raw) > MAX_BRIEF_BYTES else len(raw)
     except OSError as error:
         fail(f"the file cannot be read ({error.strerror or error}): make it a plain text file you can open")
         return None
@@ -341,6 +347,9 @@ def _yaml_hint(problem: str, front: str, mark: yaml.Mark | None) -> str | None:
 
 def _compose(front: str, front_line: int, source: str, problems: list[Problem]) -> Node | None:
     """The front matter as a YAML node tree with line numbers; None (and a problem) when it is not YAML."""
+    fast = _compose_fast(front)
+    if fast is not None:
+        return fast
     loader = None
     try:
         loader = _RejectAliases(front)  # the reader rejects control characters here already
@@ -374,6 +383,20 @@ def _compose(front: str, front_line: int, source: str, problems: list[Problem]) 
         if loader is not None:
             loader.dispose()
     return None
+
+
+def _compose_fast(front: str) -> Node | None:
+    """libyaml's composer, 7x faster, for front matter that can hold no alias and that it reads without
+    error; None otherwise, and PyYAML's composer then refuses the aliases and words the errors."""
+    if not yaml.__with_libyaml__ or "&" in front or "*" in front:
+        return None
+    loader = yaml.CSafeLoader(front)
+    try:
+        return loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
 
 
 def _check_body(reader: _BriefReader, body: str, body_line: int, closing_line: int) -> None:
@@ -570,10 +593,11 @@ def brief_paths(root: Path) -> tuple[list[Path], list[Problem]]:
     if not folder.is_dir():
         return [], []
     paths, problems = [], []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.name.lower() == "readme.md":
+    for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):  # scandir: no stat per file where the type is known
+        path = Path(entry.path)
+        if entry.name.startswith(".") or entry.name.lower() == "readme.md":
             continue
-        if path.is_file() and path.suffix == ".md":
+        if entry.is_file() and path.suffix == ".md":
             paths.append(path)
         else:
             problems.append(Problem(path.relative_to(root).as_posix(), 1,
@@ -586,13 +610,19 @@ def load_briefs(root: Path, config: SiteConfig, paths: list[Path] | None = None)
     problems: list[Problem] = []
     if paths is None:
         paths, problems = brief_paths(root)
-    briefs = [brief for path in paths if (brief := read_brief(path, root, config, problems))]
+    briefs, duplicates = unique_briefs([brief for path in paths if (brief := read_brief(path, root, config, problems))])
+    return briefs, sorted(problems + duplicates)
+
+
+def unique_briefs(briefs: list[Brief]) -> tuple[list[Brief], list[Problem]]:
+    """The briefs by slug, and a problem for each brief whose slug another one already has."""
     by_slug: dict[str, Brief] = {}
+    problems = []
     for brief in briefs:
         if brief.slug in by_slug:
             problems.append(Problem(brief.source, 1, f"the slug '{brief.slug}' is already used by {by_slug[brief.slug].source}; rename one file"))
         by_slug.setdefault(brief.slug, brief)
-    return sorted(by_slug.values(), key=lambda b: b.slug), sorted(problems)
+    return sorted(by_slug.values(), key=lambda b: b.slug), problems
 
 
 PAGES_DIR = Path("content/pages")

@@ -6,8 +6,11 @@ StrictUndefined turns a template typo into a failed build instead of an empty sp
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,7 +23,7 @@ from babel.numbers import format_currency
 
 from .config import SiteConfig
 from .errors import BoardError, Problem
-from .facets import BROWSE_WORD, Facets, SearchKeys
+from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
 from .model import FEED_FORMATS, ContentPage, Group, Listing, OutputFile, Project, Site
 
 LAYOUTS_DIR = Path("layouts")
@@ -32,10 +35,47 @@ CONTENT_SECURITY_POLICY = (
 
 
 @dataclass(frozen=True)
-class PageContext:
-    """Everything a layout may use about the page being rendered, built in one place."""
+class NavItem:
+    path: str
+    name: str
 
-    site: Site
+
+@dataclass(frozen=True)
+class Navigation:
+    """What every page shows of the rest of the board (header and footer links): no counts and no
+    projects, so that a change to one project never touches every page."""
+
+    categories: tuple[NavItem, ...]
+    pages: tuple[NavItem, ...]
+
+
+@dataclass(frozen=True)
+class JobPosting:
+    """An open project's schema.org JobPosting JSON-LD, written out only when its page is rendered
+    (a page the build skips never pays for it)."""
+
+    project: Project
+    config: SiteConfig
+
+    def __str__(self) -> str:
+        return job_posting(self.project, self.config)
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """What a page shows of a feed: where it is and its name (not its projects, which pages do not show)."""
+
+    base: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Everything a layout may use about the page being rendered, built in one place.
+
+    With the Renderer's data (config, nav) it is all a layout can see, which is what lets the build skip
+    a page whose context and layouts are unchanged since the last build."""
+
     path: str  # under the base path: "" for home, "projects/x/" for a project
     title: str  # the <title>, without the board's name
     description: str
@@ -43,10 +83,26 @@ class PageContext:
     listing: Listing | None = None
     project: Project | None = None
     content: ContentPage | None = None
-    groups: tuple[Group, ...] = field(default_factory=tuple)  # for the index pages
-    json_ld: str | None = None
+    groups: tuple[Group, ...] = field(default_factory=tuple)  # for the index pages and the home page's category chips
+    json_ld: JobPosting | None = None
+    search: SearchRecord | None = None  # a project page's filters, sort keys and card facts for the search index
+    facets: tuple[Facet, ...] = field(default_factory=tuple)  # the search page's filter panel
+
+    @property
+    def output_path(self) -> str:
+        """The file the page is written to, under the output folder."""
+        return self.path if self.path.endswith(".html") else self.path + "index.html"
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to render: its layout and its context."""
+
+    template: str
+    context: PageContext
+
+
+@functools.lru_cache(maxsize=4096)
 def money(amount: Decimal, currency: str, language: str) -> str:
     """Money as the board's language writes it: "$600", "600 €", "$22.50"."""
     whole = amount == amount.to_integral_value()
@@ -60,8 +116,9 @@ def pay_text(project: Project, language: str) -> str:
     return f"{amount} per hour" if pay.type == "hourly" else f"{amount} fixed"
 
 
+@functools.lru_cache(maxsize=4096)
 def day_text(day: date, language: str) -> str:
-    """A date as the board's language writes it: "Dec 15, 2026", "15.12.2026"."""
+    """A date as the board's language writes it: "Dec 15, 2026". Memoized: Babel is slow and days repeat."""
     return format_date(day, format="medium", locale=language.replace("-", "_"))
 
 
@@ -132,22 +189,23 @@ class Renderer:
     """The one Jinja environment of a build, with the helpers every layout shares."""
 
     def __init__(self, root: Path, site: Site):
-        self.site = site
         self.config = site.config
         self.static_root = root / STATIC_DIR
         self._asset_versions: dict[str, str] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(root / LAYOUTS_DIR), autoescape=True,
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            auto_reload=False,  # one build, one set of layouts: no stat of every layout on every page
         )
+        # The data every layout can see besides its page; page fingerprints include it.
+        self.data = {"config": self.config, "nav": navigation(site), "csp": CONTENT_SECURITY_POLICY,
+                     "feed_formats": FEED_FORMATS, "feeds": {feed.base: FeedLink(feed.base, feed.title) for feed in site.feeds()}}
         language = self.config.language
         self.facets = Facets(site, lambda amount, currency: money(amount, currency, language))
         self.env.globals.update(
-            url=self.url, absolute_url=self.absolute_url, static=self.static_url, csp=CONTENT_SECURITY_POLICY,
-            config=self.config, site=site, feed_formats=FEED_FORMATS, feeds={feed.base: feed for feed in site.feeds()},
-            pay=lambda p: pay_text(p, language), where=where_text, closes=closes_text,
-            day=lambda d: day_text(d, language), deadline=lambda p: deadline_text(p, day_text(p.brief.deadline, language)),
-            search_record=self.search_record, search_facets=self.facets.panel, browse_word=BROWSE_WORD,
+            self.data, url=self.url, absolute_url=self.absolute_url, static=self.static_url, browse_word=BROWSE_WORD,
+            pay=lambda p: pay_text(p, language), where=where_text, closes=closes_text, day=lambda d: day_text(d, language),
+            deadline=lambda p: deadline_text(p, day_text(p.brief.deadline, language)),
         )
 
     def url(self, path: str) -> str:
@@ -187,45 +245,69 @@ class Renderer:
         )
         return SearchRecord(self.facets.keys(project), meta)
 
-    def render(self, template: str, context: PageContext) -> OutputFile:
-        try:
-            html = self.env.get_template(template).render(page=context)
-        except jinja2.TemplateSyntaxError as error:
-            raise BoardError([Problem(f"{LAYOUTS_DIR}/{error.name or template}", error.lineno or 1, f"template error: {error.message}")]) from None
-        except jinja2.TemplateNotFound as error:
-            raise BoardError([Problem(f"{LAYOUTS_DIR}/{error.name}", 1, "template not found")]) from None
-        except jinja2.UndefinedError as error:
-            raise BoardError([Problem(f"{LAYOUTS_DIR}/{template}", 1, f"template error: {error.message}")]) from None
-        return OutputFile(context.path + "index.html" if not context.path.endswith(".html") else context.path, html.encode())
+    def load_templates(self, specs: list[PageSpec]) -> None:
+        """Compile every layout the pages use, once, before the rendering is shared out to processes."""
+        for template in sorted({spec.template for spec in specs}):
+            with _template_problems(template):
+                self.env.get_template(template)
+
+    def render(self, spec: PageSpec) -> OutputFile:
+        with _template_problems(spec.template):
+            html = self.env.get_template(spec.template).render(page=spec.context)
+        return OutputFile(spec.context.output_path, html.encode())
 
 
-def render_pages(root: Path, site: Site) -> list[OutputFile]:
-    """Every HTML page of the board."""
-    renderer = Renderer(root, site)
-    render = renderer.render
-    outputs = []
+@contextlib.contextmanager
+def _template_problems(template: str) -> Iterator[None]:
+    """Turn a layout's mistake into a `layouts/NAME:LINE:` problem instead of a traceback."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as error:
+        raise BoardError([Problem(f"{LAYOUTS_DIR}/{error.name or template}", error.lineno or 1, f"template error: {error.message}")]) from None
+    except jinja2.TemplateNotFound as error:
+        raise BoardError([Problem(f"{LAYOUTS_DIR}/{error.name}", 1, "template not found")]) from None
+    except jinja2.UndefinedError as error:
+        raise BoardError([Problem(f"{LAYOUTS_DIR}/{template}", 1, f"template error: {error.message}")]) from None
+
+
+def navigation(site: Site) -> Navigation:
+    return Navigation(tuple(NavItem(f"categories/{group.key}/", group.name) for group in site.categories),
+                      tuple(NavItem(page.path, page.title) for page in site.pages))
+
+
+def page_specs(site: Site, renderer: Renderer) -> list[PageSpec]:
+    """Every HTML page of the board, with the context it is rendered from. A context holds all its page
+    shows that the project itself does not (the search record, the facets), so its digest covers it."""
+    specs = []
     for listing in site.listings():
         title = listing.title if listing.kind != "home" else "Open projects"
         if listing.number > 1:
             title += f" (page {listing.number} of {listing.page_count})"
         description = listing.description or _listing_description(listing)
-        outputs.append(render("listing.html", PageContext(site, listing.path, title, description, listing=listing)))
+        chips = site.categories if listing.kind == "home" and listing.number == 1 else ()
+        specs.append(PageSpec("listing.html", PageContext(listing.path, title, description, listing=listing, groups=chips)))
     for project in site.projects:
-        json_ld = job_posting(project, site.config) if project.is_open else None
-        outputs.append(render("project.html", PageContext(
-            site, project.path, f"{project.brief.title} at {project.brief.company.name}", project.summary,
-            noindex=not project.is_open, project=project, json_ld=json_ld)))
+        json_ld = JobPosting(project, site.config) if project.is_open else None
+        specs.append(PageSpec("project.html", PageContext(
+            project.path, f"{project.brief.title} at {project.brief.company.name}", project.summary,
+            noindex=not project.is_open, project=project, json_ld=json_ld, search=renderer.search_record(project))))
     for template, path, title, description, groups in (
         ("categories.html", "categories/", "Categories", "Every category of project on the board.", site.categories),
         ("groups.html", "skills/", "Skills", "Projects by the skills they need.", site.skills),
         ("groups.html", "companies/", "Companies", "The employers posting projects on the board.", site.companies),
     ):
-        outputs.append(render(template, PageContext(site, path, title, description, groups=groups)))
+        specs.append(PageSpec(template, PageContext(path, title, description, groups=groups)))
     for page in site.pages:
-        outputs.append(render("page.html", PageContext(site, page.path, page.title, page.description or site.config.description, content=page)))
-    outputs.append(render("search.html", PageContext(site, "search/", "Search", "Search every project on the board.")))
-    outputs.append(render("404.html", PageContext(site, "404.html", "Page not found", "This page does not exist.", noindex=True)))
-    return outputs
+        specs.append(PageSpec("page.html", PageContext(page.path, page.title, page.description or site.config.description, content=page)))
+    specs.append(PageSpec("search.html", PageContext("search/", "Search", "Search every project on the board.", facets=renderer.facets.panel())))
+    specs.append(PageSpec("404.html", PageContext("404.html", "Page not found", "This page does not exist.", noindex=True)))
+    return specs
+
+
+def render_pages(root: Path, site: Site) -> list[OutputFile]:
+    """Every HTML page of the board, rendered here and now."""
+    renderer = Renderer(root, site)
+    return [renderer.render(spec) for spec in page_specs(site, renderer)]
 
 
 def _listing_description(listing: Listing) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import importlib.metadata
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,6 +22,16 @@ from pagefind.service import PagefindService
 from .errors import BoardError, Problem
 from .model import OutputFile, Site
 
+
+def _installed(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+# The bundle depends on Pagefind's version as much as on the pages: the build cache keys the bundle on it.
+PAGEFIND_VERSION = f"pagefind {_installed('pagefind')}, pagefind_bin {_installed('pagefind_bin')}"
 BUNDLE_DIR = "pagefind"  # under the base path; layouts/search.html loads pagefind.js from here
 EXTRA_WORD_CHARACTERS = "#+"  # so C#, C++ and F# stay searchable words instead of "c" and "f"
 PAGES_IN_FLIGHT = 100  # pages sent to Pagefind before awaiting them: enough to keep it busy, few enough to bound memory

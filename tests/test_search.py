@@ -121,6 +121,8 @@ def test_search_index_failure_is_a_clear_error_and_keeps_the_previous_site(tmp_p
     output = board / "public"
     build(board, output, TODAY)
     before = tree(output, skip=())
+    brief = board / "content" / "projects" / "acme-crm-cleanup.md"  # a change, so the rebuild must index again
+    brief.write_text(brief.read_text() + "\nOne more line for the index.\n")
 
     def no_binary() -> Path:
         raise FileNotFoundError("Could not find pagefind binary")

@@ -1,0 +1,287 @@
+"""Build cache: what earlier builds computed, reused only when everything it was computed from is unchanged.
+
+Three things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
+- parsed briefs, keyed by a hash of the brief's path and bytes plus `brief_fingerprint` (site.toml, the
+  logos a brief may name, the generator's code);
+- rendered Markdown, keyed by a hash of the body and summary plus the markup stage's fingerprint;
+- for each output folder, a record of every file written there: the fingerprint of what it was made from,
+  the hash of its bytes and its size, time and inode. A page whose inputs fingerprint is unchanged and whose
+  file is still the one we wrote is not rendered again; a file whose bytes are unchanged is not rewritten.
+
+A cached build is byte-identical to a clean one: every key covers all that goes into its value. The files
+are pickles, trusted like the board's own sources (never restore a `.cache/` from somewhere you would not
+take code from). A damaged or foreign cache is ignored, never an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import SiteConfig
+from .content import LOGOS_DIR, Brief
+from .markup import MARKUP_FINGERPRINT, RenderedBody
+
+CACHE_DIR = Path(".cache")
+FORMAT = 2  # bump when the layout of the cache files changes
+SHARDS = 64  # entries are kept in this many files, by key, so a small change rewrites little
+_PACKAGE = Path(__file__).parent
+
+
+def _hash(*parts: bytes) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """The generator itself: a new version or a local change to its code invalidates everything."""
+    sources = sorted(_PACKAGE.rglob("*.py"))
+    return _hash(__version__.encode(), str(FORMAT).encode(), *(p.relative_to(_PACKAGE).as_posix().encode() + p.read_bytes() for p in sources))
+
+
+def brief_fingerprint(root: Path, config: SiteConfig, code: str) -> str:
+    """Everything besides its own bytes that decides whether a brief is valid and what it says."""
+    # The base URL decides links, never what a brief holds: `board serve` and `board build` share entries.
+    settings = repr(dataclasses.replace(config, base_url="")).encode()
+    logos = root / LOGOS_DIR
+    names = sorted(p.name for p in logos.iterdir()) if logos.is_dir() else []
+    return _hash(code.encode(), settings, "\n".join(names).encode())
+
+
+def body_fingerprint(code: str) -> str:
+    return _hash(code.encode(), MARKUP_FINGERPRINT.encode())
+
+
+def entry_key(fingerprint: str, *parts: str | bytes) -> str:
+    return _hash(fingerprint.encode(), *(p.encode() if isinstance(p, str) else p for p in parts))
+
+
+class Digester:
+    """A hash of any value a layout can see: dataclasses, tuples, mappings and plain values.
+
+    Dataclass instances are hashed once per build and remembered by identity, so a project shown on
+    forty listing pages costs one hash, not forty. Callables count by name: their code is in the code
+    fingerprint. Every value is written into the hash with its type and length, so no two different
+    values write the same bytes."""
+
+    def __init__(self, known: Mapping[int, tuple[str, Any]] | None = None) -> None:
+        """`known`: digests already at hand, by id() of the object (a brief's is its cache key), with the object."""
+        self._memo: dict[int, tuple[bytes, Any]] = {key: (digest.encode(), value) for key, (digest, value) in (known or {}).items()}
+
+    def __call__(self, value: Any) -> str:
+        digest = hashlib.blake2b(digest_size=20)
+        self._feed(digest, value)
+        return digest.hexdigest()
+
+    def _object(self, value: Any, names: tuple[str, ...]) -> bytes:
+        known = self._memo.get(id(value))
+        if known is None:
+            digest = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=20)
+            for name in names:
+                self._feed(digest, getattr(value, name))
+            known = self._memo[id(value)] = (digest.hexdigest().encode(), value)  # value kept alive: ids stay unique
+        return known[0]
+
+    def _feed(self, digest: Any, value: Any) -> None:
+        kind = type(value)
+        if kind is str:
+            data = value.encode()
+            digest.update(b"s%d:" % len(data))
+            digest.update(data)
+        elif kind in _PLAIN:
+            digest.update(b"v%s:" % repr(value).encode())
+        elif (names := _dataclass_fields(kind)) is not None:
+            digest.update(b"o")
+            digest.update(self._object(value, names))
+        elif isinstance(value, Enum):
+            digest.update(b"e%s:" % repr((kind.__qualname__, value.value)).encode())
+        elif isinstance(value, (tuple, list)):
+            digest.update(b"t%d:" % len(value))
+            for item in value:
+                self._feed(digest, item)
+        elif isinstance(value, Mapping):
+            digest.update(b"m%d:" % len(value))
+            for key, item in value.items():
+                self._feed(digest, key)
+                self._feed(digest, item)
+        elif callable(value):
+            digest.update(b"c%s:" % getattr(value, "__qualname__", kind.__qualname__).encode())
+        else:
+            digest.update(b"r%s:" % repr(value).encode())
+
+
+_PLAIN = {int, float, bool, type(None), Decimal, date, datetime}
+
+
+@functools.cache
+def _dataclass_fields(kind: type) -> tuple[str, ...] | None:
+    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    """A file as the build left it in an output folder."""
+
+    inputs: str  # fingerprint of what it was made from; "" for a file that is not skipped on it (static files)
+    digest: str  # hash of its bytes
+    size: int
+    mtime_ns: int
+    inode: int
+
+    def matches(self, stat: os.stat_result) -> bool:
+        """True when the file on disk is still the one the build wrote (nobody touched it since)."""
+        return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (self.size, self.mtime_ns, self.inode)
+
+
+def bytes_digest(data: bytes) -> str:
+    return _hash(data)
+
+
+class BuildCache:
+    """The cache of one board. `BuildCache(None)` is the disabled cache of `--no-cache`: it finds
+    nothing and keeps nothing. One instance may serve many builds (`board serve` keeps one in memory)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.code = code_fingerprint()
+        self.body_fingerprint = body_fingerprint(self.code)
+        self._briefs: dict[str, Brief] = {}
+        self._bodies: dict[str, RenderedBody] = {}
+        self._used: set[str] = set()
+        self._brief_keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest
+        self._loaded = False
+        self._dirty: set[int] = set()  # shards to write
+        self._outputs: dict[Path, dict[str, OutputRecord]] = {}
+
+    @classmethod
+    def for_board(cls, root: Path, enabled: bool = True) -> BuildCache:
+        return cls(root / CACHE_DIR if enabled else None)
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def _load(self) -> None:
+        if self._loaded or not self.folder:
+            return
+        self._loaded = True
+        for shard in range(SHARDS):
+            stored = _read_pickle(self._shard_path(shard))
+            if isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("code") == self.code:
+                self._briefs.update(stored["briefs"])
+                self._bodies.update(stored["bodies"])
+            elif stored is not None:
+                self._dirty.add(shard)  # another version's entries: replace them at the next save
+
+    def _shard_path(self, shard: int) -> Path:
+        assert self.folder
+        return self.folder / "entries" / f"{shard:02x}.pickle"
+
+    def brief(self, key: str) -> Brief | None:
+        """The brief parsed from the bytes and settings `key` was made of, if an earlier build parsed it."""
+        self._load()
+        self._used.add(key)
+        brief = self._briefs.get(key)
+        if brief is not None:
+            self._brief_keys[id(brief)] = (key, brief)
+        return brief
+
+    def keep_brief(self, key: str, brief: Brief) -> None:
+        self._remember(self._briefs, key, brief)
+        if self.folder:
+            self._brief_keys[id(brief)] = (key, brief)
+
+    def brief_digests(self) -> dict[int, tuple[str, Brief]]:
+        """The digest of every brief of this build, by id(): its key covers all it was made from."""
+        return dict(self._brief_keys)
+
+    def body(self, key: str) -> RenderedBody | None:
+        self._load()
+        self._used.add(key)
+        return self._bodies.get(key)
+
+    def keep_body(self, key: str, body: RenderedBody) -> None:
+        self._remember(self._bodies, key, body)
+
+    def _remember(self, entries: dict[str, Any], key: str, value: Any) -> None:
+        if self.folder:
+            self._used.add(key)
+            entries[key] = value
+            self._dirty.add(_shard(key))
+
+    def outputs(self, target: Path) -> dict[str, OutputRecord]:
+        """What the last cached build wrote into `target`, file by file; empty when unknown."""
+        if not self.folder:
+            return {}
+        target = target.resolve()
+        if target not in self._outputs:
+            stored = _read_pickle(self._manifest_path(target))
+            valid = isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("target") == str(target)
+            self._outputs[target] = stored["records"] if valid else {}
+        return self._outputs[target]
+
+    def keep_outputs(self, target: Path, records: dict[str, OutputRecord]) -> None:
+        if self.folder and records != self.outputs(target):
+            target = target.resolve()
+            self._outputs[target] = records
+            _write_pickle(self._manifest_path(target), {"format": FORMAT, "target": str(target), "records": records})
+
+    def _manifest_path(self, target: Path) -> Path:
+        assert self.folder
+        return self.folder / "outputs" / f"{_hash(str(target).encode())[:16]}.pickle"
+
+    def save(self) -> None:
+        """Write the entries this build used (and only those: deleted briefs leave the cache), rewriting
+        only the shards that changed: a one-brief edit rewrites two small files, not the whole cache."""
+        if not self.folder:
+            return
+        for key in (self._briefs.keys() | self._bodies.keys()) - self._used:
+            self._briefs.pop(key, None)
+            self._bodies.pop(key, None)
+            self._dirty.add(_shard(key))
+        shards: dict[int, dict[str, dict[str, Any]]] = {shard: {"briefs": {}, "bodies": {}} for shard in self._dirty}
+        for kind, entries in (("briefs", self._briefs), ("bodies", self._bodies)):
+            for key, value in entries.items():
+                if (shard := _shard(key)) in shards:
+                    shards[shard][kind][key] = value
+        for shard, stored in sorted(shards.items()):
+            _write_pickle(self._shard_path(shard), {"format": FORMAT, "code": self.code, **stored})
+        self._used, self._dirty, self._brief_keys = set(), set(), {}
+
+
+def _shard(key: str) -> int:
+    return int(key[:2], 16) % SHARDS
+
+
+def _read_pickle(path: Path) -> Any:
+    try:
+        with path.open("rb") as file:
+            return pickle.load(file)
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - a damaged or foreign cache is only a slower build
+        return None
+
+
+def _write_pickle(path: Path, value: Any) -> None:
+    """Write atomically, so a build stopped halfway never leaves a torn cache file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(handle, "wb") as file:
+        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)

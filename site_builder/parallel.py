@@ -1,0 +1,62 @@
+"""Spread independent pieces of work (briefs to parse and render, pages to render) over the machine's cores.
+
+Workers are forked, so they start with everything the parent built (the config, the board model, the
+compiled layouts) and only indices and results cross between processes. Where fork is not available
+(Windows) or not safe (other threads are running, as in `board serve`), or the work is too small to pay
+for starting processes, it runs here, in order; either way the results are the same, in the same order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# Below this many items the work runs in this process: starting a pool (~40 ms) costs more than it saves.
+MIN_ITEMS = 150
+CHUNKS_PER_PROCESS = 4  # small enough chunks that a slow one does not leave a core idle at the end
+
+_work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], jobs: int | None = None,
+                     heavy: int = 0) -> list[Result]:
+    """[function(item) for item in items], over `jobs` processes (default: one per core) when that pays.
+
+    The first `heavy` items are big tasks: each goes to a process alone and is worth one on its own."""
+    weight = len(items) + heavy * (MIN_ITEMS // 2 - 1)
+    jobs = min(jobs or default_jobs(), weight // (MIN_ITEMS // 2) or 1)
+    if jobs < 2 or weight < MIN_ITEMS or not _can_fork():
+        return [function(item) for item in items]
+    global _work
+    _work = (function, items)
+    size = max(1, -(-(len(items) - heavy) // (jobs * CHUNKS_PER_PROCESS)))
+    chunks = [(index, index + 1) for index in range(heavy)]
+    chunks += [(start, min(start + size, len(items))) for start in range(heavy, len(items), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = pool.map(_run_chunk, chunks, chunksize=1)
+    finally:
+        _work = None
+    return [result for chunk in results for result in chunk]
+
+
+def _can_fork() -> bool:
+    """Fork only a single-threaded process: a thread of `board serve` (its HTTP server, its watcher) could
+    hold a lock at the moment of the fork, which the child would then wait on forever."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
+    assert _work is not None
+    function, items = _work
+    return [function(items[index]) for index in range(*bounds)]

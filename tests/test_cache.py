@@ -1,0 +1,283 @@
+"""The build cache and the incremental writer: a cached build equals a clean one, and each input, when
+it changes, redoes what depends on it and nothing else."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import site_builder.build as build_module
+from site_builder import cache as cache_module
+from site_builder import parallel
+from site_builder.build import build as build_with_search
+from site_builder.build import check_board
+from site_builder.cli import main
+from site_builder.errors import BoardError
+
+TODAY = date(2026, 11, 25)
+# Pagefind names its files differently on every run, and it is the slowest stage: these tests build
+# without it, but for the one that checks the search bundle is kept and rebuilt.
+build = functools.partial(build_with_search, search=False)
+REPO = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+
+
+@pytest.fixture
+def board(tmp_path: Path) -> Path:
+    """A board of 24 generated briefs with the repository's theme."""
+    return generate.generate(24, tmp_path / "board", seed=3)
+
+
+class Counter:
+    """Counts the calls to a pipeline function while still running it."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, name: str):
+        self.calls = 0
+        real = getattr(build_module, name)
+
+        def counting(*args, **kwargs):
+            self.calls += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(build_module, name, counting)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def identities(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file's inode and modification time: both stay put when a file is not rewritten."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
+def rewritten(before: dict[str, tuple[int, int]], folder: Path) -> set[str]:
+    after = identities(folder)
+    return {path for path in after if before.get(path) != after[path]}
+
+
+def project_path(board: Path, index: int = 0) -> tuple[Path, str]:
+    """The index-th brief the board shows (open or closed), and its page in the output."""
+    shown = [b.slug for b in check_board(board, TODAY).briefs if b.posted <= TODAY]
+    return board / "content" / "projects" / f"{shown[index]}.md", f"projects/{shown[index]}/index.html"
+
+
+def assert_same_as_clean_build(board: Path, output: Path) -> None:
+    clean = board.parent / "clean"
+    build(board, clean, TODAY, use_cache=False)
+    assert files(output) == files(clean)
+
+
+def test_cached_build_is_byte_identical_to_a_clean_build(board: Path) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    assert_same_as_clean_build(board, output)
+    brief, _ = project_path(board)
+    brief.write_text(brief.read_text().replace("## Context", "## Context\n\nA new first paragraph, edited."))
+    build(board, output, TODAY)
+    assert_same_as_clean_build(board, output)
+
+
+def test_second_build_renders_no_markdown_parses_no_brief_and_rewrites_no_file(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    before = identities(output)
+    markdown, parsing = Counter(monkeypatch, "render_markdown"), Counter(monkeypatch, "read_brief")
+    build(board, output, TODAY)
+    assert (markdown.calls, parsing.calls) == (0, 0)
+    assert rewritten(before, output) == set()
+
+
+def test_edited_brief_is_parsed_and_rendered_again_alone(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    before = identities(output)
+    brief, page = project_path(board, 5)
+    other_brief, other_page = project_path(board, 6)
+    brief.write_text(brief.read_text() + "\nOne more sentence about the deliverable.\n")
+    markdown, parsing = Counter(monkeypatch, "render_markdown"), Counter(monkeypatch, "read_brief")
+    build(board, output, TODAY)
+    assert (markdown.calls, parsing.calls) == (1, 1)
+    assert page in rewritten(before, output)
+    assert other_page not in rewritten(before, output)
+    assert b"One more sentence about the deliverable." in (output / page).read_bytes()
+
+
+def test_deleted_brief_leaves_the_output(board: Path) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    brief, page = project_path(board, 2)
+    assert (output / page).is_file()
+    brief.unlink()
+    build(board, output, TODAY)
+    assert not (output / page).parent.exists()
+    assert_same_as_clean_build(board, output)
+
+
+def test_site_toml_change_parses_briefs_again_but_renders_no_markdown(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    before = identities(output)
+    config = board / "site.toml"
+    config.write_text(config.read_text().replace('title = "Bench Board"', 'title = "Renamed Board"'))
+    markdown, parsing = Counter(monkeypatch, "render_markdown"), Counter(monkeypatch, "read_brief")
+    build(board, output, TODAY)
+    assert (markdown.calls, parsing.calls) == (0, 24)
+    changed = rewritten(before, output)
+    assert {path for path in before if path.endswith(".html")} <= changed
+    assert not any(path.startswith("static/") for path in changed)
+    assert_same_as_clean_build(board, output)
+
+
+def test_setting_no_page_shows_rewrites_no_page(board: Path) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    before = identities(output)
+    config = board / "site.toml"
+    config.write_text(config.read_text().replace("items = 50", "items = 40"))
+    build(board, output, TODAY)
+    assert not {path for path in rewritten(before, output) if path.endswith(".html") and "feed" not in path}
+
+
+def test_layout_change_rewrites_only_the_pages_it_renders(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    before = identities(output)
+    layout = board / "layouts" / "project.html"
+    layout.write_text(layout.read_text().replace("</article>", "<p>Questions? Ask the board.</p>\n</article>", 1))
+    markdown, parsing = Counter(monkeypatch, "render_markdown"), Counter(monkeypatch, "read_brief")
+    build(board, output, TODAY)
+    assert (markdown.calls, parsing.calls) == (0, 0)
+    changed = rewritten(before, output)
+    assert changed and all(path.startswith("projects/") for path in changed)
+    assert_same_as_clean_build(board, output)
+
+
+def test_markup_fingerprint_change_renders_every_body_again_and_parses_no_brief(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    shown = len(list((output / "projects").iterdir()))
+    pages = len(list((board / "content" / "pages").glob("*.md")))
+    monkeypatch.setattr(cache_module, "MARKUP_FINGERPRINT", cache_module.MARKUP_FINGERPRINT + " with another sanitizer")
+    markdown, parsing = Counter(monkeypatch, "render_markdown"), Counter(monkeypatch, "read_brief")
+    build(board, output, TODAY)
+    assert (markdown.calls, parsing.calls) == (shown + pages, 0)
+
+
+def test_static_file_change_rewrites_it_and_the_pages_linking_it(board: Path) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    before = identities(output)
+    icon = board / "static" / "favicon.svg"
+    icon.write_bytes(icon.read_bytes().replace(b"</svg>", b"<!-- new --></svg>"))
+    build(board, output, TODAY)
+    changed = rewritten(before, output)
+    assert "static/favicon.svg" in changed
+    assert {path for path in before if path.endswith(".html")} <= changed  # every page links the icon, with its version
+    assert not {path for path in changed if path.startswith("static/") and path != "static/favicon.svg"}
+    assert_same_as_clean_build(board, output)
+
+
+def test_new_build_date_redoes_pages_but_no_markdown(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    markdown = Counter(monkeypatch, "render_markdown")
+    build(board, output, date(2026, 11, 26))
+    opened = [brief for brief in check_board(board, TODAY).briefs if brief.posted == date(2026, 11, 26)]
+    assert markdown.calls == len(opened)  # only briefs that open on the new day are rendered for the first time
+    clean = board.parent / "clean"
+    build(board, clean, date(2026, 11, 26), use_cache=False)
+    assert files(output) == files(clean)
+
+
+def test_file_changed_by_hand_in_the_output_is_restored(board: Path) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    (output / "index.html").write_text("defaced")
+    (output / "stray.txt").write_text("not part of the board")
+    build(board, output, TODAY)
+    assert_same_as_clean_build(board, output)
+
+
+def test_failed_rebuild_leaves_the_output_untouched(board: Path) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    before, contents = identities(output), files(output)
+    brief, _ = project_path(board)
+    brief.write_text(brief.read_text() + "\nA change that would be published.\n")
+    layout = board / "layouts" / "listing.html"
+    layout.write_text(layout.read_text().replace("{% block main %}", "{% block main %}{{ page.no_such_field }}"))
+    with pytest.raises(BoardError):
+        build(board, output, TODAY)
+    assert identities(output) == before and files(output) == contents
+
+
+def test_no_cache_flag_builds_without_reading_or_writing_the_cache(board: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(board), "build", "--now", str(TODAY), "--no-search", "--no-cache", "--jobs", "1"]) == 0
+    assert not (board / ".cache").exists()
+    assert main(["--root", str(board), "build", "--now", str(TODAY), "--no-search"]) == 0
+    assert list((board / ".cache" / "entries").glob("*.pickle"))
+
+
+def test_damaged_cache_is_ignored(board: Path) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    for path in (board / ".cache").rglob("*.pickle"):
+        path.write_bytes(b"not a pickle")
+    build(board, output, TODAY)
+    assert_same_as_clean_build(board, output)
+
+
+def test_build_over_several_processes_is_byte_identical(tmp_path: Path) -> None:
+    big = generate.generate(160, tmp_path / "big", seed=5)
+    build(big, tmp_path / "one", TODAY, use_cache=False, jobs=1)
+    build(big, tmp_path / "two", TODAY, use_cache=False, jobs=2)
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
+def test_cache_stays_out_of_git() -> None:
+    assert ".cache/" in (REPO / ".gitignore").read_text().splitlines()
+    assert os.fspath(cache_module.CACHE_DIR) == ".cache"
+
+
+def test_process_pool_keeps_order_and_runs_big_work_in_other_processes() -> None:
+    items = list(range(parallel.MIN_ITEMS * 2))
+    results = parallel.map_in_processes(lambda item: (item * item, os.getpid()), items, jobs=2)
+    assert [square for square, _ in results] == [item * item for item in items]
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_heavy_tasks_start_the_pool_and_each_gets_a_chunk_of_its_own() -> None:
+    results = parallel.map_in_processes(lambda item: os.getpid(), list(range(4)), jobs=2, heavy=2)
+    assert os.getpid() not in results
+
+
+def test_process_pool_is_not_used_for_small_work() -> None:
+    results = parallel.map_in_processes(lambda item: os.getpid(), list(range(parallel.MIN_ITEMS - 1)), jobs=2)
+    assert set(results) == {os.getpid()}
+
+
+def test_search_bundle_is_kept_while_no_project_page_changes_and_rebuilt_when_one_does(board: Path) -> None:
+    output = board.parent / "public"
+    build_with_search(board, output, TODAY)
+    before = identities(output)
+    bundle = {path for path in before if path.startswith("pagefind/")}
+    assert "pagefind/pagefind.js" in bundle
+    build_with_search(board, output, TODAY)
+    assert rewritten(before, output) == set()
+    brief, page = project_path(board, 3)
+    brief.write_text(brief.read_text() + "\nA word nobody else uses: quokkaflux.\n")
+    build_with_search(board, output, TODAY)
+    index = {path for path in identities(output) if path.startswith("pagefind/")}
+    assert index != bundle or rewritten(before, output) & bundle  # Pagefind renames its chunks, or rewrites them
+    assert page in rewritten(before, output)
+    build(board, output, TODAY)  # without search: the bundle goes, as in a clean build without search
+    assert not (output / "pagefind").exists()
+    assert_same_as_clean_build(board, output)
