@@ -72,14 +72,17 @@ def check_board(root: Path, today: date, files: list[Path] | None = None,
 
 
 def build(root: Path, output: Path, today: date, base_url: str | None = None, drafts: bool = False,
-          search: bool = True, *, cache: BuildCache | None = None, use_cache: bool = True, jobs: int | None = None) -> BuildResult:
+          search: bool = True, *, cache: BuildCache | None = None, use_cache: bool = True, jobs: int | None = None,
+          progress: Callable[[str], None] = lambda stage: None) -> BuildResult:
     """Build the whole board into `output`, replacing it only if every stage succeeds.
 
     Work an earlier build did is reused through `cache` (by default the board's `.cache/`, unless
-    `use_cache` is false): a rebuild parses and renders only what changed and rewrites only changed files."""
+    `use_cache` is false): a rebuild parses and renders only what changed and rewrites only changed files.
+    `progress` hears the name of each stage as it starts, for a terminal to show on long builds."""
     started = time.perf_counter()
     cache = cache or BuildCache.for_board(root, use_cache)
     config = load_config(root, base_url)
+    progress("reading and rendering briefs")
     briefs, bodies, problems = read_briefs(root, config, today, drafts, cache, jobs)
     page_sources, page_problems = load_pages(root)
     if problems or page_problems:
@@ -90,9 +93,13 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     specs = page_specs(site, renderer)
     previous = intact_records(output, cache.outputs(output))
     reuse = plan_reuse(root, renderer, site, specs, statics, cache, previous, search)
+    progress(f"rendering {len(specs) - len(reuse.kept.keys() & {s.context.output_path for s in specs})} pages and the feeds")
     site_files, html_pages = render_in_processes(renderer, [spec for spec in specs if spec.context.output_path not in reuse.kept],
                                                  None if reuse.site_files_kept else site, jobs)
+    if search and not reuse.search_kept:
+        progress(f"indexing {len(site.projects)} projects for search")
     search_files = search_bundle(site, html_pages, output, reuse) if search and not reuse.search_kept else []
+    progress("writing the board")
     outputs = html_pages + site_files + search_files + statics
     records = write_site(output, root, outputs, reuse.kept, previous, reuse.inputs(site_files, search_files), record=cache.enabled)
     cache.keep_outputs(output, records)

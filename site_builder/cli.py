@@ -114,13 +114,24 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _terminal_progress():
+    """Show each build stage on one rewritten line when a person watches a terminal; say nothing to a pipe or a log."""
+    if not sys.stdout.isatty():
+        return lambda stage: None
+
+    def show(stage: str) -> None:
+        sys.stdout.write(f"\r\033[K{stage}…")
+        sys.stdout.flush()
+    return show
+
+
 def run_build(args: argparse.Namespace) -> int:
     root = args.root
     today = args.now or today_in(load_config(root).timezone)
     output = args.output if args.output.is_absolute() else root / args.output
     result = build(root, output, today, base_url=args.base_url, drafts=args.drafts, search=args.search,
-                   use_cache=not args.no_cache, jobs=args.jobs)
-    print(result.summary())
+                   use_cache=not args.no_cache, jobs=args.jobs, progress=_terminal_progress())
+    print(("\r\033[K" if sys.stdout.isatty() else "") + result.summary())
     return 0
 
 
