@@ -98,7 +98,7 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
                                                  None if reuse.site_files_kept else site, jobs)
     if search and not reuse.search_kept:
         progress(f"indexing {len(site.projects)} projects for search")
-    search_files = search_bundle(site, html_pages, output, reuse) if search and not reuse.search_kept else []
+    search_files = search_bundle(site, html_pages, output) if search and not reuse.search_kept else []
     progress("writing the board")
     outputs = html_pages + site_files + search_files + statics
     records = write_site(output, root, outputs, reuse.kept, previous, reuse.inputs(site_files, search_files), record=cache.enabled)
@@ -144,7 +144,7 @@ def plan_reuse(root: Path, renderer: Renderer, site: Site, specs: list[PageSpec]
     return Reuse(kept | site_files | search_files, page_inputs, site_key, search_key, bool(site_files), bool(search_files))
 
 
-def search_bundle(site: Site, html_pages: list[OutputFile], output: Path, reuse: Reuse) -> list[OutputFile]:
+def search_bundle(site: Site, html_pages: list[OutputFile], output: Path) -> list[OutputFile]:
     """The Pagefind bundle of every project page: those rendered now, and those kept, read from `output`."""
     rendered = {page.path for page in html_pages}
     kept_projects = [OutputFile(path, (output / path).read_bytes()) for project in site.projects
