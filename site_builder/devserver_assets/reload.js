@@ -1,0 +1,21 @@
+// Served only by `board serve`, never written into a built board. It reloads the page after each
+// rebuild and, when only stylesheets changed since this page was loaded, swaps them in place instead.
+(() => {
+  "use strict";
+  let shown = Number(new URL(document.currentScript.src).searchParams.get("build"));
+  const events = new EventSource("/__board__/events");
+  events.addEventListener("build", (message) => {
+    const state = JSON.parse(message.data);
+    if (state.build <= shown) return;
+    if (state.reload_from > shown) {
+      location.reload();
+      return;
+    }
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const url = new URL(link.href);
+      url.searchParams.set("board-build", state.build);
+      link.href = url.href;
+    }
+    shown = state.build;
+  });
+})();
