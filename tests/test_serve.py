@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,18 +21,16 @@ from site_builder.cli import main
 from site_builder.devhttp import content_type
 from site_builder.devserver import ChangeKind, DevServer, classify, is_editor_noise, local_base_url
 from site_builder.errors import BoardError
+from tests.site_files import EXAMPLE_DATE, copy_example_board
 
-REPO = Path(__file__).resolve().parent.parent
-NOW = date(2026, 11, 25)  # the example board's build date (see the Makefile)
+NOW = date.fromisoformat(EXAMPLE_DATE)
 BRIEF = "content/projects/acme-crm-cleanup.md"
 PAGE = "/board/projects/acme-crm-cleanup/"
 TITLE = "Clean up our customer records before the CRM migration"
 
 
-def copy_example_board(root: Path) -> Path:
-    for folder in ("content", "layouts", "static"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copy2(REPO / "site.toml", root / "site.toml")
+def example_board(root: Path) -> Path:
+    copy_example_board(root)
     if not (root / "static" / "style.css").exists():  # the theme's stylesheet is not on this branch yet
         (root / "static" / "style.css").write_text("body { margin: 0; }\n")
     return root
@@ -42,7 +39,7 @@ def copy_example_board(root: Path) -> Path:
 @pytest.fixture
 def board(tmp_path: Path) -> Path:
     """A copy of the example board's sources, for a test to edit."""
-    return copy_example_board(tmp_path / "board")
+    return example_board(tmp_path / "board")
 
 
 @pytest.fixture
@@ -57,7 +54,7 @@ SERVED_TYPES = {"feed.xml", "feed.json", "deadlines.ics", "feeds.opml", "wasm.wa
 @pytest.fixture(scope="module")
 def unedited(tmp_path_factory: pytest.TempPathFactory):
     """One server for the tests that only read: the example board plus a file of each type in static/data/."""
-    root = copy_example_board(tmp_path_factory.mktemp("unedited") / "board")
+    root = example_board(tmp_path_factory.mktemp("unedited") / "board")
     (root / "static" / "data").mkdir()
     for name in SERVED_TYPES:
         (root / "static" / "data" / name).write_bytes(b"x")
