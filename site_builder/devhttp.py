@@ -115,12 +115,12 @@ def with_live_reload(page: bytes, snapshot: Snapshot) -> bytes:
     tail = f'<script src="{RESERVED}reload.js?build={snapshot.build}" defer></script>'
     if snapshot.problems:
         tail = overlay(snapshot.problems) + tail
-        page = _insert_before(page, b"</head>", f'<link rel="stylesheet" href="{RESERVED}overlay.css">'.encode())
-    return _insert_before(page, b"</body>", tail.encode())
+        page = _insert_at(page, page.find(b"</head>"), f'<link rel="stylesheet" href="{RESERVED}overlay.css">'.encode())
+    return _insert_at(page, page.rfind(b"</body>"), tail.encode())
 
 
-def _insert_before(page: bytes, tag: bytes, extra: bytes) -> bytes:
-    at = page.rfind(tag)
+def _insert_at(page: bytes, at: int, extra: bytes) -> bytes:
+    """`extra` inserted at byte `at` (found by the caller), or at the end when the tag was not found (-1)."""
     return page + extra if at < 0 else page[:at] + extra + page[at:]
 
 

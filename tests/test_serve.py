@@ -163,6 +163,14 @@ def test_broken_brief_shows_the_check_message_over_the_last_good_build_until_fix
     assert TITLE in fixed.text and "board-build-error" not in fixed.text
 
 
+def test_overlay_shows_what_a_brief_wrote_as_text_never_as_markup(server: DevServer, board: Path) -> None:
+    edit(board, BRIEF, "hours: 20", 'hours: 20\n"<script>alert(1)</script>": 1')
+    page = poll(server, PAGE, lambda r: overlay_lines(r.text) is not None, deadline=time.monotonic() + 5)
+    [line] = overlay_lines(page.text)
+    assert line.startswith(f"{BRIEF}:10: ") and "<script>alert(1)</script>" in line
+    assert "<script>alert" not in page.text
+
+
 def test_template_error_shows_in_the_overlay_and_the_server_keeps_serving(server: DevServer, board: Path) -> None:
     edit(board, "layouts/project.html", "<h1>{{ brief.title }}</h1>", "<h1>{{ brief.titel }}</h1>")
     page = poll(server, PAGE, lambda r: overlay_lines(r.text) is not None, deadline=time.monotonic() + 5)

@@ -1,0 +1,94 @@
+"""Save-to-served latency of `board serve`: how long after a brief is saved its page is served changed.
+
+It runs a real DevServer on a copy of the board, and waits the way an open page does: on the live-reload
+event stream, then one request for the page; the time is from the file's write to the changed page's
+last byte. Polling the page instead would compete with the rebuild for the interpreter and slow it.
+
+    python bench/serve_latency.py BOARD [--now 2026-11-25] [--edits 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from site_builder.devserver import DevServer  # noqa: E402 (after the path set-up, to run from a checkout)
+
+BOARD_SOURCES = ("content", "layouts", "static", "site.toml")
+
+
+def _get(port: int, path: str) -> bytes:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().read()
+    finally:
+        connection.close()
+
+
+def _next_build(stream: http.client.HTTPResponse) -> None:
+    """Read the live-reload stream up to the end of the next `build` event."""
+    seen = False
+    while True:
+        line = stream.readline()
+        if not line:
+            raise RuntimeError("the server closed the live-reload stream")
+        seen = seen or line == b"event: build\n"
+        if seen and line == b"\n":
+            return
+
+
+def save_to_served(board: Path, now: date | None = None, edits: int = 5) -> list[float]:
+    """Seconds from saving one brief to its changed page being served, for each of `edits` saves."""
+    with tempfile.TemporaryDirectory(prefix="serve-latency-") as scratch:
+        root = Path(scratch) / "board"
+        for name in BOARD_SOURCES:
+            source = board / name
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+        brief = min((root / "content" / "projects").glob("*.md"))
+        original = brief.read_text(encoding="utf-8")
+        latencies = []
+        with DevServer(root, port=0, now=now, log=lambda line: None) as server:
+            page = urlsplit(server.url).path + f"projects/{brief.stem}/"
+            events = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+            events.request("GET", "/__board__/events")
+            stream = events.getresponse()
+            _next_build(stream)  # the current build, sent on connecting
+            for number in range(1, edits + 1):
+                marker = f"Saved for the latency bench, time {number}."
+                saved = time.perf_counter()
+                brief.write_text(f"{original.rstrip()}\n\n{marker}\n", encoding="utf-8")
+                _next_build(stream)
+                served = _get(server.port, page)
+                latencies.append(time.perf_counter() - saved)
+                if marker.encode() not in served:
+                    raise RuntimeError(f"the rebuilt page {page} does not show the edit")
+                time.sleep(0.3)  # let the editor-noise quiet period pass before the next save
+            events.close()
+        return latencies
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Measure board serve's save-to-served latency for a one-brief change.")
+    parser.add_argument("board", type=Path, help="a board folder (content/, layouts/, static/, site.toml); it is copied, not edited")
+    parser.add_argument("--now", type=date.fromisoformat, help="build as of this date, YYYY-MM-DD")
+    parser.add_argument("--edits", type=int, default=5, help="saves to time (default: 5)")
+    args = parser.parse_args(argv)
+    latencies = save_to_served(args.board, args.now, args.edits)
+    print(f"serve save-to-served, one brief of {args.board}: median {statistics.median(latencies):.2f} s, "
+          f"min {min(latencies):.2f} s, max {max(latencies):.2f} s over {len(latencies)} saves")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
