@@ -10,6 +10,7 @@ import html
 import json
 import mimetypes
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -141,6 +142,11 @@ class PreviewServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.status = status
         super().__init__((host, port), PreviewHandler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that cancels a request (a reload, a closed tab) is no error; anything else is a bug."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class PreviewHandler(BaseHTTPRequestHandler):

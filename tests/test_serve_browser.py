@@ -41,7 +41,7 @@ def tab(browser, board: Path):
     with DevServer(board, port=0, now=NOW, log=print) as server:
         context = browser.new_context()
         page = context.new_page()
-        page.problems = []
+        page.problems, page.server = [], server
         page.on("console", lambda message: message.type in ("error", "warning") and page.problems.append(message.text))
         page.on("pageerror", lambda error: page.problems.append(str(error)))
         page.goto(server.url + PAGE.removeprefix("/board/"))
@@ -79,4 +79,24 @@ def test_stylesheet_change_is_swapped_in_without_a_reload(tab, board: Path) -> N
         css.write("\nbody { outline: 3px solid rgb(1, 2, 3); }\n")
     tab.wait_for_function("() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", timeout=WAIT_MS)
     assert not reloaded(tab)
+    assert tab.problems == []
+
+
+SET_HIDDEN = """hidden => {
+  Object.defineProperty(document, "hidden", {value: hidden, configurable: true});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_hidden_tab_lets_go_of_its_stream_and_catches_up_when_shown_again(tab, board: Path) -> None:
+    tab.evaluate(SET_HIDDEN, True)
+    before = tab.server.status.current.build
+    with tab.expect_request("**/__board__/events") as reconnect:
+        edit(board, BRIEF, f"title: {TITLE}", "title: Tidy our customer records before the CRM move")
+        assert tab.server.status.wait_after(before, timeout=30) is not None
+        assert not reloaded(tab)
+        tab.evaluate(SET_HIDDEN, False)
+    assert reconnect.value.url.endswith("/__board__/events")
+    tab.wait_for_function("() => document.querySelector('h1').textContent.includes('Tidy our customer records')",
+                          timeout=WAIT_MS)
     assert tab.problems == []

@@ -1,10 +1,13 @@
 // Served only by `board serve`, never written into a built board. It reloads the page after each
 // rebuild and, when only stylesheets changed since this page was loaded, swaps them in place instead.
+// A hidden tab lets go of its event stream (browsers allow a handful of connections per server) and,
+// shown again, reconnects: the server then sends the current build at once, so nothing is missed.
 (() => {
   "use strict";
   let shown = Number(new URL(document.currentScript.src).searchParams.get("build"));
-  const events = new EventSource("/__board__/events");
-  events.addEventListener("build", (message) => {
+  let events = null;
+
+  const follow = (message) => {
     const state = JSON.parse(message.data);
     if (state.build <= shown) return;
     if (state.reload_from > shown) {
@@ -17,5 +20,18 @@
       link.href = url.href;
     }
     shown = state.build;
-  });
+  };
+
+  const listen = () => {
+    if (document.hidden) {
+      events?.close();
+      events = null;
+    } else if (!events) {
+      events = new EventSource("/__board__/events");
+      events.addEventListener("build", follow);
+    }
+  };
+
+  document.addEventListener("visibilitychange", listen);
+  listen();
 })();
