@@ -29,17 +29,10 @@ PAGE = "/board/projects/acme-crm-cleanup/"
 TITLE = "Clean up our customer records before the CRM migration"
 
 
-def example_board(root: Path) -> Path:
-    copy_example_board(root)
-    if not (root / "static" / "style.css").exists():  # the theme's stylesheet is not on this branch yet
-        (root / "static" / "style.css").write_text("body { margin: 0; }\n")
-    return root
-
-
 @pytest.fixture
 def board(tmp_path: Path) -> Path:
     """A copy of the example board's sources, for a test to edit."""
-    return example_board(tmp_path / "board")
+    return copy_example_board(tmp_path / "board")
 
 
 @pytest.fixture
@@ -48,13 +41,13 @@ def server(board: Path):
         yield running
 
 
-SERVED_TYPES = {"feed.xml", "feed.json", "deadlines.ics", "feeds.opml", "wasm.wasm", "fragment.pf_fragment"}
+SERVED_TYPES = {"wasm.wasm", "fragment.pf_fragment"}  # kinds of file the example board does not build
 
 
 @pytest.fixture(scope="module")
 def unedited(tmp_path_factory: pytest.TempPathFactory):
     """One server for the tests that only read: the example board plus a file of each type in static/data/."""
-    root = example_board(tmp_path_factory.mktemp("unedited") / "board")
+    root = copy_example_board(tmp_path_factory.mktemp("unedited") / "board")
     (root / "static" / "data").mkdir()
     for name in SERVED_TYPES:
         (root / "static" / "data" / name).write_bytes(b"x")
@@ -257,10 +250,13 @@ def test_files_are_served_with_their_content_types_and_never_cached(unedited: De
     expected = {
         "/board/": "text/html; charset=utf-8",
         "/board/static/logos/acme.svg": "image/svg+xml",
-        "/board/static/data/feed.xml": "application/xml",
-        "/board/static/data/feed.json": "application/json",
-        "/board/static/data/deadlines.ics": "text/calendar; charset=utf-8",
-        "/board/static/data/feeds.opml": "text/x-opml; charset=utf-8",
+        "/board/static/style.css": "text/css; charset=utf-8",
+        "/board/feed.xml": "application/xml",
+        "/board/atom.xml": "application/xml",
+        "/board/feed.json": "application/json",
+        "/board/deadlines.ics": "text/calendar; charset=utf-8",
+        "/board/feeds.opml": "text/x-opml; charset=utf-8",
+        "/board/robots.txt": "text/plain; charset=utf-8",
         "/board/static/data/wasm.wasm": "application/wasm",
         "/board/static/data/fragment.pf_fragment": "application/octet-stream",
         "/__board__/reload.js": "text/javascript; charset=utf-8",

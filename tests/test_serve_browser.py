@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.devserver import DevServer
-from tests.test_serve import BRIEF, NOW, PAGE, TITLE, edit, example_board
+from tests.site_files import copy_example_board
+from tests.test_serve import BRIEF, NOW, PAGE, TITLE, edit
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -32,7 +33,7 @@ def browser():
 
 @pytest.fixture
 def board(tmp_path: Path) -> Path:
-    return example_board(tmp_path / "board")
+    return copy_example_board(tmp_path / "board")
 
 
 @pytest.fixture
