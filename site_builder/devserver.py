@@ -23,7 +23,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import build
+from .build import BuildResult, build
 from .config import CONFIG_FILE, load_config
 from .devhttp import BuildStatus, PreviewServer, Snapshot
 from .errors import BoardError
@@ -204,13 +204,12 @@ class DevServer:
     def rebuild(self, changes: set[Change]) -> Snapshot:
         """Build through the same `build()` as `board build`, and publish the outcome to the open pages."""
         previous = self.status.current
-        base_path, problems = previous.base_path, ()
-        started = time.perf_counter()
+        base_path, problems, result = previous.base_path, (), None
         try:
             config = load_config(self.root)
             base_path = config.base_path
             today = self.now or today_in(config.timezone)
-            build(self.root, self.status.site, today, local_base_url(self.host, self.port, base_path), self.drafts)
+            result = build(self.root, self.status.site, today, local_base_url(self.host, self.port, base_path), self.drafts)
         except BoardError as error:
             problems = tuple(str(problem) for problem in error.problems)
         except Exception as error:  # noqa: BLE001 (a bug must not stop the server; the traceback goes to the terminal)
@@ -220,12 +219,13 @@ class DevServer:
         css_only = bool(changes) and all(change.is_stylesheet for change in changes) and not problems and not previous.problems
         snapshot = Snapshot(number, previous.reload_from if css_only else number, base_path, problems)
         self.status.publish(snapshot)
-        self._report(changes, problems, time.perf_counter() - started)
+        self._report(changes, result, problems)
         return snapshot
 
-    def _report(self, changes: set[Change], problems: tuple[str, ...], seconds: float) -> None:
-        cause = ", ".join(sorted(change.path for change in changes)) or "first build"
-        if problems:
-            self.log("\n".join([f"build failed ({cause}); still serving the last good build:", *problems]))
-        else:
-            self.log(f"rebuilt in {seconds:.2f} s ({cause})")
+    def _report(self, changes: set[Change], result: BuildResult | None, problems: tuple[str, ...]) -> None:
+        cause = ", ".join(sorted(change.path for change in changes))
+        if result:
+            self.log(f"rebuilt in {result.seconds:.2f} s ({cause})" if changes else result.summary())
+            return
+        served = "still serving the last good build" if self.status.site.is_dir() else "nothing to serve until it is fixed"
+        self.log("\n".join([f"build failed{f' ({cause})' if cause else ''}; {served}:", *problems]))

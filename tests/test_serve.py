@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -406,13 +407,15 @@ def test_serve_rejects_a_port_that_is_not_a_number(capsys: pytest.CaptureFixture
     assert "expected a port number from 0 to 65535, got 'eighty'" in capsys.readouterr().err
 
 
-def test_board_serve_command_serves_until_terminated(board: Path) -> None:
+def test_board_serve_command_prints_the_build_summary_serves_until_terminated(board: Path, tmp_path: Path) -> None:
+    summary = build(board, tmp_path / "public", NOW).summary().splitlines()
     process = subprocess.Popen(
         [sys.executable, "-m", "site_builder", "--root", str(board), "serve", "--port", "0", "--now", NOW.isoformat()],
         stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
-        first, serving = process.stdout.readline(), process.stdout.readline()
-        assert first.startswith("rebuilt in ")
+        printed = [process.stdout.readline().rstrip("\n") for _ in summary]
+        assert [re.sub(r"in [0-9.]+ s", "", line) for line in printed] == [re.sub(r"in [0-9.]+ s", "", line) for line in summary]
+        serving = process.stdout.readline()
         assert serving.startswith("serving http://127.0.0.1:") and serving.rstrip().endswith("/board/ (press Ctrl-C to stop)")
         port = int(serving.split(":")[2].split("/")[0])
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
