@@ -139,6 +139,16 @@ def test_edited_brief_is_served_within_a_second_of_the_rebuild_it_triggers(serve
     assert page.status == 200 and TITLE not in page.text
 
 
+def test_deleted_brief_and_added_static_file_are_followed_after_the_rebuild(server: DevServer, board: Path) -> None:
+    (board / BRIEF).unlink()
+    logo = board / "static" / "logos" / "new.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    served = poll(server, "/board/static/logos/new.svg", lambda r: r.status == 200, deadline=time.monotonic() + 30)
+    assert served.body == logo.read_bytes()
+    poll(server, PAGE, lambda r: r.status == 404, deadline=time.monotonic() + 30)
+    assert not server.status.current.problems
+
+
 def test_broken_brief_shows_the_check_message_over_the_last_good_build_until_fixed(server: DevServer, board: Path) -> None:
     assert overlay_lines(fetch(server, PAGE).text) is None
     edit(board, BRIEF, "hours: 20", "hours: 100")
