@@ -55,11 +55,13 @@ def save_to_served(board: Path, now: date | None = None, edits: int = 5) -> list
         for name in BOARD_SOURCES:
             source = board / name
             (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
-        brief = min((root / "content" / "projects").glob("*.md"))
-        original = brief.read_text(encoding="utf-8")
         latencies = []
         with DevServer(root, port=0, now=now, log=lambda line: None) as server:
-            page = urlsplit(server.url).path + f"projects/{brief.stem}/"
+            base_path = urlsplit(server.url).path
+            brief = next(path for path in sorted((root / "content" / "projects").glob("*.md"))
+                         if (server.status.site / "projects" / path.stem / "index.html").is_file())  # not scheduled
+            original = brief.read_text(encoding="utf-8")
+            page = f"{base_path}projects/{brief.stem}/"
             events = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
             events.request("GET", "/__board__/events")
             stream = events.getresponse()
@@ -72,7 +74,8 @@ def save_to_served(board: Path, now: date | None = None, edits: int = 5) -> list
                 served = _get(server.port, page)
                 latencies.append(time.perf_counter() - saved)
                 if marker.encode() not in served:
-                    raise RuntimeError(f"the rebuilt page {page} does not show the edit")
+                    problems = "\n".join(server.status.current.problems)
+                    raise RuntimeError(f"the rebuilt page {page} does not show the edit\n{problems}")
                 time.sleep(0.3)  # let the editor-noise quiet period pass before the next save
             events.close()
         return latencies
