@@ -170,12 +170,11 @@ def run_serve(args: argparse.Namespace) -> int:
         return 1
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it as cleanly as Ctrl-C
-    with server:
-        print(f"serving {server.url} (press Ctrl-C to stop)", flush=True)
-        try:
+    try:
+        with server:
             server.wait()
-        except KeyboardInterrupt:
-            print("stopped")
+    except KeyboardInterrupt:
+        print("stopped")
     return 0
 
 

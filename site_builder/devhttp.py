@@ -125,10 +125,11 @@ def _insert_at(page: bytes, at: int, extra: bytes) -> bytes:
     return page + extra if at < 0 else page[:at] + extra + page[at:]
 
 
-def error_page(snapshot: Snapshot) -> bytes:
-    """What every page shows while no build has succeeded yet."""
-    page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Build failed</title></head>'
-            f'<body></body></html>')
+def placeholder_page(snapshot: Snapshot) -> bytes:
+    """What every page shows until a first build succeeds: "building", or the overlay of why it failed."""
+    title = "Build failed" if snapshot.problems else "Building the board…"
+    page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
+            f'<body><h1>{title}</h1></body></html>')
     return with_live_reload(page.encode(), snapshot)
 
 
@@ -172,7 +173,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         status = self.server.status
         snapshot = status.current
         if not status.site.is_dir():
-            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", error_page(snapshot), with_body)
+            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", placeholder_page(snapshot), with_body)
         found = self._locate_published(status, snapshot.base_path, url_path)
         if isinstance(found, str):
             self.send_response(HTTPStatus.FOUND)  # not 301: a browser would remember it after the board changes

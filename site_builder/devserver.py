@@ -161,15 +161,20 @@ class DevServer:
         return local_base_url(self.host, self.port, self.status.current.base_path)
 
     def start(self) -> DevServer:
-        """Build once, then serve and watch in background threads."""
-        self.rebuild(set())
-        for folder in WATCHED_FOLDERS:
-            if (self.root / folder).is_dir():
-                self._observer.schedule(self.changes, str(self.root / folder), recursive=True)
-        self._observer.schedule(self.changes, str(self.root), recursive=False)  # for site.toml
-        self._observer.start()
-        for thread in self._threads:
-            thread.start()
+        """Watch, serve, build once, then rebuild on every change, in background threads."""
+        try:
+            for folder in WATCHED_FOLDERS:
+                if (self.root / folder).is_dir():
+                    self._observer.schedule(self.changes, str(self.root / folder), recursive=True)
+            self._observer.schedule(self.changes, str(self.root), recursive=False)  # for site.toml
+            self._observer.start()  # first, so that a save during the first build is not missed
+            self._threads[1].start()  # pages say "building" until the first build is published
+            self.log(f"serving {self.url} (press Ctrl-C to stop)")
+            self.rebuild(set())
+            self._threads[0].start()
+        except BaseException:  # Ctrl-C during the first build, or no more inotify watches: leave nothing behind
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:

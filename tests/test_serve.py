@@ -19,7 +19,7 @@ import pytest
 
 from site_builder.build import build, check_board
 from site_builder.cli import main
-from site_builder.devhttp import content_type
+from site_builder.devhttp import Snapshot, content_type, placeholder_page
 from site_builder.devserver import ChangeKind, DevServer, classify, is_editor_noise, local_base_url
 from site_builder.errors import BoardError
 from tests.site_files import EXAMPLE_DATE, copy_example_board
@@ -195,6 +195,13 @@ def test_board_that_fails_its_first_build_shows_the_overlay_then_the_board_once_
         edit(board, BRIEF, "hours: 100", "hours: 20")
         fixed = poll(server, PAGE, lambda r: overlay_lines(r.text) is None, deadline=time.monotonic() + 5)
         assert fixed.status == 200 and TITLE in fixed.text
+
+
+def test_pages_say_building_until_the_first_build_is_published_then_reload() -> None:
+    page = placeholder_page(Snapshot(build=0, reload_from=0, base_path="/board/")).decode()
+    assert "<h1>Building the board…</h1>" in page
+    assert '<script src="/__board__/reload.js?build=0" defer></script>' in page
+    assert overlay_lines(page) is None
 
 
 @pytest.fixture(scope="module")
@@ -417,15 +424,15 @@ def test_serve_rejects_a_port_that_is_not_a_number(capsys: pytest.CaptureFixture
     assert "expected a port number from 0 to 65535, got 'eighty'" in capsys.readouterr().err
 
 
-def test_board_serve_command_prints_the_build_summary_serves_until_terminated(board: Path, tmp_path: Path) -> None:
+def test_board_serve_command_prints_its_address_and_the_build_summary_and_serves_until_terminated(board: Path, tmp_path: Path) -> None:
     summary = build(board, tmp_path / "public", NOW).summary().splitlines()
     process = subprocess.Popen(
         [sys.executable, "-m", "site_builder", "--root", str(board), "serve", "--port", "0", "--now", NOW.isoformat()],
         stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
+        serving = process.stdout.readline()
         printed = [process.stdout.readline().rstrip("\n") for _ in summary]
         assert [re.sub(r"in [0-9.]+ s", "", line) for line in printed] == [re.sub(r"in [0-9.]+ s", "", line) for line in summary]
-        serving = process.stdout.readline()
         assert serving.startswith("serving http://127.0.0.1:") and serving.rstrip().endswith("/board/ (press Ctrl-C to stop)")
         port = int(serving.split(":")[2].split("/")[0])
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
