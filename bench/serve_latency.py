@@ -1,4 +1,5 @@
-"""Save-to-served latency of `board serve`: how long after a brief is saved its page is served changed.
+"""Save-to-served latency of `board serve`: how long after a brief is saved its page is served changed,
+and how long until the search index has the change too (serve publishes pages first, the index after).
 
 It runs a real DevServer on a copy of the board, and waits the way an open page does: on the live-reload
 event stream, then one request for the page; the time is from the file's write to the changed page's
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import shutil
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,20 +39,25 @@ def _get(port: int, path: str) -> bytes:
         connection.close()
 
 
-def _next_build(stream: http.client.HTTPResponse) -> None:
-    """Read the live-reload stream up to the end of the next `build` event."""
-    seen = False
-    while True:
-        line = stream.readline()
-        if not line:
-            raise RuntimeError("the server closed the live-reload stream")
-        seen = seen or line == b"event: build\n"
-        if seen and line == b"\n":
-            return
+def _next_build(stream: http.client.HTTPResponse) -> dict[str, int]:
+    """The data of the next `build` event on the live-reload stream."""
+    event = None
+    while line := stream.readline():
+        if line.startswith(b"event: "):
+            event = line[len(b"event: "):].strip()
+        elif line.startswith(b"data: ") and event == b"build":
+            return json.loads(line[len(b"data: "):])
+    raise RuntimeError("the server closed the live-reload stream")
 
 
-def save_to_served(board: Path, now: date | None = None, edits: int = 5) -> list[float]:
-    """Seconds from saving one brief to its changed page being served, for each of `edits` saves."""
+@dataclass(frozen=True)
+class Latency:
+    page: float  # seconds from the save to the changed page served
+    search: float  # ... to the search index holding the change
+
+
+def save_to_served(board: Path, now: date | None = None, edits: int = 5) -> list[Latency]:
+    """For each of `edits` saves of one brief: how long until its changed page, then the search index, is served."""
     with tempfile.TemporaryDirectory(prefix="serve-latency-") as scratch:
         root = Path(scratch) / "board"
         for name in BOARD_SOURCES:
@@ -65,17 +73,20 @@ def save_to_served(board: Path, now: date | None = None, edits: int = 5) -> list
             events = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
             events.request("GET", "/__board__/events")
             stream = events.getresponse()
-            _next_build(stream)  # the current build, sent on connecting
+            while (state := _next_build(stream))["search"] < state["pages"]:
+                pass  # the first build's search index
             for number in range(1, edits + 1):
                 marker = f"Saved for the latency bench, time {number}."
                 saved = time.perf_counter()
                 brief.write_text(f"{original.rstrip()}\n\n{marker}\n", encoding="utf-8")
                 _next_build(stream)
                 served = _get(server.port, page)
-                latencies.append(time.perf_counter() - saved)
+                page_latency = time.perf_counter() - saved
                 if marker.encode() not in served:
                     problems = "\n".join(server.status.current.problems)
                     raise RuntimeError(f"the rebuilt page {page} does not show the edit\n{problems}")
+                _next_build(stream)
+                latencies.append(Latency(page_latency, time.perf_counter() - saved))
                 time.sleep(0.3)  # let the editor-noise quiet period pass before the next save
             events.close()
         return latencies
@@ -88,8 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=5, help="saves to time (default: 5)")
     args = parser.parse_args(argv)
     latencies = save_to_served(args.board, args.now, args.edits)
-    print(f"serve save-to-served, one brief of {args.board}: median {statistics.median(latencies):.2f} s, "
-          f"min {min(latencies):.2f} s, max {max(latencies):.2f} s over {len(latencies)} saves")
+    for what in ("page", "search"):
+        seconds = [getattr(latency, what) for latency in latencies]
+        print(f"serve save-to-{what}-served, one brief of {args.board}: median {statistics.median(seconds):.2f} s, "
+              f"min {min(seconds):.2f} s, max {max(seconds):.2f} s over {len(seconds)} saves")
     return 0
 
 

@@ -34,20 +34,28 @@ CONTENT_TYPES = {
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What the last rebuild left to serve."""
+    """What the last rebuild left to serve. Each *_changed is the number of the last build that changed it."""
 
-    build: int  # rebuilds finished so far, good or bad
-    reload_from: int  # the last rebuild that open pages must reload for (any change but CSS alone)
+    build: int  # builds and search indexings finished so far, good or bad
+    pages_changed: int  # open pages reload when this passes theirs: any change but stylesheets alone
+    styles_changed: int  # ... swap their stylesheets in place when only this did
+    search_changed: int  # ... reload if they used the search index, when only this did
     base_path: str  # the URL path the board is served under, as in production
-    problems: tuple[str, ...] = ()  # `file:line: message` lines of the last rebuild; empty when it succeeded
+    problems: tuple[str, ...] = ()  # `file:line: message` lines of the last build; empty when it succeeded
+
+    def event(self) -> str:
+        """This snapshot as the data of a server-sent `build` event, for reload.js."""
+        return json.dumps({"build": self.build, "pages": self.pages_changed, "styles": self.styles_changed,
+                           "search": self.search_changed})
 
 
 class BuildStatus:
     """The current Snapshot, shared by the build loop that publishes it and the requests that read it."""
 
-    def __init__(self, site: Path, base_path: str):
-        self.site = site  # the folder of the last good build; absent until a first build succeeds
-        self._current = Snapshot(0, 0, base_path)
+    def __init__(self, site: Path, search: Path, base_path: str):
+        self.site = site  # the pages of the last good build; absent until a first build succeeds
+        self.search = search  # holds the pagefind/ bundle, updated after the pages are published
+        self._current = Snapshot(0, 0, 0, 0, base_path)
         self._changed = threading.Condition()
         self.closed = False
 
@@ -184,13 +192,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
         return self._send_file(found, snapshot, with_body)
 
     def _locate_published(self, status: BuildStatus, base_path: str, url_path: str) -> Path | str | None:
-        """Locate, waiting out the instant in which a rebuild swaps the new site in for the old."""
-        found = locate(status.site, base_path, url_path)
+        """Locate among the pages, then the search bundle, waiting out the instant in which a rebuild
+        swaps the new pages in for the old."""
         deadline = time.monotonic() + 1.0
-        while found is None and not status.site.is_dir() and time.monotonic() < deadline:
+        while True:
+            found = locate(status.site, base_path, url_path) or locate(status.search, base_path, url_path)
+            if found is not None or status.site.is_dir() or time.monotonic() > deadline:
+                return found
             time.sleep(0.005)
-            found = locate(status.site, base_path, url_path)
-        return found
 
     def _send_file(self, path: Path | None, snapshot: Snapshot, with_body: bool) -> None:
         code = HTTPStatus.OK
@@ -230,8 +239,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 if snapshot is None:
                     self.wfile.write(b": still here\n\n")
                 else:
-                    state = {"build": snapshot.build, "reload_from": snapshot.reload_from}
-                    self.wfile.write(f"event: build\ndata: {json.dumps(state)}\n\n".encode())
+                    self.wfile.write(f"event: build\ndata: {snapshot.event()}\n\n".encode())
                     last = snapshot.build
                 self.wfile.flush()
                 snapshot = status.wait_after(last, KEEPALIVE_SECONDS)

@@ -8,6 +8,7 @@ build served, with the problems shown over every page until a save fixes them.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -15,7 +16,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -25,12 +26,14 @@ from watchdog.observers import Observer
 
 from .build import BuildResult, build
 from .config import CONFIG_FILE, load_config
-from .devhttp import BuildStatus, PreviewServer, Snapshot
+from .devhttp import BuildStatus, PreviewServer
 from .errors import BoardError
-from .model import today_in
+from .model import OutputFile, today_in
+from .search import BUNDLE_DIR, index_search
 
 QUIET_SECONDS = 0.1  # a save's events all arrive within this; the rebuild waits for this much silence
 STOP_POLL_SECONDS = 0.05  # how often the watcher and the HTTP server look whether they are asked to stop
+SEARCH_ENTRY = "pagefind-entry.json"  # what a page loads first from the bundle; it names every other file
 WATCHED_FOLDERS = ("content", "layouts", "static")
 # Files editors write while editing or only for the instant of a save, which the build never reads:
 # Vim's swap files and its writability probe "4913", Emacs's .#lock and #autosave# files, JetBrains'
@@ -130,6 +133,23 @@ def local_base_url(host: str, port: int, base_path: str) -> str:
     return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}{base_path}"
 
 
+def merge_search_bundle(new: Path, live: Path, previous: set[str]) -> set[str]:
+    """Move the search bundle at `new` into `live` file by file, Pagefind's entry file last, and delete
+    the files of the bundles before `previous`; return the names of the new bundle's files.
+
+    A page that loaded the previous bundle's entry keeps finding the chunks it names (their names carry
+    a hash of their content) until it reloads; swapping the whole folder would make them vanish under it.
+    """
+    names = {path.relative_to(new).as_posix() for path in new.rglob("*") if path.is_file()}
+    for name in sorted(names, key=lambda name: (name == SEARCH_ENTRY, name)):
+        (live / name).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(new / name, live / name)
+    for path in list(live.rglob("*")):
+        if path.is_file() and path.relative_to(live).as_posix() not in names | previous:
+            path.unlink()
+    return names
+
+
 class DevServer:
     """Serve the board from a private build folder and rebuild it on every change, until stopped."""
 
@@ -144,7 +164,9 @@ class DevServer:
             base_path = load_config(self.root).base_path
         except BoardError:
             base_path = "/"  # the first rebuild reports the problem; serve at the root meanwhile
-        self.status = BuildStatus(self._folder / "site", base_path)
+        self.status = BuildStatus(self._folder / "site", self._folder / "search", base_path)
+        self.status.search.mkdir()
+        self._search_files: set[str] = set()  # the files of the search bundle now served
         try:
             self.http = PreviewServer(host, port, self.status)
         except OSError:
@@ -206,31 +228,59 @@ class DevServer:
         while (changes := self.changes.take()) is not None:
             self.rebuild(changes)
 
-    def rebuild(self, changes: set[Change]) -> Snapshot:
-        """Build through the same `build()` as `board build`, and publish the outcome to the open pages."""
+    def rebuild(self, changes: set[Change]) -> None:
+        """Build through the same `build()` as `board build` and publish the pages to the open tabs, then
+        index them for search and publish that: the index may lag the pages by a moment, nothing else does."""
         previous = self.status.current
-        base_path, problems, result = previous.base_path, (), None
+        result, base_path, problems = self._build()
+        number = previous.build + 1
+        stylesheets = any(change.is_stylesheet for change in changes)
+        styles_only = stylesheets and all(change.is_stylesheet for change in changes) and not problems and not previous.problems
+        self.status.publish(replace(
+            previous, build=number, pages_changed=previous.pages_changed if styles_only else number,
+            styles_changed=number if stylesheets else previous.styles_changed,
+            base_path=base_path or previous.base_path, problems=problems))
+        if result is None:
+            return self._report_failure(changes, problems)
+        if changes:
+            self.log(f"rebuilt in {result.seconds:.2f} s ({', '.join(sorted(change.path for change in changes))})")
+        if not styles_only:  # the search index reads nothing but the text of project pages
+            result = self._index_search(result)
+        if result and not changes:
+            self.log(result.summary())
+
+    def _build(self) -> tuple[BuildResult | None, str | None, tuple[str, ...]]:
+        """The build's result and base path, or the problems that stopped it."""
         try:
             config = load_config(self.root)
-            base_path = config.base_path
+            base_url = local_base_url(self.host, self.port, config.base_path)
             today = self.now or today_in(config.timezone)
-            result = build(self.root, self.status.site, today, local_base_url(self.host, self.port, base_path), self.drafts)
+            return build(self.root, self.status.site, today, base_url, self.drafts, search=False), config.base_path, ()
         except BoardError as error:
-            problems = tuple(str(problem) for problem in error.problems)
+            return None, None, tuple(str(problem) for problem in error.problems)
         except Exception as error:  # noqa: BLE001 (a bug must not stop the server; the traceback goes to the terminal)
             traceback.print_exc(file=sys.stderr)
-            problems = (f"internal error while building: {type(error).__name__}: {error} (traceback in the terminal)",)
-        number = previous.build + 1
-        css_only = bool(changes) and all(change.is_stylesheet for change in changes) and not problems and not previous.problems
-        snapshot = Snapshot(number, previous.reload_from if css_only else number, base_path, problems)
-        self.status.publish(snapshot)
-        self._report(changes, result, problems)
-        return snapshot
+            return None, None, (f"internal error while building: {type(error).__name__}: {error} (traceback in the terminal)",)
 
-    def _report(self, changes: set[Change], result: BuildResult | None, problems: tuple[str, ...]) -> None:
-        cause = ", ".join(sorted(change.path for change in changes))
-        if result:
-            self.log(f"rebuilt in {result.seconds:.2f} s ({cause})" if changes else result.summary())
-            return
+    def _index_search(self, result: BuildResult) -> BuildResult | None:
+        """Index the published project pages for search, move the bundle in beside the last one, publish that."""
+        published = self.status.current
+        number = published.build + 1
+        paths = [project.path + "index.html" for project in result.site.projects]
+        scratch = Path(tempfile.mkdtemp(prefix="search-", dir=self._folder))
+        try:
+            records = index_search(result.site, [OutputFile(path, (self.status.site / path).read_bytes()) for path in paths], scratch)
+            self._search_files = merge_search_bundle(scratch / BUNDLE_DIR, self.status.search / BUNDLE_DIR, self._search_files)
+        except BoardError as error:
+            problems = tuple(str(problem) for problem in error.problems)
+            self.status.publish(replace(published, build=number, pages_changed=number, problems=problems))
+            return self._report_failure(set(), problems)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        self.status.publish(replace(published, build=number, search_changed=number))
+        return replace(result, search_records=records)
+
+    def _report_failure(self, changes: set[Change], problems: tuple[str, ...]) -> None:
+        cause = f" ({', '.join(sorted(change.path for change in changes))})" if changes else ""
         served = "still serving the last good build" if self.status.site.is_dir() else "nothing to serve until it is fixed"
-        self.log("\n".join([f"build failed{f' ({cause})' if cause else ''}; {served}:", *problems]))
+        self.log("\n".join([f"build failed{cause}; {served}:", *problems]))

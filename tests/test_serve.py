@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,9 +21,9 @@ import pytest
 from site_builder.build import build, check_board
 from site_builder.cli import main
 from site_builder.devhttp import Snapshot, content_type, placeholder_page
-from site_builder.devserver import ChangeKind, DevServer, classify, is_editor_noise, local_base_url
+from site_builder.devserver import ChangeKind, DevServer, classify, is_editor_noise, local_base_url, merge_search_bundle
 from site_builder.errors import BoardError
-from tests.site_files import EXAMPLE_DATE, copy_example_board
+from tests.site_files import EXAMPLE_DATE, copy_example_board, tree
 
 NOW = date.fromisoformat(EXAMPLE_DATE)
 BRIEF = "content/projects/acme-crm-cleanup.md"
@@ -36,9 +37,19 @@ def board(tmp_path: Path) -> Path:
     return copy_example_board(tmp_path / "board")
 
 
+def settle(server: DevServer) -> Snapshot:
+    """The server's state once the search index has caught up with the pages: no work left in hand."""
+    snapshot = server.status.current
+    while snapshot.search_changed < snapshot.pages_changed and not snapshot.problems:
+        snapshot = server.status.wait_after(snapshot.build, timeout=60)
+        assert snapshot is not None, "the search index did not catch up with the pages"
+    return snapshot
+
+
 @pytest.fixture
 def server(board: Path):
     with DevServer(board, port=0, now=NOW, log=print) as running:
+        settle(running)
         yield running
 
 
@@ -53,6 +64,7 @@ def unedited(tmp_path_factory: pytest.TempPathFactory):
     for name in SERVED_TYPES:
         (root / "static" / "data" / name).write_bytes(b"x")
     with DevServer(root, port=0, now=NOW, log=print) as running:
+        settle(running)
         yield running
 
 
@@ -149,6 +161,20 @@ def test_deleted_brief_and_added_static_file_are_followed_after_the_rebuild(serv
     assert not server.status.current.problems
 
 
+def test_new_brief_reaches_the_search_index_after_its_page_is_served(server: DevServer, board: Path) -> None:
+    entry = "/board/pagefind/pagefind-entry.json"
+    before = server.status.current
+    count = json.loads(fetch(server, entry).body)["languages"]["en"]["page_count"]
+    shutil.copy(board / BRIEF, board / "content" / "projects" / "acme-crm-cleanup-again.md")
+    pages = server.status.wait_after(before.build, timeout=30)
+    assert pages.pages_changed == pages.build > pages.search_changed  # the page is served before the index has it
+    assert fetch(server, "/board/projects/acme-crm-cleanup-again/").status == 200
+    search = server.status.wait_after(pages.build, timeout=30)
+    assert search.search_changed == search.build and search.pages_changed == pages.build
+    assert json.loads(fetch(server, entry).body)["languages"]["en"]["page_count"] == count + 1
+    assert fetch(server, "/board/pagefind/pagefind.js").headers["Content-Type"] == "text/javascript; charset=utf-8"
+
+
 def test_broken_brief_shows_the_check_message_over_the_last_good_build_until_fixed(server: DevServer, board: Path) -> None:
     assert overlay_lines(fetch(server, PAGE).text) is None
     edit(board, BRIEF, "hours: 20", "hours: 100")
@@ -198,10 +224,23 @@ def test_board_that_fails_its_first_build_shows_the_overlay_then_the_board_once_
 
 
 def test_pages_say_building_until_the_first_build_is_published_then_reload() -> None:
-    page = placeholder_page(Snapshot(build=0, reload_from=0, base_path="/board/")).decode()
+    page = placeholder_page(Snapshot(0, 0, 0, 0, "/board/")).decode()
     assert "<h1>Building the board…</h1>" in page
     assert '<script src="/__board__/reload.js?build=0" defer></script>' in page
     assert overlay_lines(page) is None
+
+
+def test_search_bundle_keeps_the_previous_index_chunks_for_pages_that_loaded_it(tmp_path: Path) -> None:
+    live, kept = tmp_path / "live", set()
+    for generation in ("a", "b", "c"):
+        new = tmp_path / generation
+        (new / "fragment").mkdir(parents=True)
+        (new / "pagefind-entry.json").write_text(generation)
+        (new / "fragment" / f"{generation}.pf_fragment").write_text(generation)
+        kept = merge_search_bundle(new, live, kept)
+    assert sorted(path.relative_to(live).as_posix() for path in live.rglob("*") if path.is_file()) == [
+        "fragment/b.pf_fragment", "fragment/c.pf_fragment", "pagefind-entry.json"]
+    assert (live / "pagefind-entry.json").read_text() == "c"
 
 
 @pytest.fixture(scope="module")
@@ -303,7 +342,7 @@ def test_head_request_gets_headers_without_a_body(unedited: DevServer) -> None:
 
 
 def test_save_storm_with_swap_files_causes_one_rebuild(server: DevServer, board: Path) -> None:
-    before = server.status.current.build
+    before = server.status.current
     brief = board / BRIEF
     text = brief.read_text()
     (brief.parent / ".acme-crm-cleanup.md.swp").write_text("swap")
@@ -312,9 +351,11 @@ def test_save_storm_with_swap_files_causes_one_rebuild(server: DevServer, board:
         brief.write_text(text.replace("hours: 20", f"hours: {hours}"))
         time.sleep(0.01)
     (brief.parent / "4913").unlink()
-    rebuilt = server.status.wait_after(before, timeout=5)
-    assert rebuilt is not None and rebuilt.build == before + 1 and not rebuilt.problems
-    assert server.status.wait_after(rebuilt.build, timeout=5 * server.changes.quiet_seconds) is None  # and no second one
+    pages = server.status.wait_after(before.build, timeout=30)
+    assert pages is not None and pages.pages_changed == pages.build and not pages.problems
+    search = settle(server)
+    assert search.build == pages.build + 1 == before.build + 2  # one rebuild: its pages, then its search index
+    assert server.status.wait_after(search.build, timeout=5 * server.changes.quiet_seconds) is None  # and no other
     assert "25 hours" in fetch(server, PAGE).text
 
 
@@ -354,24 +395,32 @@ def read_event(stream: http.client.HTTPResponse) -> dict:
             return json.loads(line[len("data: "):])
 
 
-def test_event_stream_asks_pages_to_reload_after_a_rebuild_and_to_swap_styles_after_css_only(server: DevServer, board: Path) -> None:
+def settled(stream: http.client.HTTPResponse) -> dict:
+    """The next event after which the search index has caught up with the pages."""
+    while (state := read_event(stream))["search"] < state["pages"]:
+        pass
+    return state
+
+
+def test_event_stream_tells_pages_what_changed_pages_first_then_search_and_styles_alone(server: DevServer, board: Path) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     connection.request("GET", "/__board__/events")
     stream = connection.getresponse()
     assert stream.headers["Content-Type"] == "text/event-stream"
-    first = read_event(stream)
+    start = settled(stream)
+    number = start["build"]
     edit(board, BRIEF, "hours: 20", "hours: 21")
-    content = read_event(stream)
-    assert content == {"build": first["build"] + 1, "reload_from": first["build"] + 1}
+    assert read_event(stream) == {**start, "build": number + 1, "pages": number + 1}  # pages published first,
+    assert read_event(stream) == {**start, "build": number + 2, "pages": number + 1, "search": number + 2}  # then search
     with (board / "static" / "style.css").open("a") as css:
         css.write("\nbody { outline: 0; }\n")
-    styles = read_event(stream)
-    assert styles == {"build": content["build"] + 1, "reload_from": content["build"]}
+    assert read_event(stream) == {"build": number + 3, "pages": number + 1, "styles": number + 3, "search": number + 2}
     connection.close()
 
 
 def test_reload_script_is_served_only_by_serve_never_built(server: DevServer, board: Path, tmp_path: Path) -> None:
-    assert '<script src="/__board__/reload.js?build=1" defer></script></body>' in fetch(server, PAGE).text
+    build_number = server.status.current.build
+    assert f'<script src="/__board__/reload.js?build={build_number}" defer></script></body>' in fetch(server, PAGE).text
     build(board, tmp_path / "public", NOW)
     built = [path for path in (tmp_path / "public").rglob("*") if path.is_file() and b"__board__" in path.read_bytes()]
     assert built == []
@@ -380,13 +429,12 @@ def test_reload_script_is_served_only_by_serve_never_built(server: DevServer, bo
 def test_rebuild_under_serve_is_byte_identical_to_a_full_build(server: DevServer, board: Path, tmp_path: Path) -> None:
     before = server.status.current.build
     edit(board, BRIEF, "hours: 20", "hours: 24")
-    assert server.status.wait_after(before, timeout=5) is not None
+    assert server.status.wait_after(before, timeout=30) is not None
     full = tmp_path / "full"
-    build(board, full, NOW, base_url=server.url)
-    served = server.status.site
-    files = sorted(path.relative_to(full) for path in full.rglob("*") if path.is_file())
-    assert files == sorted(path.relative_to(served) for path in served.rglob("*") if path.is_file())
-    assert [path for path in files if (full / path).read_bytes() != (served / path).read_bytes()] == []
+    build(board, full, NOW, base_url=server.url, search=False)
+    served, clean = tree(server.status.site), tree(full)
+    assert served.keys() == clean.keys()
+    assert [path for path in clean if served[path] != clean[path]] == []
 
 
 def test_stopping_leaves_no_threads_and_no_build_folder(board: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from site_builder.devserver import DevServer
 from tests.site_files import copy_example_board
-from tests.test_serve import BRIEF, NOW, PAGE, TITLE, edit
+from tests.test_serve import BRIEF, NOW, PAGE, TITLE, edit, settle
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -40,6 +40,7 @@ def board(tmp_path: Path) -> Path:
 def tab(browser, board: Path):
     """A tab on the served project page, with the console's complaints collected in `tab.problems`."""
     with DevServer(board, port=0, now=NOW, log=print) as server:
+        settle(server)
         context = browser.new_context()
         page = context.new_page()
         page.problems, page.server = [], server
@@ -100,4 +101,17 @@ def test_hidden_tab_lets_go_of_its_stream_and_catches_up_when_shown_again(tab, b
     assert reconnect.value.url.endswith("/__board__/events")
     tab.wait_for_function("() => document.querySelector('h1').textContent.includes('Tidy our customer records')",
                           timeout=WAIT_MS)
+    assert tab.problems == []
+
+
+def test_search_page_catches_up_with_the_index_after_a_new_brief(tab, board: Path) -> None:
+    search = tab.server.url + "search/?q=zeppelin"
+    tab.goto(search)
+    results = tab.locator("#search-results .card-title a")
+    tab.locator("#search-results:not([aria-busy])").wait_for(state="attached", timeout=WAIT_MS)
+    assert results.count() == 0
+    brief = (board / BRIEF).read_text().replace(f"title: {TITLE}", "title: Zeppelin fleet records clean-up")
+    (board / "content" / "projects" / "zeppelin-records.md").write_text(brief)
+    results.first.wait_for(timeout=WAIT_MS)  # the page reloads for the new pages, then for the new index
+    assert results.evaluate_all("links => links.map(a => a.getAttribute('href'))") == ["/board/projects/zeppelin-records/"]
     assert tab.problems == []
