@@ -2,8 +2,9 @@
 
 Watchdog reports changes under content/, layouts/, static/ and site.toml; once the files have been quiet
 for a moment (an editor's save is a storm of events, temp files and swap files), the same `build()` as
-`board build` runs into a private folder, which it swaps in whole. A failed rebuild leaves the last good
-build served, with the problems shown over every page until a save fixes them.
+`board build` runs into a private folder and open pages reload; the search index follows, built from
+the published pages. A failed rebuild leaves the last good build served, with the problems shown over
+every page until a save fixes them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from .search import BUNDLE_DIR, index_search
 QUIET_SECONDS = 0.1  # a save's events all arrive within this; the rebuild waits for this much silence
 STOP_POLL_SECONDS = 0.05  # how often the watcher and the HTTP server look whether they are asked to stop
 SEARCH_ENTRY = "pagefind-entry.json"  # what a page loads first from the bundle; it names every other file
-WATCHED_FOLDERS = ("content", "layouts", "static")
 # Files editors write while editing or only for the instant of a save, which the build never reads:
 # Vim's swap files and its writability probe "4913", Emacs's .#lock and #autosave# files, JetBrains'
 # safe-write temps, .goutputstream-* and other hidden files. A backup such as brief.md~ is not among
@@ -51,6 +51,9 @@ class ChangeKind(Enum):
     LAYOUT = "layouts"
     STATIC = "static"
     CONFIG = CONFIG_FILE
+
+
+WATCHED_FOLDERS = {kind.value: kind for kind in (ChangeKind.CONTENT, ChangeKind.LAYOUT, ChangeKind.STATIC)}
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,8 @@ def classify(root: Path, path: str) -> Change | None:
         return None
     if relative.parts == (CONFIG_FILE,):
         return Change(ChangeKind.CONFIG, CONFIG_FILE)
-    kind = next((kind for kind in ChangeKind if kind.value == relative.parts[0]), None)
-    return Change(kind, relative.as_posix()) if kind in (ChangeKind.CONTENT, ChangeKind.LAYOUT, ChangeKind.STATIC) else None
+    kind = WATCHED_FOLDERS.get(relative.parts[0])
+    return Change(kind, relative.as_posix()) if kind else None
 
 
 class PendingChanges(FileSystemEventHandler):
