@@ -26,6 +26,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import BuildResult, build
+from .cache import BuildCache
 from .config import CONFIG_FILE, load_config
 from .devhttp import BuildStatus, PreviewServer
 from .errors import BoardError
@@ -170,6 +171,7 @@ class DevServer:
         self.status = BuildStatus(self._folder / "site", self._folder / "search", base_path)
         self.status.search.mkdir()
         self._search_files: set[str] = set()  # the files of the search bundle now served
+        self.cache = BuildCache.for_board(self.root)  # one for every rebuild: what is unchanged is not redone
         try:
             self.http = PreviewServer(host, port, self.status)
         except OSError:
@@ -258,7 +260,8 @@ class DevServer:
             config = load_config(self.root)
             base_url = local_base_url(self.host, self.port, config.base_path)
             today = self.now or today_in(config.timezone)
-            return build(self.root, self.status.site, today, base_url, self.drafts, search=False), config.base_path, ()
+            result = build(self.root, self.status.site, today, base_url, self.drafts, search=False, cache=self.cache)
+            return result, config.base_path, ()
         except BoardError as error:
             return None, None, tuple(str(problem) for problem in error.problems)
         except Exception as error:  # noqa: BLE001 (a bug must not stop the server; the traceback goes to the terminal)

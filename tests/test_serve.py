@@ -426,15 +426,26 @@ def test_reload_script_is_served_only_by_serve_never_built(server: DevServer, bo
     assert built == []
 
 
-def test_rebuild_under_serve_is_byte_identical_to_a_full_build(server: DevServer, board: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("changed", "old", "new"), [
+    (BRIEF, "hours: 20", "hours: 24"),
+    ("layouts/project.html", "<h1>{{ brief.title }}</h1>", "<h1 class=\"edited\">{{ brief.title }}</h1>"),
+    ("static/logos/acme.svg", "<svg", "<svg data-edited=\"yes\""),
+    ("site.toml", "per_page = 12", "per_page = 5"),
+])
+def test_incremental_rebuild_under_serve_is_byte_identical_to_a_clean_full_build(
+        server: DevServer, board: Path, tmp_path: Path, changed: str, old: str, new: str) -> None:
+    served = server.status.site
+    files_before = {path: (served / path).stat().st_ino for path in tree(served)}
     before = server.status.current.build
-    edit(board, BRIEF, "hours: 20", "hours: 24")
+    edit(board, changed, old, new)
     assert server.status.wait_after(before, timeout=30) is not None
     full = tmp_path / "full"
-    build(board, full, NOW, base_url=server.url, search=False)
-    served, clean = tree(server.status.site), tree(full)
-    assert served.keys() == clean.keys()
-    assert [path for path in clean if served[path] != clean[path]] == []
+    build(board, full, NOW, base_url=server.url, search=False, use_cache=False)
+    after, clean = tree(served), tree(full)
+    assert after.keys() == clean.keys()
+    assert [path for path in clean if after[path] != clean[path]] == []
+    untouched = [path for path, inode in files_before.items() if path in after and (served / path).stat().st_ino == inode]
+    assert untouched, "the rebuild rewrote every file: it was not incremental"
 
 
 def test_stopping_leaves_no_threads_and_no_build_folder(board: Path) -> None:
