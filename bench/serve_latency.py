@@ -65,6 +65,8 @@ def save_to_served(board: Path, now: date | None = None, edits: int = 5) -> list
             (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
         latencies = []
         with DevServer(root, port=0, now=now, log=lambda line: None) as server:
+            if server.status.current.problems:
+                raise RuntimeError("the board does not build:\n" + "\n".join(server.status.current.problems))
             base_path = urlsplit(server.url).path
             brief = next(path for path in sorted((root / "content" / "projects").glob("*.md"))
                          if (server.status.site / "projects" / path.stem / "index.html").is_file())  # not scheduled
