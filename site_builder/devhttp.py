@@ -13,6 +13,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -64,10 +65,13 @@ class BuildStatus:
         with self._changed:
             return self._current
 
-    def publish(self, snapshot: Snapshot) -> None:
+    def publish(self, change: Callable[[Snapshot], Snapshot]) -> Snapshot:
+        """Replace the current Snapshot with `change(current)`, atomically: the build loop and the search
+        indexer both publish, and neither may undo what the other just did."""
         with self._changed:
-            self._current = snapshot
+            self._current = change(self._current)
             self._changed.notify_all()
+            return self._current
 
     def wait_after(self, build: int, timeout: float) -> Snapshot | None:
         """The first Snapshot newer than `build`, or None on timeout or once closed."""

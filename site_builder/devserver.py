@@ -9,7 +9,6 @@ every page until a save fixes them.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import tempfile
@@ -28,14 +27,13 @@ from watchdog.observers import Observer
 from .build import BuildResult, build
 from .cache import BuildCache
 from .config import CONFIG_FILE, load_config
-from .devhttp import BuildStatus, PreviewServer
+from .devhttp import BuildStatus, PreviewServer, Snapshot
+from .devsearch import SearchIndexer
 from .errors import BoardError
-from .model import OutputFile, today_in
-from .search import BUNDLE_DIR, index_search
+from .model import today_in
 
 QUIET_SECONDS = 0.1  # a save's events all arrive within this; the rebuild waits for this much silence
 STOP_POLL_SECONDS = 0.05  # how often the watcher and the HTTP server look whether they are asked to stop
-SEARCH_ENTRY = "pagefind-entry.json"  # what a page loads first from the bundle; it names every other file
 # Files editors write while editing or only for the instant of a save, which the build never reads:
 # Vim's swap files and its writability probe "4913", Emacs's .#lock and #autosave# files, JetBrains'
 # safe-write temps, .goutputstream-* and other hidden files. A backup such as brief.md~ is not among
@@ -137,23 +135,6 @@ def local_base_url(host: str, port: int, base_path: str) -> str:
     return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}{base_path}"
 
 
-def merge_search_bundle(new: Path, live: Path, previous: set[str]) -> set[str]:
-    """Move the search bundle at `new` into `live` file by file, Pagefind's entry file last, and delete
-    the files of the bundles before `previous`; return the names of the new bundle's files.
-
-    A page that loaded the previous bundle's entry keeps finding the chunks it names (their names carry
-    a hash of their content) until it reloads; swapping the whole folder would make them vanish under it.
-    """
-    names = {path.relative_to(new).as_posix() for path in new.rglob("*") if path.is_file()}
-    for name in sorted(names, key=lambda name: (name == SEARCH_ENTRY, name)):
-        (live / name).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(new / name, live / name)
-    for path in list(live.rglob("*")):
-        if path.is_file() and path.relative_to(live).as_posix() not in names | previous:
-            path.unlink()
-    return names
-
-
 class DevServer:
     """Serve the board from a private build folder and rebuild it on every change, until stopped."""
 
@@ -170,7 +151,8 @@ class DevServer:
             base_path = "/"  # the first rebuild reports the problem; serve at the root meanwhile
         self.status = BuildStatus(self._folder / "site", self._folder / "search", base_path)
         self.status.search.mkdir()
-        self._search_files: set[str] = set()  # the files of the search bundle now served
+        self.search = SearchIndexer(self.status, self._folder, self._indexed)
+        self._summarized = False  # the first build's summary waits for its search index
         self.cache = BuildCache.for_board(self.root)  # one for every rebuild: what is unchanged is not redone
         try:
             self.http = PreviewServer(host, port, self.status)
@@ -181,7 +163,8 @@ class DevServer:
         self.changes = PendingChanges(self.root)
         self._observer = Observer(timeout=STOP_POLL_SECONDS)
         self._threads = [threading.Thread(target=self._build_loop, name="board-serve-build"),
-                         threading.Thread(target=self.http.serve_forever, args=(STOP_POLL_SECONDS,), name="board-serve-http")]
+                         threading.Thread(target=self.http.serve_forever, args=(STOP_POLL_SECONDS,), name="board-serve-http"),
+                         threading.Thread(target=self.search.run, name="board-serve-search")]
 
     @property
     def url(self) -> str:
@@ -199,6 +182,7 @@ class DevServer:
             self.log(f"serving {self.url} (press Ctrl-C to stop)")
             self.rebuild(set())
             self._threads[0].start()
+            self._threads[2].start()
         except BaseException:  # Ctrl-C during the first build, or no more inotify watches: leave nothing behind
             self.stop()
             raise
@@ -207,6 +191,7 @@ class DevServer:
     def stop(self) -> None:
         """Stop watching, building and serving, join every thread, and delete the build folder."""
         self.changes.close()
+        self.search.close()
         if self._observer.is_alive():
             self._observer.stop()
             self._observer.join()
@@ -234,25 +219,25 @@ class DevServer:
             self.rebuild(changes)
 
     def rebuild(self, changes: set[Change]) -> None:
-        """Build through the same `build()` as `board build` and publish the pages to the open tabs, then
-        index them for search and publish that: the index may lag the pages by a moment, nothing else does."""
-        previous = self.status.current
+        """Build through the same `build()` as `board build` and publish the pages to the open tabs; the
+        search index follows them in its own thread (it may lag the pages by a moment, nothing else does)."""
         result, base_path, problems = self._build()
-        number = previous.build + 1
         stylesheets = any(change.is_stylesheet for change in changes)
-        styles_only = stylesheets and all(change.is_stylesheet for change in changes) and not problems and not previous.problems
-        self.status.publish(replace(
-            previous, build=number, pages_changed=previous.pages_changed if styles_only else number,
-            styles_changed=number if stylesheets else previous.styles_changed,
-            base_path=base_path or previous.base_path, problems=problems))
+
+        def after_build(current: Snapshot) -> Snapshot:
+            number = current.build + 1
+            styles_only = stylesheets and all(change.is_stylesheet for change in changes) and not problems and not current.problems
+            return replace(current, build=number, pages_changed=current.pages_changed if styles_only else number,
+                           styles_changed=number if stylesheets else current.styles_changed,
+                           base_path=base_path or current.base_path, problems=problems)
+
+        published = self.status.publish(after_build)
         if result is None:
             return self._report_failure(changes, problems)
         if changes:
             self.log(f"rebuilt in {result.seconds:.2f} s ({', '.join(sorted(change.path for change in changes))})")
-        if not styles_only:  # the search index reads nothing but the text of project pages
-            result = self._index_search(result)
-        if result and not changes:
-            self.log(result.summary())
+        if published.pages_changed == published.build:  # the index reads nothing but the text of project pages
+            self.search.want(result)
 
     def _build(self) -> tuple[BuildResult | None, str | None, tuple[str, ...]]:
         """The build's result and base path, or the problems that stopped it."""
@@ -268,23 +253,12 @@ class DevServer:
             traceback.print_exc(file=sys.stderr)
             return None, None, (f"internal error while building: {type(error).__name__}: {error} (traceback in the terminal)",)
 
-    def _index_search(self, result: BuildResult) -> BuildResult | None:
-        """Index the published project pages for search, move the bundle in beside the last one, publish that."""
-        published = self.status.current
-        number = published.build + 1
-        paths = [project.path + "index.html" for project in result.site.projects]
-        scratch = Path(tempfile.mkdtemp(prefix="search-", dir=self._folder))
-        try:
-            records = index_search(result.site, [OutputFile(path, (self.status.site / path).read_bytes()) for path in paths], scratch)
-            self._search_files = merge_search_bundle(scratch / BUNDLE_DIR, self.status.search / BUNDLE_DIR, self._search_files)
-        except BoardError as error:
-            problems = tuple(str(problem) for problem in error.problems)
-            self.status.publish(replace(published, build=number, pages_changed=number, problems=problems))
-            return self._report_failure(set(), problems)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-        self.status.publish(replace(published, build=number, search_changed=number))
-        return replace(result, search_records=records)
+    def _indexed(self, result: BuildResult | None, problems: tuple[str, ...]) -> None:
+        if problems:
+            self._report_failure(set(), problems)
+        elif result and not self._summarized:
+            self._summarized = True
+            self.log(result.summary())
 
     def _report_failure(self, changes: set[Change], problems: tuple[str, ...]) -> None:
         cause = f" ({', '.join(sorted(change.path for change in changes))})" if changes else ""

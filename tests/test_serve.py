@@ -21,7 +21,8 @@ import pytest
 from site_builder.build import build, check_board
 from site_builder.cli import main
 from site_builder.devhttp import Snapshot, content_type, placeholder_page
-from site_builder.devserver import ChangeKind, DevServer, classify, is_editor_noise, local_base_url, merge_search_bundle
+from site_builder.devsearch import merge_search_bundle
+from site_builder.devserver import ChangeKind, DevServer, classify, is_editor_noise, local_base_url
 from site_builder.errors import BoardError
 from tests.site_files import EXAMPLE_DATE, copy_example_board, tree
 
