@@ -58,7 +58,7 @@ class Latency:
 
 def save_to_served(board: Path, now: date | None = None, edits: int = 5) -> list[Latency]:
     """For each of `edits` saves of one brief: how long until its changed page, then the search index, is served."""
-    with tempfile.TemporaryDirectory(prefix="serve-latency-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="serve-latency-", dir=board.parent) as scratch:  # on the board's file system
         root = Path(scratch) / "board"
         for name in BOARD_SOURCES:
             source = board / name
