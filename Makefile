@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # the same whenever it is built. A real board builds as of today: `board build`.
 EXAMPLE_DATE := 2026-11-25
 
-.PHONY: build test bench clean
+.PHONY: build serve test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 build: $(VENV)/.installed
 	$(BIN)/board build --now $(EXAMPLE_DATE)
+
+serve: $(VENV)/.installed
+	$(BIN)/board serve --now $(EXAMPLE_DATE)
 
 # Test tools from the npm registry (the W3C HTML checker, axe-core); `npm ci` keeps them to the lock file.
 node_modules/.installed: package.json package-lock.json

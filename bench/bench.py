@@ -7,7 +7,7 @@ CPU time) of:
 - a cold build (no `.cache/`, no earlier output), without and with search, and `pagefind --site` alone
   on the same output;
 - a rebuild with nothing changed, and one after one brief changed (cache warm), each way;
-- save-to-served under `board serve` (or, where it is missing, the same one-brief rebuild in process);
+- save-to-served under `board serve` (bench/serve_latency.py);
 and the peak RSS of the cold builds. Boards and outputs go to tmpfs (/dev/shm). Prints a markdown table.
 
     python bench/bench.py                  # 1,000 and 10,000 briefs, 3 runs each (about 15 minutes)
@@ -19,13 +19,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from generate import BUILD_DATE, generate  # noqa: E402
+from serve_latency import save_to_served  # noqa: E402
 
 NOW = BUILD_DATE.isoformat()
 BOARD = [sys.executable, "-m", "site_builder"]
@@ -74,64 +73,6 @@ def touch_brief(board: Path, run_number: int) -> Path:
     return brief
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.read().decode()
-    except OSError:
-        return None
-
-
-def serve_latency(board: Path, runs: int) -> tuple[list[float], str]:
-    """Seconds from saving a brief to `board serve` serving the changed page, per run."""
-    port = free_port()
-    server = subprocess.Popen([*BOARD, "--root", str(board), "serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 600
-        while fetch(f"http://127.0.0.1:{port}/") is None:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("board serve did not start")
-            time.sleep(0.2)
-        times = []
-        for number in range(runs):
-            brief = touch_brief(board, 1000 + number)
-            saved = time.perf_counter()
-            page = f"http://127.0.0.1:{port}/projects/{brief.stem}/"
-            while f"Edited in run {1000 + number}" not in (fetch(page) or ""):
-                if time.perf_counter() - saved > 120:
-                    raise SystemExit("board serve did not pick up the change within 2 minutes")
-                time.sleep(0.005)
-            times.append(time.perf_counter() - saved)
-            time.sleep(0.5)  # let the search index catch up before the next save
-        return times, "board serve"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def in_process_rebuild(board: Path, output: Path, runs: int) -> tuple[list[float], str]:
-    """Without `board serve`: the one-brief rebuild through `build()` with a cache kept in memory, as serve
-    would, without search (the index may catch up after the page is served)."""
-    from site_builder.build import build
-    from site_builder.cache import BuildCache
-    cache = BuildCache.for_board(board)
-    build(board, output, BUILD_DATE, search=False, cache=cache)  # serve's search index catches up after the pages
-    times = []
-    for number in range(runs):
-        touch_brief(board, 2000 + number)
-        started = time.perf_counter()
-        build(board, output, BUILD_DATE, search=False, cache=cache)
-        times.append(time.perf_counter() - started)
-    return times, "build() in process (no board serve yet)"
-
-
 def measure(size: int, runs: int, work: Path, jobs: int) -> dict[str, Any]:
     board = generate(size, work / f"board-{size}")
     output = work / f"public-{size}"
@@ -159,14 +100,10 @@ def measure(size: int, runs: int, work: Path, jobs: int) -> dict[str, Any]:
             sample("one brief" + suffix, [*build, *options])
             if suffix == "" and search:
                 sample("pagefind", [sys.executable, "-m", "pagefind", "--site", str(output)])
-    if has_option("", "serve"):
-        latencies, how = serve_latency(board, runs)
-    else:
-        latencies, how = in_process_rebuild(board, output, runs)
+    latencies = [latency.page for latency in save_to_served(board, BUILD_DATE, runs)]  # search follows the page
     results: dict[str, Any] = {name: Sample(statistics.median(s.wall for s in values), statistics.median(s.cpu for s in values),
                                             max(s.peak_mb for s in values)) for name, values in samples.items()}
     results["serve"] = Sample(statistics.median(latencies), 0, 0)
-    results["serve how"] = how
     return results
 
 
@@ -210,7 +147,8 @@ def table(results: dict[int, dict[str, Any]], sizes: list[int]) -> str:
             lines.append(f"\n{size:,} briefs: cold build with search {found['cold+search'].wall:.2f} s against cold `--no-search` + "
                          f"`pagefind --site` {budget:.2f} s ({found['cold+search'].wall / budget:.2f}x)")
     lines.append("\nWall: median of the runs; CPU: user + system of the build and all its processes (steadier when the "
-                 "machine is shared). Save-to-served measured with: " + ", ".join(f"{size:,}: {results[size]['serve how']}" for size in sizes))
+                 "machine is shared). Save-to-served: bench/serve_latency.py under `board serve`, until the changed page is served "
+                 "(the search index follows it).")
     return "\n".join(lines)
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
 from . import __version__
 from .build import build, check_board
 from .config import GITHUB_HANDLE, load_config
+from .devserver import DevServer
 from .errors import FORMATTERS, BoardError, Problem
 from .model import today_in
 from .scaffold import new_brief
@@ -21,6 +24,8 @@ EXAMPLES = {
              "  board check content/projects/acme-crm-cleanup.md --format github\n"
              "  board check --base origin/main --author octocat   # and may octocat make these changes?",
     "new": "board new acme-crm-cleanup",
+    "serve": "board serve                      # then open the address it prints\n"
+             "  board serve --port 8080 --drafts",
 }
 
 
@@ -41,6 +46,12 @@ def _handle(text: str) -> str:
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {text!r}")
     return int(text)
 
 
@@ -78,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = command("new", "Write content/projects/SLUG.md: a brief template with every field explained.")
     new.add_argument("slug", metavar="SLUG", help="the new brief's name in its URL, like acme-crm-cleanup")
+
+    serve = command("serve", "Build the board, serve it on this computer, and rebuild and reload the browser on every save.")
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 shares it with your network)")
+    serve.add_argument("--now", type=_date, metavar="DATE", help="build as of this date, YYYY-MM-DD (default: today in the board's timezone)")
+    serve.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
     return parser
 
 
@@ -142,9 +160,27 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    try:
+        server = DevServer(args.root, args.host, args.port, now=args.now, drafts=args.drafts,
+                           log=lambda line: print(line, flush=True))
+    except OSError as error:
+        print(f"board serve: cannot listen on {args.host} port {args.port}: {error.strerror}; "
+              "choose another with --port", file=sys.stderr)
+        return 1
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it as cleanly as Ctrl-C
+    try:
+        with server:
+            server.wait()
+    except KeyboardInterrupt:
+        print("stopped")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"build": run_build, "check": run_check, "new": run_new}
+    handlers = {"build": run_build, "check": run_check, "new": run_new, "serve": run_serve}
     try:
         return handlers[args.command](args)
     except BoardError as error:

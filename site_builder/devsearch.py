@@ -1,0 +1,96 @@
+"""The search index under `board serve`: rebuilt from the published pages in a thread of its own, so that
+a save never waits for Pagefind, and moved in beside the previous bundle, so that open search pages keep
+working until they reload.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from .build import BuildResult
+from .devhttp import BuildStatus
+from .errors import BoardError
+from .model import OutputFile
+from .search import BUNDLE_DIR, index_search
+
+SEARCH_ENTRY = "pagefind-entry.json"  # what a page loads first from the bundle; it names every other file
+
+
+def merge_search_bundle(new: Path, live: Path, previous: set[str]) -> set[str]:
+    """Move the search bundle at `new` into `live` file by file, Pagefind's entry file last, and delete
+    the files of the bundles before `previous`; return the names of the new bundle's files.
+
+    A page that loaded the previous bundle's entry keeps finding the chunks it names (their names carry
+    a hash of their content) until it reloads; swapping the whole folder would make them vanish under it.
+    """
+    names = {path.relative_to(new).as_posix() for path in new.rglob("*") if path.is_file()}
+    for name in sorted(names, key=lambda name: (name == SEARCH_ENTRY, name)):
+        (live / name).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(new / name, live / name)
+    for path in list(live.rglob("*")):
+        if path.is_file() and path.relative_to(live).as_posix() not in names | previous:
+            path.unlink()
+    return names
+
+
+class SearchIndexer:
+    """Indexes the latest published build whenever asked, one build at a time; asked again while busy,
+    it indexes only the newest build afterwards."""
+
+    def __init__(self, status: BuildStatus, scratch: Path, indexed: Callable[[BuildResult | None, tuple[str, ...]], None]):
+        self.status = status
+        self.scratch = scratch  # on the same file system as the bundle, so files move in by renaming
+        self.indexed = indexed  # told the build with its record count, or the problems that stopped Pagefind
+        self._files: set[str] = set()  # the files of the bundle now served
+        self._wanted: BuildResult | None = None
+        self._asked = threading.Condition()
+        self._closed = False
+
+    def want(self, result: BuildResult) -> None:
+        with self._asked:
+            self._wanted = result
+            self._asked.notify_all()
+
+    def close(self) -> None:
+        with self._asked:
+            self._closed = True
+            self._asked.notify_all()
+
+    def run(self) -> None:
+        """The indexing thread: until closed, index each newest build asked for."""
+        while True:
+            with self._asked:
+                self._asked.wait_for(lambda: self._closed or self._wanted is not None)
+                if self._closed:
+                    return
+                result, self._wanted = self._wanted, None
+            self._index(result)
+
+    def _index(self, result: BuildResult) -> None:
+        folder = Path(tempfile.mkdtemp(prefix="search-", dir=self.scratch))
+        try:
+            pages = [OutputFile(path, (self.status.site / path).read_bytes())
+                     for path in (project.path + "index.html" for project in result.site.projects)]
+            records = index_search(result.site, pages, folder)
+            self._files = merge_search_bundle(folder / BUNDLE_DIR, self.status.search / BUNDLE_DIR, self._files)
+        except OSError:  # a newer build is replacing the pages being read: index that one instead
+            time.sleep(0.1)
+            with self._asked:
+                self._wanted = self._wanted or result
+            return
+        except BoardError as error:
+            problems = tuple(str(problem) for problem in error.problems)
+            self.status.publish(lambda current: replace(current, build=current.build + 1, pages_changed=current.build + 1,
+                                                        problems=problems))
+            return self.indexed(None, problems)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.status.publish(lambda current: replace(current, build=current.build + 1, search_changed=current.build + 1))
+        self.indexed(replace(result, search_records=records), ())

@@ -1,0 +1,266 @@
+"""`board serve`: the build in a loop behind a local HTTP server, for whoever writes briefs and layouts.
+
+Watchdog reports changes under content/, layouts/, static/ and site.toml; once the files have been quiet
+for a moment (an editor's save is a storm of events, temp files and swap files), the same `build()` as
+`board build` runs into a private folder and open pages reload; the search index follows, built from
+the published pages. A failed rebuild leaves the last good build served, with the problems shown over
+every page until a save fixes them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import Enum
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import BuildResult, build
+from .cache import BuildCache
+from .config import CONFIG_FILE, load_config
+from .devhttp import BuildStatus, PreviewServer, Snapshot
+from .devsearch import SearchIndexer
+from .errors import BoardError
+from .model import today_in
+
+QUIET_SECONDS = 0.1  # a save's events all arrive within this; the rebuild waits for this much silence
+STOP_POLL_SECONDS = 0.05  # how often the watcher and the HTTP server look whether they are asked to stop
+# Files editors write while editing or only for the instant of a save, which the build never reads:
+# Vim's swap files and its writability probe "4913", Emacs's .#lock and #autosave# files, JetBrains'
+# safe-write temps, .goutputstream-* and other hidden files. A backup such as brief.md~ is not among
+# them: it stays after the save, and the build sees it (static/ copies it, content/projects/ rejects it).
+EDITOR_NOISE_NAMES = ("4913",)
+EDITOR_NOISE_PREFIXES = (".", "#")
+EDITOR_NOISE_SUFFIXES = ("___jb_tmp___", "___jb_old___")
+
+
+class ChangeKind(Enum):
+    """What a changed file is to the board; decides how open pages catch up."""
+
+    CONTENT = "content"
+    LAYOUT = "layouts"
+    STATIC = "static"
+    CONFIG = CONFIG_FILE
+
+
+WATCHED_FOLDERS = {kind.value: kind for kind in (ChangeKind.CONTENT, ChangeKind.LAYOUT, ChangeKind.STATIC)}
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: ChangeKind
+    path: str  # relative to the board, with forward slashes
+
+    @property
+    def is_stylesheet(self) -> bool:
+        return self.kind is ChangeKind.STATIC and self.path.endswith(".css")
+
+
+def is_editor_noise(name: str) -> bool:
+    """True for the transient files editors write beside the file being edited."""
+    return name in EDITOR_NOISE_NAMES or name.startswith(EDITOR_NOISE_PREFIXES) or name.endswith(EDITOR_NOISE_SUFFIXES)
+
+
+def classify(root: Path, path: str) -> Change | None:
+    """The Change a watchdog path stands for, or None when the board does not depend on it."""
+    try:
+        relative = Path(path).relative_to(root)
+    except ValueError:
+        return None
+    if not relative.parts or any(is_editor_noise(part) for part in relative.parts):
+        return None
+    if relative.parts == (CONFIG_FILE,):
+        return Change(ChangeKind.CONFIG, CONFIG_FILE)
+    kind = WATCHED_FOLDERS.get(relative.parts[0])
+    return Change(kind, relative.as_posix()) if kind else None
+
+
+class PendingChanges(FileSystemEventHandler):
+    """Collects changes from watchdog and hands them out together once the files have been quiet."""
+
+    def __init__(self, root: Path, quiet_seconds: float = QUIET_SECONDS):
+        self.root = root
+        self.quiet_seconds = quiet_seconds
+        self._changes: set[Change] = set()
+        self._last_event = 0.0
+        self._arrived = threading.Condition()
+        self._closed = False
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        # Opened and closed-without-writing events come from the build reading the sources: never react to them.
+        if event.event_type not in ("created", "modified", "deleted", "moved"):
+            return
+        if event.is_directory and event.event_type == "modified":
+            return
+        for path in (event.src_path, getattr(event, "dest_path", "")):
+            change = classify(self.root, str(path)) if path else None
+            if change:
+                self.add(change)
+
+    def add(self, change: Change) -> None:
+        with self._arrived:
+            self._changes.add(change)
+            self._last_event = time.monotonic()
+            self._arrived.notify_all()
+
+    def take(self) -> set[Change] | None:
+        """Block until some changes have been quiet for `quiet_seconds`, and return them; None once closed."""
+        with self._arrived:
+            while not self._closed:
+                quiet_for = time.monotonic() - self._last_event
+                if self._changes and quiet_for >= self.quiet_seconds:
+                    changes, self._changes = self._changes, set()
+                    return changes
+                self._arrived.wait(self.quiet_seconds - quiet_for if self._changes else None)
+            return None
+
+    def close(self) -> None:
+        with self._arrived:
+            self._closed = True
+            self._arrived.notify_all()
+
+
+def local_base_url(host: str, port: int, base_path: str) -> str:
+    """The board's base URL on this server: the production base path, under the local origin."""
+    shown = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}{base_path}"
+
+
+class DevServer:
+    """Serve the board from a private build folder and rebuild it on every change, until stopped."""
+
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000, now: date | None = None,
+                 drafts: bool = False, log: Callable[[str], None] = print):
+        self.root = root.resolve()
+        self.now = now
+        self.drafts = drafts
+        self.log = log
+        self._folder = Path(tempfile.mkdtemp(prefix="board-serve-"))
+        try:
+            base_path = load_config(self.root).base_path
+        except BoardError:
+            base_path = "/"  # the first rebuild reports the problem; serve at the root meanwhile
+        self.status = BuildStatus(self._folder / "site", self._folder / "search", base_path)
+        self.status.search.mkdir()
+        self.search = SearchIndexer(self.status, self._folder, self._indexed)
+        self._summarized = False  # the first build's summary waits for its search index
+        self.cache = BuildCache.for_board(self.root)  # one for every rebuild: what is unchanged is not redone
+        try:
+            self.http = PreviewServer(host, port, self.status)
+        except OSError:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise
+        self.host, self.port = host, self.http.server_address[1]
+        self.changes = PendingChanges(self.root)
+        self._observer = Observer(timeout=STOP_POLL_SECONDS)
+        self._threads = [threading.Thread(target=self._build_loop, name="board-serve-build"),
+                         threading.Thread(target=self.http.serve_forever, args=(STOP_POLL_SECONDS,), name="board-serve-http"),
+                         threading.Thread(target=self.search.run, name="board-serve-search")]
+
+    @property
+    def url(self) -> str:
+        return local_base_url(self.host, self.port, self.status.current.base_path)
+
+    def start(self) -> DevServer:
+        """Watch, serve, build once, then rebuild on every change, in background threads."""
+        try:
+            for folder in WATCHED_FOLDERS:
+                if (self.root / folder).is_dir():
+                    self._observer.schedule(self.changes, str(self.root / folder), recursive=True)
+            self._observer.schedule(self.changes, str(self.root), recursive=False)  # for site.toml
+            self._observer.start()  # first, so that a save during the first build is not missed
+            self._threads[1].start()  # pages say "building" until the first build is published
+            self.log(f"serving {self.url} (press Ctrl-C to stop)")
+            self.rebuild(set())
+            self._threads[0].start()
+            self._threads[2].start()
+        except BaseException:  # Ctrl-C during the first build, or no more inotify watches: leave nothing behind
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Stop watching, building and serving, join every thread, and delete the build folder."""
+        self.changes.close()
+        self.search.close()
+        if self._observer.is_alive():
+            self._observer.stop()
+            self._observer.join()
+        self.status.close()  # ends the live-reload streams
+        if self._threads[1].is_alive():
+            self.http.shutdown()
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join()
+        self.http.server_close()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    def wait(self) -> None:
+        """Block until the server is stopped (from another thread, or by Ctrl-C in this one)."""
+        self._threads[1].join()
+
+    def __enter__(self) -> DevServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def _build_loop(self) -> None:
+        while (changes := self.changes.take()) is not None:
+            self.rebuild(changes)
+
+    def rebuild(self, changes: set[Change]) -> None:
+        """Build through the same `build()` as `board build` and publish the pages to the open tabs; the
+        search index follows them in its own thread (it may lag the pages by a moment, nothing else does)."""
+        result, base_path, problems = self._build()
+        stylesheets = any(change.is_stylesheet for change in changes)
+
+        def after_build(current: Snapshot) -> Snapshot:
+            number = current.build + 1
+            styles_only = stylesheets and all(change.is_stylesheet for change in changes) and not problems and not current.problems
+            return replace(current, build=number, pages_changed=current.pages_changed if styles_only else number,
+                           styles_changed=number if stylesheets else current.styles_changed,
+                           base_path=base_path or current.base_path, problems=problems)
+
+        published = self.status.publish(after_build)
+        if result is None:
+            return self._report_failure(changes, problems)
+        if changes:
+            self.log(f"rebuilt in {result.seconds:.2f} s ({', '.join(sorted(change.path for change in changes))})")
+        if published.pages_changed == published.build:  # the index reads nothing but the text of project pages
+            self.search.want(result)
+
+    def _build(self) -> tuple[BuildResult | None, str | None, tuple[str, ...]]:
+        """The build's result and base path, or the problems that stopped it."""
+        try:
+            config = load_config(self.root)
+            base_url = local_base_url(self.host, self.port, config.base_path)
+            today = self.now or today_in(config.timezone)
+            result = build(self.root, self.status.site, today, base_url, self.drafts, search=False, cache=self.cache)
+            return result, config.base_path, ()
+        except BoardError as error:
+            return None, None, tuple(str(problem) for problem in error.problems)
+        except Exception as error:  # noqa: BLE001 (a bug must not stop the server; the traceback goes to the terminal)
+            traceback.print_exc(file=sys.stderr)
+            return None, None, (f"internal error while building: {type(error).__name__}: {error} (traceback in the terminal)",)
+
+    def _indexed(self, result: BuildResult | None, problems: tuple[str, ...]) -> None:
+        if problems:
+            self._report_failure(set(), problems)
+        elif result and not self._summarized:
+            self._summarized = True
+            self.log(result.summary())
+
+    def _report_failure(self, changes: set[Change], problems: tuple[str, ...]) -> None:
+        cause = f" ({', '.join(sorted(change.path for change in changes))})" if changes else ""
+        served = "still serving the last good build" if self.status.site.is_dir() else "nothing to serve until it is fixed"
+        self.log("\n".join([f"build failed{cause}; {served}:", *problems]))
