@@ -55,8 +55,12 @@ class ServedBoard:
 
 
 @contextlib.contextmanager
-def served_board(board: Path, folder: Path, sub_path: str, search: bool = True) -> Iterator[ServedBoard]:
-    """Build `board` into `folder`/`sub_path` for a free port on 127.0.0.1 and serve `folder` there."""
+def served_board(board: Path, folder: Path, sub_path: str, search: bool = True,
+                 page: Page | None = None) -> Iterator[ServedBoard]:
+    """Build `board` into `folder`/`sub_path` for a free port on 127.0.0.1 and serve `folder` there.
+
+    `page`, if given, leaves the board before the server stops: a search page may still be fetching
+    index chunks, and a server closed under it is a reset connection, not a fault of the page."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
     url = f"http://127.0.0.1:{server.server_address[1]}/{sub_path}"
     result = build(board, folder / sub_path if sub_path else folder, TODAY, base_url=url, search=search)
@@ -65,6 +69,8 @@ def served_board(board: Path, folder: Path, sub_path: str, search: bool = True) 
     try:
         yield ServedBoard(url, result.site)
     finally:
+        if page is not None:
+            page.goto("about:blank")
         server.shutdown()
         server.server_close()
 
@@ -204,7 +210,7 @@ def test_a_match_in_the_title_company_or_skills_ranks_above_one_in_the_text(page
     for word, (field, text) in briefs.items():
         (board / f"content/projects/{word}-in-a-field.md").write_text(brief_text(f"## Context\n\n{filler}\n", **field))
         (board / f"content/projects/{word}-in-the-text.md").write_text(brief_text(f"## Context\n\n{filler} {text}\n"))
-    with served_board(board, tmp_path / "site", "") as served:
+    with served_board(board, tmp_path / "site", "", page=page) as served:
         search(page, served)
         for word in briefs:
             page.locator("#search-q").fill(word)
@@ -409,7 +415,7 @@ def test_hostile_brief_text_is_shown_as_text_in_results(page, tmp_path):
     quoted = evil.replace("'", "''")
     text = text.replace("title: Clean up our customer records before the CRM migration", f"title: '{quoted} zanzibar'")
     brief.write_text(text.replace("name: Acme Analytics", f"name: '{quoted} Inc'", 1))
-    with served_board(board, tmp_path / "site", "") as served:
+    with served_board(board, tmp_path / "site", "", page=page) as served:
         search(page, served, "?q=zanzibar")
         expect(page.locator("#search-results .card-title a")).to_have_text(f"{evil} zanzibar")
         expect(page.locator("#search-results .card-company a")).to_have_text(f"{evil} Inc")
