@@ -38,7 +38,6 @@ class BuildResult:
     site: Site
     page_count: int
     feed_count: int
-    file_count: int
     search_records: int | None  # None when the build skipped search
     seconds: float
 
@@ -104,7 +103,7 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     records = write_site(output, root, outputs, reuse.kept, previous, reuse.inputs(site_files, search_files), record=cache.enabled)
     cache.keep_outputs(output, records)
     cache.save()
-    return BuildResult(site, len(specs), len(site.feeds()) * len(FEED_FORMATS), len(outputs) + len(reuse.kept),
+    return BuildResult(site, len(specs), len(site.feeds()) * len(FEED_FORMATS),
                        len(site.projects) if search else None, time.perf_counter() - started)
 
 

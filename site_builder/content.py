@@ -61,6 +61,14 @@ class Compensation:
     currency: str  # ISO 4217
     type: str  # "fixed" for the whole deliverable, "hourly" per hour
 
+    def per_hour(self, hours: int) -> Decimal:
+        """What an hour of the estimate pays: the number the board's pay floor is about."""
+        return self.amount if self.type == "hourly" else self.amount / hours
+
+    def total(self, hours: int) -> Decimal:
+        """What the whole project pays: the fixed fee, or the hourly rate times the estimated hours."""
+        return self.amount if self.type == "fixed" else self.amount * hours
+
 
 @dataclass(frozen=True)
 class Brief:
@@ -85,13 +93,6 @@ class Brief:
     summary: str | None
     body: str
     body_line: int  # the file line the Markdown body starts on
-
-    @property
-    def hourly_rate(self) -> Decimal:
-        """What the project pays per hour of the estimate: the number the pay floor is about."""
-        if self.compensation.type == "hourly":
-            return self.compensation.amount
-        return self.compensation.amount / self.hours
 
 
 class _RejectAliases(yaml.SafeLoader):
@@ -493,7 +494,7 @@ def _compensation(reader: _BriefReader, key: Node, node: Node) -> Compensation |
 
 def _check_pay_floor(reader: _BriefReader, node: Node, pay: Compensation, hours: int, floor: Decimal) -> None:
     """Report pay under the floor on the amount's line, with an amount that, written in, passes."""
-    rate = pay.amount if pay.type == "hourly" else pay.amount / hours
+    rate = pay.per_hour(hours)
     if rate >= floor:
         return
     amount = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == "amount"), node)

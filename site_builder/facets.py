@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .content import Brief
 from .model import Project, Site
 
 HOURS_BANDS = ((5, 10), (11, 20), (21, 40))  # a brief's 5..40 hours, in the sizes students plan a week by
@@ -43,12 +42,6 @@ class SearchKeys:
 
     filters: tuple[tuple[str, str], ...]
     sort: tuple[tuple[str, str], ...]
-
-
-def total_pay(brief: Brief) -> Decimal:
-    """What the whole project pays: the fixed fee, or the hourly rate times the estimated hours."""
-    pay = brief.compensation
-    return pay.amount if pay.type == "fixed" else pay.amount * brief.hours
 
 
 def hours_band(hours: int) -> Choice:
@@ -82,13 +75,13 @@ class Facets:
         filters += [("skill", self.skill_names[slug]) for slug in dict.fromkeys(project.skill_slugs)]
         filters += [
             ("where", "remote" if brief.remote else "on-site"),
-            ("pay", _pay_key(brief.compensation.currency, *_pay_band(total_pay(brief)))),
+            ("pay", _pay_key(brief.compensation.currency, *_pay_band(brief.compensation.total(brief.hours)))),
             ("hours", hours_band(brief.hours).key),
             ("company", self.company_names[project.company_slug]),
             ("status", "open" if project.is_open else "closed"),
         ]
         sort = (("posted", brief.posted.isoformat()), ("deadline", brief.deadline.isoformat()),
-                ("pay", f"{total_pay(brief):f}"))
+                ("pay", f"{brief.compensation.total(brief.hours):f}"))
         return SearchKeys(tuple(filters), sort)
 
     def panel(self) -> tuple[Facet, ...]:
@@ -109,7 +102,7 @@ class Facets:
         """The pay bands projects fall in: the board's most used currency first, bands in increasing order."""
         briefs = [project.brief for project in self.site.projects]
         currencies = Counter(brief.compensation.currency for brief in briefs)
-        bands = {(brief.compensation.currency, _pay_band(total_pay(brief))) for brief in briefs}
+        bands = {(brief.compensation.currency, _pay_band(brief.compensation.total(brief.hours))) for brief in briefs}
         choices = []
         for currency, (low, high) in sorted(bands, key=lambda band: (-currencies[band[0]], band[0], band[1][0])):
             if low == 0:

@@ -20,7 +20,6 @@ SUMMARY_LENGTH = 200
 
 MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "sane_lists", "smarty")
 MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
-TABLE_ALIGN_CLASSES = {"align-left", "align-right", "align-center"}
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "del", "sup", "sub",

@@ -304,12 +304,6 @@ def page_specs(site: Site, renderer: Renderer) -> list[PageSpec]:
     return specs
 
 
-def render_pages(root: Path, site: Site) -> list[OutputFile]:
-    """Every HTML page of the board, rendered here and now."""
-    renderer = Renderer(root, site)
-    return [renderer.render(spec) for spec in page_specs(site, renderer)]
-
-
 def _listing_description(listing: Listing) -> str:
     if listing.kind == "company":
         return f"Paid micro-internships from {listing.title}."

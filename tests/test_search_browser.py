@@ -20,7 +20,6 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from site_builder.build import build
-from site_builder.facets import total_pay
 from site_builder.model import Project, Site
 from tests.browser import chromium
 from tests.conftest import brief_text
@@ -262,8 +261,8 @@ def test_changing_the_sort_changes_the_order(page, board):
     assert result_links(page) != newest
     page.locator("#search-sort").select_option("pay")
     settled(page)
-    pays = [total_pay(shown[link].brief) for link in result_links(page)]
-    assert pays == sorted((total_pay(p.brief) for p in board.site.open), reverse=True)[:PAGE_SIZE]
+    pays = [shown[link].brief.compensation.total(shown[link].brief.hours) for link in result_links(page)]
+    assert pays == sorted((p.brief.compensation.total(p.brief.hours) for p in board.site.open), reverse=True)[:PAGE_SIZE]
     assert page.url.endswith("search/?sort=pay")
 
 
