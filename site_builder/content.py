@@ -1,14 +1,12 @@
 """Content stage: `content/projects/*.md` -> typed `Brief`s plus every `Problem` found in them.
 
 Employers write these files by hand, so each rule has its own message naming the line and the fix.
-The YAML is composed into nodes rather than loaded: nodes keep their line numbers, and reading each
-value ourselves, against the type its field expects, is what turns YAML 1.1's silent surprises
-(`NO` read as false, `on`, bare dates, `1e3`) into a clear error instead of a wrong value.
+The rules live here; reading the YAML as nodes with their lines, and refusing what YAML 1.1 silently
+makes of a value, is `frontyaml`'s work.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import os
 import re
@@ -16,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import frontmatter
 import pycountry
@@ -25,14 +22,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .config import GITHUB_HANDLE, SLUG_PATTERN, SiteConfig
 from .errors import Problem, unknown_key_message
+from .frontyaml import PLACEHOLDER, FieldReader, compose_front_matter, decode_text, split_front_matter
 
 PROJECTS_DIR = Path("content/projects")
 LOGOS_DIR = Path("static/logos")
 MAX_BRIEF_BYTES = 256 * 1024
 MAX_SKILLS, MAX_SKILL_LENGTH, MAX_TITLE_LENGTH, MAX_SUMMARY_LENGTH = 10, 40, 120, 300
 MIN_HOURS, MAX_HOURS, MAX_DEADLINE_DAYS = 5, 40, 180
-PLACEHOLDER = "FILL IN"
-EMAIL = re.compile(r"^[^@\s/?#]+@[^@\s/?#]+\.[^@\s/?#]+$")
 
 FIELDS = [
     "title", "company", "category", "skills", "hours", "compensation", "remote", "countries",
@@ -95,163 +91,6 @@ class Brief:
     body_line: int  # the file line the Markdown body starts on
 
 
-class _RejectAliases(yaml.SafeLoader):
-    """A safe loader that refuses `*alias` references, so an alias bomb is an error, not a hang."""
-
-    def compose_node(self, parent, index):  # noqa: ANN001 (PyYAML's own signature)
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.MarkedYAMLError(
-                problem="YAML anchors and aliases (& and *) are not allowed in a brief: write each value out",
-                problem_mark=self.peek_event().start_mark,
-            )
-        return super().compose_node(parent, index)
-
-
-def _yaml_kind(node: ScalarNode) -> str | None:
-    """What YAML made of an unquoted value that was meant as text, or None if it is text."""
-    kinds = {
-        "tag:yaml.org,2002:bool": "a yes/no value", "tag:yaml.org,2002:int": "a number",
-        "tag:yaml.org,2002:float": "a number", "tag:yaml.org,2002:null": "an empty value",
-        "tag:yaml.org,2002:timestamp": "a date",
-    }
-    return kinds.get(node.tag) if not node.style else None  # plain style: None from PyYAML, "" from libyaml
-
-
-class _BriefReader:
-    """Reads one brief's front matter nodes, adding a Problem for every rule broken."""
-
-    def __init__(self, source: str, front: str, first_line: int, problems: list[Problem]):
-        self.source, self.first_line, self.problems = source, first_line, problems
-        self.line_breaks = [index for index, char in enumerate(front) if char == "\n"]
-
-    def line(self, node: Node) -> int:
-        """The file line of a node (see _line_at), found by bisection: a brief may have thousands of problems."""
-        return self.first_line + bisect.bisect_left(self.line_breaks, node.start_mark.index)
-
-    def problem(self, node: Node | None, message: str) -> None:
-        # A value quoted as "a\nb" holds a line break; shown as written, the problem stays on one output line.
-        message = message.replace("\r", "\\r").replace("\n", "\\n")
-        self.problems.append(Problem(self.source, self.line(node) if node else 1, message))
-
-    def mapping(self, node: Node, name: str | None, known: list[str]) -> dict[str, tuple[Node, Node]]:
-        """The fields of a mapping (`name` None for the front matter itself) as name -> (key node, value node).
-
-        Unknown and repeated keys are reported."""
-        if not isinstance(node, MappingNode):
-            if name is None:
-                self.problem(node, f"the front matter must be a set of fields, one `name: value` per line, "
-                                   f"like `{known[0]}: …`, got {_shown(node)}")
-            else:
-                self.problem(node, f"{name} must be a set of fields on indented lines under it, like `  {known[0]}: …`, got {_shown(node)}")
-            return {}
-        fields: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else _shown(key_node)
-            if key not in known:
-                self.problem(key_node, unknown_key_message("field", key, known, place=name or ""))
-            elif key in fields:
-                dotted = f"{name}.{key}" if name else key
-                self.problem(key_node, f"{dotted} is given twice (first on line {self.line(fields[key][0])}); keep one")
-            else:
-                fields[key] = (key_node, value_node)
-        return fields
-
-    def text(self, node: Node, name: str, max_length: int | None = None) -> str | None:
-        if not isinstance(node, ScalarNode):
-            self.problem(node, f"{name} must be a single piece of text, not a list or a set of fields")
-            return None
-        kind = _yaml_kind(node)
-        if kind and node.value.strip():
-            self.problem(node, f'{name} must be text, but YAML reads {node.value} as {kind}; put it in quotes: "{node.value}"')
-            return None
-        value = node.value.strip()
-        if not value:
-            self.problem(node, f"{name} is empty: write a value after the colon")
-            return None
-        if value.upper().startswith(PLACEHOLDER):
-            self.problem(node, f"{name} still holds the template's placeholder: replace it with your own text")
-            return None
-        if max_length and len(value) > max_length:
-            self.problem(node, f"{name} must be at most {max_length} characters, got {len(value)}")
-            return None
-        return value
-
-    def text_list(self, node: Node, name: str, example: str) -> list[tuple[Node, str]]:
-        if not isinstance(node, SequenceNode):
-            self.problem(node, f"{name} must be a list in square brackets, like {name}: {example}")
-            return []
-        items = [(item, self.text(item, f"{name} item")) for item in node.value]
-        return [(item, value) for item, value in items if value is not None]
-
-    def whole_number(self, node: Node, name: str, low: int, high: int) -> int | None:
-        value = node.value.strip() if isinstance(node, ScalarNode) else ""
-        if not re.fullmatch(r"\d+", value) or not low <= int(value) <= high:
-            self.problem(node, f"{name} must be a whole number from {low} to {high}, got {_shown(node)}")
-            return None
-        return int(value)
-
-    def amount(self, node: Node, name: str) -> Decimal | None:
-        value = node.value.strip() if isinstance(node, ScalarNode) else ""
-        if not re.fullmatch(r"\d+(\.\d{1,2})?", value) or Decimal(value) <= 0:
-            self.problem(node, f"{name} must be an amount greater than 0 written as digits, like 600 or 22.50, got {_shown(node)}")
-            return None
-        return Decimal(value)
-
-    def flag(self, node: Node, name: str) -> bool | None:
-        value = node.value.strip().lower() if isinstance(node, ScalarNode) else ""
-        if value not in ("true", "false"):
-            self.problem(node, f"{name} must be true or false, got {_shown(node)}")
-            return None
-        return value == "true"
-
-    def day(self, node: Node, name: str) -> date | None:
-        value = node.value.strip() if isinstance(node, ScalarNode) else ""
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            self.problem(node, f"{name} must be a date written YYYY-MM-DD, like 2026-11-20, got {_shown(node)}")
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            self.problem(node, f"{name} must be a real calendar date, got {value}: there is no such day (the format is YYYY-MM-DD)")
-            return None
-
-    def url(self, node: Node, name: str, allow_mailto: bool, example: str = "https://acme.example/jobs/123") -> str | None:
-        value = self.text(node, name)
-        if value is None:
-            return None
-        parts = urlsplit(value)
-        if allow_mailto and parts.scheme == "mailto":
-            if EMAIL.match(parts.path):
-                return value
-            self.problem(node, f"{name} must be mailto: followed by one e-mail address, like mailto:jobs@acme.example, got {value}")
-            return None
-        if parts.scheme != "https" or not parts.hostname or "." not in parts.hostname or re.search(r"\s", value):
-            want = "an https:// web address or a mailto: e-mail address" if allow_mailto else "an https:// web address"
-            self.problem(node, f"{name} must be {want}, like {example}, got {value}")
-            return None
-        return value
-
-
-def _shown(node: Node) -> str:
-    if isinstance(node, ScalarNode):
-        return node.value if node.value.strip() else "nothing"
-    return "a list" if isinstance(node, SequenceNode) else "a set of fields"
-
-
-def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
-    """Split a brief into (front matter, its first line, body, its first line); None when there is none."""
-    boundaries = frontmatter.YAMLHandler.FM_BOUNDARY.finditer(text)
-    opening, closing = next(boundaries, None), next(boundaries, None)
-    if opening is None or opening.start() != 0 or closing is None:
-        return None
-    rest = text[closing.end():]
-    body = rest.lstrip("\n")
-    return (
-        text[opening.end():closing.start()], 1 + text.count("\n", 0, opening.end()),
-        body.rstrip(), 1 + text.count("\n", 0, closing.end()) + len(rest) - len(body),
-    )
-
-
 def read_limited(path: Path) -> bytes:
     """A brief's bytes, never more than one past the limit: the file may be huge or never end."""
     with path.open("rb") as file:
@@ -282,7 +121,7 @@ def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Proble
         fail(f"the file is {_size(max(size, len(raw)))}; a brief must be under {MAX_BRIEF_BYTES // 1024} KB of text")
         return None
     try:
-        text = _text(raw)
+        text = decode_text(raw)
     except UnicodeDecodeError as error:
         line = 1 + raw[: error.start].count(b"\n")
         problems.append(Problem(source, line, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} on this line); save it as UTF-8"))
@@ -298,23 +137,18 @@ def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Proble
         fail("no front matter: the file must start with a line ---, then the fields, then another line --- before the description")
         return None
     front, front_line, body, body_line = parts
-    root_node = _compose(front, front_line, source, problems)
+    root_node = compose_front_matter(front, front_line, source, problems)
     if root_node is None:
         if len(problems) == before:
             fail("the front matter is empty: list the brief's fields between the two --- lines")
         return None
-    reader = _BriefReader(source, front, front_line, problems)
+    reader = FieldReader(source, front, front_line, problems)
     if not isinstance(root_node, MappingNode):  # a list or a line of text: "missing" for every field would only be noise
         reader.mapping(root_node, None, FIELDS)
         return None
     brief = _read_fields(reader, reader.mapping(root_node, None, FIELDS), slug, source, root, config, body, body_line)
     _check_body(reader, body, body_line, closing_line=front_line + front.count("\n"))
     return brief if len(problems) == before else None
-
-
-def _text(raw: bytes) -> str:
-    """A brief's bytes as text with Unix line ends; UnicodeDecodeError when they are not UTF-8."""
-    return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _source(path: Path, root: Path) -> str:
@@ -327,80 +161,7 @@ def _size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{math.ceil(size / 1024)} KB"
 
 
-def _line_at(front: str, front_line: int, mark: yaml.Mark) -> int:
-    """The file line of a YAML mark. Not mark.line: YAML also breaks lines at U+0085, U+2028 and U+2029, editors do not."""
-    return front_line + front.count("\n", 0, mark.index)
-
-
-def _yaml_hint(problem: str, front: str, mark: yaml.Mark | None) -> str | None:
-    """The fix for the YAML mistakes people make most, from PyYAML's problem text and where it is."""
-    if problem.startswith("mapping values are not allowed here"):
-        return 'text with ": " in it, or ending in ":", must be in quotes, like title: "Cleanup: the CRM"'
-    if problem.startswith("found character '\\t'"):
-        return "indent with spaces, not tabs"
-    if problem.startswith("found character") and mark is not None:
-        value = re.match(r"[^,\]}#\n]*", front[mark.index:]).group().strip()
-        return f'a value that starts with {value[:1]} must be in quotes, like "{value}"'
-    if problem.startswith("expected <block end>"):
-        return "check this line's indentation, and that a value starting with a quote ends with it"
-    return None
-
-
-def _compose(front: str, front_line: int, source: str, problems: list[Problem]) -> Node | None:
-    """The front matter as a YAML node tree with line numbers; None (and a problem) when it is not YAML."""
-    fast = _compose_fast(front)
-    if fast is not None:
-        return fast
-    loader = None
-    try:
-        loader = _RejectAliases(front)  # the reader rejects control characters here already
-        return loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
-        separator = re.search("[\x85\u2028\u2029]", front)
-        if separator:  # invisible in editors, a line break to YAML: the likely cause, and the error text would only confuse
-            line = front_line + front.count("\n", 0, separator.start())
-            problems.append(Problem(source, line, f"the front matter contains an invisible line separator "
-                                                  f"(U+{ord(separator.group()):04X}) on this line; delete it"))
-            return None
-        mark = error.problem_mark or error.context_mark
-        line = _line_at(front, front_line, mark) if mark else front_line
-        problem = error.problem or error.context or "it cannot be read"
-        message = f"the front matter is not valid YAML: {problem}"
-        hint = _yaml_hint(problem, front, error.problem_mark)
-        if hint:
-            message += f"; {hint}"
-        if error.context_mark and error.problem_mark and _line_at(front, 0, error.context_mark) != _line_at(front, 0, error.problem_mark):
-            message += f" (in the value that starts on line {_line_at(front, front_line, error.context_mark)})"
-        problems.append(Problem(source, line, message))
-    except yaml.reader.ReaderError as error:
-        line = front_line + front[: error.position].count("\n")
-        character = error.character if isinstance(error.character, int) else ord(error.character[:1] or "\0")
-        problems.append(Problem(source, line, f"the front matter contains a character YAML does not allow (U+{character:04X}); delete it"))
-    except RecursionError:
-        problems.append(Problem(source, 1, "the front matter is nested too deeply to read: write each field on its own line"))
-    except yaml.YAMLError:
-        problems.append(Problem(source, 1, "the front matter is not valid YAML: check it against the template of `board new`"))
-    finally:
-        if loader is not None:
-            loader.dispose()
-    return None
-
-
-def _compose_fast(front: str) -> Node | None:
-    """libyaml's composer, 7x faster, for front matter that can hold no alias and that it reads without
-    error; None otherwise, and PyYAML's composer then refuses the aliases and words the errors."""
-    if not yaml.__with_libyaml__ or "&" in front or "*" in front:
-        return None
-    loader = yaml.CSafeLoader(front)
-    try:
-        return loader.get_single_node()
-    except (yaml.YAMLError, RecursionError):
-        return None
-    finally:
-        loader.dispose()
-
-
-def _check_body(reader: _BriefReader, body: str, body_line: int, closing_line: int) -> None:
+def _check_body(reader: FieldReader, body: str, body_line: int, closing_line: int) -> None:
     if not body.strip():
         reader.problems.append(Problem(reader.source, closing_line, "the description is empty: after the second --- line, describe "
                                                                     "the context, the deliverable and what success looks like"))
@@ -408,7 +169,7 @@ def _check_body(reader: _BriefReader, body: str, body_line: int, closing_line: i
         reader.problems.append(Problem(reader.source, body_line, "the description still holds the template's placeholder: replace it with your brief"))
 
 
-def _read_fields(reader: _BriefReader, fields: dict[str, tuple[Node, Node]], slug: str, source: str,
+def _read_fields(reader: FieldReader, fields: dict[str, tuple[Node, Node]], slug: str, source: str,
                  root: Path, config: SiteConfig, body: str, body_line: int) -> Brief | None:
     for name in REQUIRED:
         if name not in fields:
@@ -448,7 +209,7 @@ def _read_fields(reader: _BriefReader, fields: dict[str, tuple[Node, Node]], slu
                  posted, deadline, apply, maintainers, draft, summary, body, body_line)
 
 
-def _company(reader: _BriefReader, key: Node, node: Node, root: Path) -> Company | None:
+def _company(reader: FieldReader, key: Node, node: Node, root: Path) -> Company | None:
     before = len(reader.problems)
     fields = reader.mapping(node, "company", COMPANY_FIELDS)
     if "name" not in fields and isinstance(node, MappingNode):
@@ -468,7 +229,7 @@ def _company(reader: _BriefReader, key: Node, node: Node, root: Path) -> Company
     return Company(name, url, logo) if len(reader.problems) == before else None
 
 
-def _compensation(reader: _BriefReader, key: Node, node: Node) -> Compensation | None:
+def _compensation(reader: FieldReader, key: Node, node: Node) -> Compensation | None:
     fields = reader.mapping(node, "compensation", COMPENSATION_FIELDS)
     for name in COMPENSATION_FIELDS:
         if name not in fields and isinstance(node, MappingNode):
@@ -492,7 +253,7 @@ def _compensation(reader: _BriefReader, key: Node, node: Node) -> Compensation |
     return Compensation(amount, currency, pay_type)
 
 
-def _check_pay_floor(reader: _BriefReader, node: Node, pay: Compensation, hours: int, floor: Decimal) -> None:
+def _check_pay_floor(reader: FieldReader, node: Node, pay: Compensation, hours: int, floor: Decimal) -> None:
     """Report pay under the floor on the amount's line, with an amount that, written in, passes."""
     rate = pay.per_hour(hours)
     if rate >= floor:
@@ -512,7 +273,7 @@ def _money(amount: Decimal) -> str:
     return f"{cents:.0f}" if cents == cents.to_integral_value() else f"{cents}"
 
 
-def _skills(reader: _BriefReader, node: Node) -> tuple[str, ...] | None:
+def _skills(reader: FieldReader, node: Node) -> tuple[str, ...] | None:
     items = reader.text_list(node, "skills", "[Excel, SQL, Data cleaning]")
     if isinstance(node, SequenceNode) and len(node.value) > MAX_SKILLS:
         reader.problem(node, f"skills may list at most {MAX_SKILLS}, got {len(node.value)}: keep the ones that matter most")
@@ -526,7 +287,7 @@ def _skills(reader: _BriefReader, node: Node) -> tuple[str, ...] | None:
     return tuple(skill for _, skill in items)
 
 
-def _countries(reader: _BriefReader, node: Node) -> tuple[str, ...] | None:
+def _countries(reader: FieldReader, node: Node) -> tuple[str, ...] | None:
     items = reader.text_list(node, "countries", '["US", "CA"]')
     if isinstance(node, SequenceNode) and not node.value:
         reader.problem(node, 'countries needs at least one ISO 3166-1 code of where applicants may be based, like ["US", "CA"]')
@@ -548,7 +309,7 @@ def _country_hint(code: str) -> str:
     return " such as US, DE or IN"
 
 
-def _location(reader: _BriefReader, node: Node) -> str | None:
+def _location(reader: FieldReader, node: Node) -> str | None:
     location = reader.text(node, "location", 100)
     if location is None:
         return None
@@ -559,7 +320,7 @@ def _location(reader: _BriefReader, node: Node) -> str | None:
     return location
 
 
-def _maintainers(reader: _BriefReader, node: Node) -> tuple[str, ...] | None:
+def _maintainers(reader: FieldReader, node: Node) -> tuple[str, ...] | None:
     items = reader.text_list(node, "maintainers", "[your-github-handle]")
     if isinstance(node, SequenceNode) and not node.value:
         reader.problem(node, "maintainers needs at least one GitHub handle: the people allowed to edit this brief later")
@@ -573,13 +334,13 @@ def _maintainers(reader: _BriefReader, node: Node) -> tuple[str, ...] | None:
 def brief_maintainers(source: str, raw: bytes) -> tuple[tuple[str, ...], int] | None:
     """The handles a brief's `maintainers` lists and the line it is on; None when there are none to read."""
     try:
-        parts = split_front_matter(_text(raw)) if len(raw) <= MAX_BRIEF_BYTES else None
+        parts = split_front_matter(decode_text(raw)) if len(raw) <= MAX_BRIEF_BYTES else None
     except UnicodeDecodeError:
         return None
-    root_node = _compose(parts[0], parts[1], source, problems=[]) if parts else None
+    root_node = compose_front_matter(parts[0], parts[1], source, problems=[]) if parts else None
     if not isinstance(root_node, MappingNode):
         return None
-    reader = _BriefReader(source, parts[0], parts[1], problems=[])
+    reader = FieldReader(source, parts[0], parts[1], problems=[])
     fields = reader.mapping(root_node, None, FIELDS)
     if "maintainers" not in fields:
         return None
