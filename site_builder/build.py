@@ -13,12 +13,12 @@ from pathlib import Path
 from .cache import BuildCache, Digester, OutputRecord, brief_fingerprint, entry_key
 from .config import SiteConfig, load_config
 from .content import Brief, brief_paths, load_briefs, load_pages, read_brief, read_limited, unique_briefs
-from .crawl import render_crawl_files
+from .crawl import crawl_specs
 from .errors import BoardError, Problem
-from .feeds import render_feeds
+from .feeds import feed_specs
 from .history import last_commit_times
 from .markup import RenderedBody, render_markdown
-from .model import FEED_FORMATS, ContentPage, OutputFile, Site, Status, build_model, status_of
+from .model import FEED_FORMATS, ContentPage, OutputFile, Site, SiteFile, Status, build_model, status_of
 from .ownership import ownership_problems
 from .pages import LAYOUTS_DIR, PageSpec, Renderer, page_specs, static_files
 from .parallel import map_in_processes
@@ -91,16 +91,18 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     renderer, statics = Renderer(root, site), static_files(root)
     specs = page_specs(site, renderer)
     previous = intact_records(output, cache.outputs(output))
-    reuse = plan_reuse(root, renderer, site, specs, statics, cache, previous, search)
-    progress(f"rendering {len(specs) - len(reuse.kept.keys() & {s.context.output_path for s in specs})} pages and the feeds")
-    site_files, html_pages = render_in_processes(renderer, [spec for spec in specs if spec.context.output_path not in reuse.kept],
-                                                 None if reuse.site_files_kept else site, jobs)
+    board_files = feed_specs(site) + crawl_specs(site)
+    reuse = plan_reuse(root, renderer, site, specs, board_files, statics, cache, previous, search)
+    pages_todo = [spec for spec in specs if spec.context.output_path not in reuse.kept]
+    board_todo = sorted((spec for spec in board_files if not reuse.kept.keys() >= set(spec.paths)), key=lambda spec: not spec.grows)
+    progress(f"rendering {len(pages_todo)} pages and {len(board_todo)} feeds and other board files")
+    site_files, html_pages = render_in_processes(renderer, pages_todo, board_todo, jobs)
     if search and not reuse.search_kept:
         progress(f"indexing {len(site.projects)} projects for search")
     search_files = search_bundle(site, html_pages, output) if search and not reuse.search_kept else []
     progress("writing the board")
     outputs = html_pages + site_files + search_files + statics
-    records = write_site(output, root, outputs, reuse.kept, previous, reuse.inputs(site_files, search_files), record=cache.enabled)
+    records = write_site(output, root, outputs, reuse.kept, previous, reuse.all_inputs(search_files), record=cache.enabled)
     cache.keep_outputs(output, records)
     cache.save()
     return BuildResult(site, len(specs), len(site.feeds()) * len(FEED_FORMATS),
@@ -113,34 +115,31 @@ class Reuse:
     are on disk, and the fingerprints of what each new output is made from."""
 
     kept: dict[str, OutputRecord]
-    page_inputs: dict[str, str]  # page path -> fingerprint of its layouts and context
-    site_key: str | None = None  # fingerprint of the Site, of which the feeds and crawl files are functions
+    inputs: dict[str, str]  # page or board file path -> fingerprint of what it is made from
     search_key: str | None = None  # fingerprint of the project pages the search bundle indexes
-    site_files_kept: bool = False
     search_kept: bool = False
 
-    def inputs(self, site_files: list[OutputFile], search_files: list[OutputFile]) -> dict[str, str]:
+    def all_inputs(self, search_files: list[OutputFile]) -> dict[str, str]:
         """Every new output's fingerprint, for the next build to compare with."""
-        if self.site_key is None:
-            return {}
-        return self.page_inputs | {f.path: self.site_key for f in site_files} | {f.path: self.search_key or "" for f in search_files}
+        return self.inputs | {f.path: self.search_key for f in search_files if self.search_key}
 
 
-def plan_reuse(root: Path, renderer: Renderer, site: Site, specs: list[PageSpec], statics: list[OutputFile],
-               cache: BuildCache, previous: dict[str, OutputRecord], search: bool) -> Reuse:
-    """Fingerprint every output by what it is made from: a page by its layouts and context, the feeds and
-    crawl files (functions of the Site alone) by the whole Site, the search bundle by the project pages
+def plan_reuse(root: Path, renderer: Renderer, site: Site, specs: list[PageSpec], board_files: list[SiteFile],
+               statics: list[OutputFile], cache: BuildCache, previous: dict[str, OutputRecord], search: bool) -> Reuse:
+    """Fingerprint every output by what it is made from: a page by its layouts and context, a feed or
+    crawl file by the arguments of the function that writes it, the search bundle by the project pages
     it indexes. Nothing is kept when the cache is off or the output folder is not as we left it."""
     if not cache.enabled:
         return Reuse({}, {})
     digest = Digester(known=cache.brief_digests())
-    page_inputs = page_fingerprints(root, renderer, specs, statics, cache.code, digest)
-    site_key = entry_key(cache.code, "site files", digest(site))
-    search_key = entry_key(cache.code, "search", PAGEFIND_VERSION, *(page_inputs[p.path + "index.html"] for p in site.projects))
-    kept = {path: previous[path] for path, key in page_inputs.items() if path in previous and previous[path].inputs == key}
-    site_files = {path: record for path, record in previous.items() if record.inputs == site_key}
+    inputs = page_fingerprints(root, renderer, specs, statics, cache.code, digest)
+    for spec in board_files:
+        key = entry_key(cache.code, spec.render.__qualname__, digest(spec.inputs))
+        inputs |= dict.fromkeys(spec.paths, key)
+    search_key = entry_key(cache.code, "search", PAGEFIND_VERSION, *(inputs[p.path + "index.html"] for p in site.projects))
+    kept = {path: previous[path] for path, key in inputs.items() if path in previous and previous[path].inputs == key}
     search_files = {path: record for path, record in previous.items() if search and record.inputs == search_key}
-    return Reuse(kept | site_files | search_files, page_inputs, site_key, search_key, bool(site_files), bool(search_files))
+    return Reuse(kept | search_files, inputs, search_key, bool(search_files))
 
 
 def search_bundle(site: Site, html_pages: list[OutputFile], output: Path) -> list[OutputFile]:
@@ -227,15 +226,15 @@ def page_fingerprints(root: Path, renderer: Renderer, specs: list[PageSpec], sta
     return {spec.context.output_path: entry_key(theme, spec.template, digest(spec.context)) for spec in specs}
 
 
-def render_in_processes(renderer: Renderer, specs: list[PageSpec], site: Site | None,
+def render_in_processes(renderer: Renderer, specs: list[PageSpec], board_files: list[SiteFile],
                         jobs: int | None) -> tuple[list[OutputFile], list[OutputFile]]:
-    """The feeds and crawl files of `site` (unless None) and the pages of `specs`, over all cores.
-    The site files go first: each is one big task, and a big task last would leave a core idle."""
+    """The `board_files` (feeds, crawl files) and the pages of `specs`, over all cores. The board files
+    that grow with the board go first, each alone: a big task last would leave a core idle."""
     renderer.load_templates(specs)
-    site_tasks = [functools.partial(render_feeds, site), functools.partial(render_crawl_files, site)] if site else []
     page_tasks = [functools.partial(_render_one, renderer, spec) for spec in specs]
-    results = map_in_processes(_run, site_tasks + page_tasks, jobs, heavy=len(site_tasks))
-    return [file for files in results[:len(site_tasks)] for file in files], [file for files in results[len(site_tasks):] for file in files]
+    results = map_in_processes(_run, [spec.files for spec in board_files] + page_tasks, jobs,
+                               heavy=sum(spec.grows for spec in board_files))
+    return [file for files in results[:len(board_files)] for file in files], [file for files in results[len(board_files):] for file in files]
 
 
 def _render_one(renderer: Renderer, spec: PageSpec) -> list[OutputFile]:

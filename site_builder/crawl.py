@@ -8,49 +8,51 @@ only dates from the briefs, git or the build date, never the clock.
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import date, timedelta, timezone
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
 import icalendar
 
 from .feeds import GENERATOR, project_facts, xml_document
-from .model import FEED_FORMATS, OutputFile, Site, start_of
+from .config import SiteConfig
+from .model import FEED_FORMATS, Feed, OutputFile, Project, Site, SiteFile, start_of
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 OPML_FEED = FEED_FORMATS[0]  # one format per feed: an OPML import subscribes to every outline it lists
 
 
-def sitemap(site: Site) -> OutputFile:
-    """Every page a search engine should index: listings, indexes, pages and open projects with lastmod.
+def indexable_paths(site: Site) -> tuple[str, ...]:
+    """The pages besides the projects a search engine should index: listings, indexes and content pages.
 
     The archive is left out with the closed projects it lists: nothing on it can be applied for."""
-    base = site.config.base_url
     paths = [listing.path for listing in site.listings() if listing.kind != "archive"]
-    paths += ["categories/", "skills/", "companies/", "search/"] + [page.path for page in site.pages]
+    return tuple(paths + ["categories/", "skills/", "companies/", "search/"] + [page.path for page in site.pages])
+
+
+def sitemap(config: SiteConfig, paths: tuple[str, ...], open_projects: tuple[Project, ...]) -> list[OutputFile]:
+    """Every page of `paths`, then every open project with its lastmod."""
+    base = config.base_url
     root = ET.Element("urlset", xmlns=SITEMAP_NS)
-    for path, lastmod in [(path, None) for path in paths] + [(p.path, p.updated) for p in site.open]:
+    for path, lastmod in [(path, None) for path in paths] + [(p.path, p.updated) for p in open_projects]:
         url = ET.SubElement(root, "url")
         ET.SubElement(url, "loc").text = base + path
         if lastmod:
             ET.SubElement(url, "lastmod").text = lastmod.isoformat()
-    return OutputFile("sitemap.xml", xml_document(root))
+    return [OutputFile("sitemap.xml", xml_document(root))]
 
 
-def robots(site: Site) -> OutputFile:
+def robots(config: SiteConfig) -> list[OutputFile]:
     """Let every crawler in and point it to the sitemap (crawlers read robots.txt only at a host's root)."""
-    return OutputFile("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode())
+    return [OutputFile("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n".encode())]
 
 
-def opml(site: Site) -> OutputFile:
+def opml(config: SiteConfig, feeds: tuple[Feed, ...]) -> list[OutputFile]:
     """OPML 2.0 subscription list: the board's feed, then a folder of category feeds and one of skill feeds."""
-    config = site.config
-    feeds = site.feeds()
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = f"{config.title}: every feed"
-    newest = max((p.updated for p in site.open), default=start_of(site.today, config.timezone))
-    ET.SubElement(head, "dateModified").text = format_datetime(newest)
+    ET.SubElement(head, "dateModified").text = format_datetime(max(feed.updated for feed in feeds))
     ET.SubElement(head, "docs").text = "http://opml.org/spec2.opml"
     body = ET.SubElement(root, "body")
 
@@ -63,12 +65,11 @@ def opml(site: Site) -> OutputFile:
         folder = ET.SubElement(body, "outline", text=name, title=name)
         for feed in (f for f in feeds if f.base.startswith(prefix)):
             outline(folder, feed.title, feed.base)
-    return OutputFile("feeds.opml", xml_document(root))
+    return [OutputFile("feeds.opml", xml_document(root))]
 
 
-def deadlines(site: Site) -> OutputFile:
+def deadlines(config: SiteConfig, today: date, open_projects: tuple[Project, ...]) -> list[OutputFile]:
     """iCalendar (RFC 5545) with one all-day event on each open project's deadline, to subscribe to."""
-    config = site.config
     name = f"{config.title}: application deadlines"
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{GENERATOR}//{config.title} deadlines//EN")
@@ -81,8 +82,8 @@ def deadlines(site: Site) -> OutputFile:
     calendar.add("url", config.base_url)
     calendar.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})  # the board rebuilds daily
     calendar.add("x-published-ttl", "P1D")
-    stamp = start_of(site.today, config.timezone).astimezone(timezone.utc)
-    for project in sorted(site.open, key=lambda p: (p.brief.deadline, p.brief.slug)):
+    stamp = start_of(today, config.timezone).astimezone(timezone.utc)
+    for project in sorted(open_projects, key=lambda p: (p.brief.deadline, p.brief.slug)):
         brief = project.brief
         url = config.base_url + project.path
         facts = " · ".join(f"{label}: {value}" for label, value in project_facts(project, config.language))
@@ -98,9 +99,13 @@ def deadlines(site: Site) -> OutputFile:
         event.add("categories", [config.category(brief.category).title])
         event.add("transp", "TRANSPARENT")  # a deadline does not make the student busy
         calendar.add_component(event)
-    return OutputFile("deadlines.ics", calendar.to_ical())
+    return [OutputFile("deadlines.ics", calendar.to_ical())]
 
 
-def render_crawl_files(site: Site) -> list[OutputFile]:
-    """The board's files for search engines, feed readers and calendar apps."""
-    return [sitemap(site), robots(site), opml(site), deadlines(site)]
+def crawl_specs(site: Site) -> list[SiteFile]:
+    """The board's files for search engines, feed readers and calendar apps, each with what it is made from."""
+    config = site.config
+    return [SiteFile(("sitemap.xml",), sitemap, (config, indexable_paths(site), site.open), grows=True),
+            SiteFile(("robots.txt",), robots, (config,)),
+            SiteFile(("feeds.opml",), opml, (config, tuple(site.feeds()))),
+            SiteFile(("deadlines.ics",), deadlines, (config, site.today, site.open), grows=True)]

@@ -1,6 +1,6 @@
 """Feeds stage: the Site -> RSS 2.0, Atom 1.0 and JSON Feed 1.1 files for the board, each category and each skill.
 
-Each listed project becomes one FeedItem, built once per build and shared by every feed that lists it;
+Each feed is a pure function of its own projects, so a rebuild redoes only the feeds an edit shows in;
 three serializers write the same items. XML goes through ElementTree and JSON through `json`, never a
 string template, so no employer text can leave the element it belongs in. Every date comes from the
 briefs, git or the build date, never from the clock, so the same sources give the same bytes.
@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 
 from .config import SiteConfig
 from .markup import absolute_links
-from .model import FEED_FORMATS, Feed, OutputFile, Project, Site, start_of
+from .model import FEED_FORMATS, Feed, OutputFile, Project, Site, SiteFile
 from .pages import day_text, pay_text, where_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -95,13 +95,10 @@ def feed_item(project: Project, config: SiteConfig) -> FeedItem:
     )
 
 
-def channel(feed: Feed, items: dict[str, FeedItem], site: Site) -> Channel:
+def channel(feed: Feed, config: SiteConfig) -> Channel:
     """A feed's own description, dated by its newest item so that a rebuild of the same sources changes nothing."""
-    config = site.config
-    listed = tuple(items[p.path] for p in feed.projects)
-    updated = max((item.updated for item in listed), default=start_of(site.today, config.timezone))
     return Channel(feed.title, feed.description, config.base_url + feed.base, config.title, config.base_url,
-                   config.language.replace("_", "-"), updated, listed)
+                   config.language.replace("_", "-"), feed.updated, tuple(feed_item(p, config) for p in feed.projects))
 
 
 def xml_document(root: ET.Element) -> bytes:
@@ -202,13 +199,12 @@ def json_feed(feed: Channel) -> bytes:
 SERIALIZERS = {"feed.xml": rss, "atom.xml": atom, "feed.json": json_feed}  # by FeedFormat.file
 
 
-def render_feeds(site: Site) -> list[OutputFile]:
-    """Every feed of the board in every format, each item built once however many feeds list it."""
-    feeds = site.feeds()
-    listed = {project.path: project for feed in feeds for project in feed.projects}
-    items = {path: feed_item(project, site.config) for path, project in sorted(listed.items())}
-    outputs = []
-    for feed in feeds:
-        described = channel(feed, items, site)
-        outputs += [OutputFile(feed.base + f.file, SERIALIZERS[f.file](described)) for f in FEED_FORMATS]
-    return outputs
+def feed_files(config: SiteConfig, feed: Feed) -> list[OutputFile]:
+    """One feed in every format."""
+    described = channel(feed, config)
+    return [OutputFile(feed.base + f.file, SERIALIZERS[f.file](described)) for f in FEED_FORMATS]
+
+
+def feed_specs(site: Site) -> list[SiteFile]:
+    """Every feed of the board, each made from its own projects alone: editing a brief redoes only its feeds."""
+    return [SiteFile(tuple(feed.base + f.file for f in FEED_FORMATS), feed_files, (site.config, feed)) for feed in site.feeds()]

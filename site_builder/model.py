@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slugify import slugify
@@ -132,6 +133,7 @@ class Feed:
     title: str
     description: str
     projects: tuple[Project, ...]  # newest first, at most [feeds] items
+    updated: datetime  # its newest item's update, or the start of the build date when it lists none
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,20 @@ class OutputFile:
 
     path: str  # relative to the output folder, with forward slashes
     data: bytes
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """Files made from the whole board (a feed, the sitemap), as a pure function and its arguments: the
+    arguments are all such files are made from, so a rebuild compares their fingerprint to skip them."""
+
+    paths: tuple[str, ...]  # what `render` returns, in order
+    render: Callable[..., list[OutputFile]]
+    inputs: tuple[Any, ...]
+    grows: bool = False  # its work grows with the number of projects (a feed's stops at [feeds] items)
+
+    def files(self) -> list[OutputFile]:
+        return self.render(*self.inputs)
 
 
 @dataclass(frozen=True)
@@ -183,10 +199,12 @@ class Site:
     def feeds(self) -> list[Feed]:
         """The board's feed, then one per category and one per skill, like their listings."""
         title, items = self.config.title, self.config.feed_items
-        feeds = [Feed("", title, self.config.description, self.open[:items])]
+        lists = [("", title, self.config.description, self.open)]
         for prefix, groups in (("categories", self.categories), ("skills", self.skills)):
-            feeds += [Feed(f"{prefix}/{g.key}/", f"{title}: {g.name}", g.description, g.open[:items]) for g in groups]
-        return feeds
+            lists += [(f"{prefix}/{g.key}/", f"{title}: {g.name}", g.description, g.open) for g in groups]
+        empty = start_of(self.today, self.config.timezone)
+        return [Feed(base, name, about, projects[:items], max((p.updated for p in projects[:items]), default=empty))
+                for base, name, about, projects in lists]
 
 
 def page_path(base: str, number: int) -> str:

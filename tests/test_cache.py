@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 import site_builder.build as build_module
 from site_builder import cache as cache_module
+from site_builder import feeds as feeds_module
 from site_builder import parallel
 from site_builder.build import build as build_with_search
 from site_builder.build import check_board
@@ -108,6 +110,29 @@ def test_edited_brief_is_parsed_and_rendered_again_alone(board: Path, monkeypatc
     assert page in rewritten(before, output)
     assert other_page not in rewritten(before, output)
     assert b"One more sentence about the deliverable." in (output / page).read_bytes()
+
+
+def test_edited_brief_renders_again_only_the_feeds_that_list_it(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    url = json.loads((output / "feed.json").read_bytes())["items"][-1]["url"]  # an open project
+    brief = board / "content" / "projects" / (url.rstrip("/").rsplit("/", 1)[1] + ".md")
+    listing = {path.parent.relative_to(output).as_posix() for path in output.rglob("feed.json")
+               if any(item["url"] == url for item in json.loads(path.read_bytes())["items"])}
+    assert listing and len(listing) < len(list(output.rglob("feed.json")))
+    rendered: list[str] = []
+    real = feeds_module.feed_files
+
+    @functools.wraps(real)  # under its own name, which is part of each feed's fingerprint
+    def counting(config, feed):
+        rendered.append(feed.base)
+        return real(config, feed)
+
+    monkeypatch.setattr(feeds_module, "feed_files", counting)
+    brief.write_text(brief.read_text() + "\nOne more sentence about the deliverable.\n")
+    build(board, output, TODAY, jobs=1)  # in this process, where the calls are counted
+    assert {base.rstrip("/") or "." for base in rendered} == listing
+    assert_same_as_clean_build(board, output)
 
 
 def test_deleted_brief_leaves_the_output(board: Path) -> None:
