@@ -18,9 +18,9 @@ from .errors import BoardError, Problem
 from .feeds import feed_specs
 from .history import last_commit_times
 from .markup import RenderedBody, render_markdown
-from .model import FEED_FORMATS, ContentPage, OutputFile, Site, SiteFile, Status, build_model, status_of
+from .model import FEED_FORMATS, ContentPage, OutputFile, Site, SiteFile, Status, build_model, edited_in_place, status_of
 from .ownership import ownership_problems
-from .pages import LAYOUTS_DIR, PageSpec, Renderer, page_specs, static_files
+from .pages import LAYOUTS_DIR, PageSpec, Renderer, page_specs, project_spec, static_files
 from .parallel import map_in_processes
 from .search import PAGEFIND_VERSION, index_search
 from .writer import intact_records, write_site
@@ -40,6 +40,7 @@ class BuildResult:
     feed_count: int
     search_records: int | None  # None when the build skipped search
     seconds: float
+    renderer: Renderer  # the build's layouts and helpers, for `preview_edits` to render with
 
     def summary(self) -> str:
         site = self.site
@@ -106,7 +107,29 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     cache.keep_outputs(output, records)
     cache.save()
     return BuildResult(site, len(specs), len(site.feeds()) * len(FEED_FORMATS),
-                       len(site.projects) if search else None, time.perf_counter() - started)
+                       len(site.projects) if search else None, time.perf_counter() - started, renderer)
+
+
+def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path], cache: BuildCache) -> list[str]:
+    """Write at once into `output` (which `last` built) the pages of `briefs` edited in place (see
+    `edited_in_place`): what `board serve` shows first, before the build that brings the rest of the
+    board up to date. Returns the pages written; none when an edit is invalid or may move its project."""
+    site, renderer = last.site, last.renderer
+    pages = []
+    for path in briefs:
+        problems: list[Problem] = []
+        brief = read_brief(path, root, site.config, problems, _bytes(path))
+        project = brief and edited_in_place(site, brief, rendered_body(cache, brief.body, brief.summary))
+        if project is None:
+            return []
+        pages.append(renderer.render(project_spec(project, renderer)))
+    previous = cache.outputs(output)
+    if not previous:
+        return []
+    written = {page.path for page in pages}
+    records = write_site(output, root, pages, {p: r for p, r in previous.items() if p not in written}, previous, {}, record=True)
+    cache.keep_outputs(output, records)
+    return sorted(written)
 
 
 @dataclass(frozen=True)

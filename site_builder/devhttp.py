@@ -43,6 +43,7 @@ class Snapshot:
     search_changed: int  # ... reload if they used the search index, when only this did
     base_path: str  # the URL path the board is served under, as in production
     problems: tuple[str, ...] = ()  # `file:line: message` lines of the last build; empty when it succeeded
+    partial: bool = False  # only the pages of briefs edited in place are new; the build of the rest follows
 
     def event(self) -> str:
         """This snapshot as the data of a server-sent `build` event, for reload.js."""
@@ -73,11 +74,14 @@ class BuildStatus:
             self._changed.notify_all()
             return self._current
 
-    def wait_after(self, build: int, timeout: float) -> Snapshot | None:
-        """The first Snapshot newer than `build`, or None on timeout or once closed."""
+    def wait_after(self, build: int, timeout: float, whole: bool = False) -> Snapshot | None:
+        """The first Snapshot newer than `build` (and, if `whole`, not partial), or None on timeout or once closed."""
+        def arrived() -> bool:
+            return self._current.build > build and not (whole and self._current.partial)
+
         with self._changed:
-            self._changed.wait_for(lambda: self.closed or self._current.build > build, timeout)
-            return self._current if self._current.build > build and not self.closed else None
+            self._changed.wait_for(lambda: self.closed or arrived(), timeout)
+            return self._current if arrived() and not self.closed else None
 
     def close(self) -> None:
         with self._changed:

@@ -24,9 +24,10 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BuildResult, build
+from .build import BuildResult, build, preview_edits
 from .cache import BuildCache
 from .config import CONFIG_FILE, load_config
+from .content import PROJECTS_DIR
 from .devhttp import BuildStatus, PreviewServer, Snapshot
 from .devsearch import SearchIndexer
 from .errors import BoardError
@@ -63,6 +64,10 @@ class Change:
     @property
     def is_stylesheet(self) -> bool:
         return self.kind is ChangeKind.STATIC and self.path.endswith(".css")
+
+    @property
+    def is_brief(self) -> bool:
+        return self.kind is ChangeKind.CONTENT and self.path.startswith(f"{PROJECTS_DIR.as_posix()}/") and self.path.endswith(".md")
 
 
 def is_editor_noise(name: str) -> bool:
@@ -154,6 +159,7 @@ class DevServer:
         self.search = SearchIndexer(self.status, self._folder, self._indexed)
         self._summarized = False  # the first build's summary waits for its search index
         self.cache = BuildCache.for_board(self.root)  # one for every rebuild: what is unchanged is not redone
+        self._last: BuildResult | None = None  # the last good build, while it is the one served
         try:
             self.http = PreviewServer(host, port, self.status)
         except OSError:
@@ -220,14 +226,17 @@ class DevServer:
 
     def rebuild(self, changes: set[Change]) -> None:
         """Build through the same `build()` as `board build` and publish the pages to the open tabs; the
-        search index follows them in its own thread (it may lag the pages by a moment, nothing else does)."""
+        search index follows them in its own thread (it may lag the pages by a moment, nothing else does).
+        Briefs edited in place show first: their pages are written and published before that build."""
+        self._preview(changes)
         result, base_path, problems = self._build()
+        self._last = result
         stylesheets = any(change.is_stylesheet for change in changes)
 
         def after_build(current: Snapshot) -> Snapshot:
             number = current.build + 1
             styles_only = stylesheets and all(change.is_stylesheet for change in changes) and not problems and not current.problems
-            return replace(current, build=number, pages_changed=current.pages_changed if styles_only else number,
+            return replace(current, build=number, pages_changed=current.pages_changed if styles_only else number, partial=False,
                            styles_changed=number if stylesheets else current.styles_changed,
                            base_path=base_path or current.base_path, problems=problems)
 
@@ -238,6 +247,20 @@ class DevServer:
             self.log(f"rebuilt in {result.seconds:.2f} s ({', '.join(sorted(change.path for change in changes))})")
         if published.pages_changed == published.build:  # the index reads nothing but the text of project pages
             self.search.want(result)
+
+    def _preview(self, changes: set[Change]) -> None:
+        """Publish the new pages of briefs edited in place at once, when that is all that changed: on a
+        big board the build that follows takes seconds, this a few milliseconds."""
+        if not (self._last and changes and all(change.is_brief for change in changes)) or self.status.current.problems:
+            return
+        started = time.perf_counter()
+        try:
+            written = preview_edits(self.root, self.status.site, self._last, [self.root / c.path for c in changes], self.cache)
+        except Exception:  # noqa: BLE001 (the build that follows reports any problem, as it would without a preview)
+            return
+        if written:
+            self.status.publish(lambda current: replace(current, build=current.build + 1, pages_changed=current.build + 1, partial=True))
+            self.log(f"previewed {', '.join(sorted(c.path for c in changes))} in {(time.perf_counter() - started) * 1000:.0f} ms; updating the rest of the board")
 
     def _build(self) -> tuple[BuildResult | None, str | None, tuple[str, ...]]:
         """The build's result and base path, or the problems that stopped it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from typing import Any
@@ -311,6 +311,18 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: dict[str, Rende
         drafts_left_out=sum(s is Status.DRAFT for s in statuses.values()),
         next_change=_next_change(projects, scheduled),
     )
+
+
+def edited_in_place(site: Site, brief: Brief, body: RenderedBody) -> Project | None:
+    """The project an edited `brief` becomes on `site`, when the edit leaves every collection as it was:
+    same slug, dates, draft flag, category, company and skills, so only its own page shows the change.
+    None when the edit may move it, which only a new model can place (`board serve` then waits for it)."""
+    old = next((p for p in site.projects if p.brief.slug == brief.slug), None)
+    placed = ("slug", "posted", "deadline", "draft", "category", "skills")
+    if old is None or any(getattr(old.brief, name) != getattr(brief, name) for name in placed) \
+            or old.brief.company.name != brief.company.name:
+        return None
+    return replace(old, brief=brief, html=body.html, summary=body.summary)
 
 
 def _next_change(projects: tuple[Project, ...], scheduled: tuple[Brief, ...]) -> str | None:

@@ -286,11 +286,7 @@ def page_specs(site: Site, renderer: Renderer) -> list[PageSpec]:
         description = listing.description or _listing_description(listing)
         chips = site.categories if listing.kind == "home" and listing.number == 1 else ()
         specs.append(PageSpec("listing.html", PageContext(listing.path, title, description, listing=listing, groups=chips)))
-    for project in site.projects:
-        json_ld = JobPosting(project, site.config) if project.is_open else None
-        specs.append(PageSpec("project.html", PageContext(
-            project.path, f"{project.brief.title} at {project.brief.company.name}", project.summary,
-            noindex=not project.is_open, project=project, json_ld=json_ld, search=renderer.search_record(project))))
+    specs += [project_spec(project, renderer) for project in site.projects]
     for template, path, title, description, groups in (
         ("categories.html", "categories/", "Categories", "Every category of project on the board.", site.categories),
         ("groups.html", "skills/", "Skills", "Projects by the skills they need.", site.skills),
@@ -302,6 +298,13 @@ def page_specs(site: Site, renderer: Renderer) -> list[PageSpec]:
     specs.append(PageSpec("search.html", PageContext("search/", "Search", "Search every project on the board.", facets=renderer.facets.panel())))
     specs.append(PageSpec("404.html", PageContext("404.html", "Page not found", "This page does not exist.", noindex=True)))
     return specs
+
+
+def project_spec(project: Project, renderer: Renderer) -> PageSpec:
+    json_ld = JobPosting(project, renderer.config) if project.is_open else None
+    return PageSpec("project.html", PageContext(
+        project.path, f"{project.brief.title} at {project.brief.company.name}", project.summary,
+        noindex=not project.is_open, project=project, json_ld=json_ld, search=renderer.search_record(project)))
 
 
 def _listing_description(listing: Listing) -> str:

@@ -152,6 +152,32 @@ def test_edited_brief_is_served_within_a_second_of_the_rebuild_it_triggers(serve
     assert page.status == 200 and TITLE not in page.text
 
 
+def test_brief_edited_in_place_shows_its_page_first_then_the_whole_board(board: Path) -> None:
+    lines: list[str] = []
+    with DevServer(board, port=0, now=NOW, log=lines.append) as server:
+        before = settle(server).build
+        edit(board, BRIEF, "hours: 20", "hours: 23")
+        preview = server.status.wait_after(before, timeout=30)
+        assert preview is not None and preview.partial and not preview.problems
+        assert "23 hours" in fetch(server, PAGE).text
+        whole = server.status.wait_after(preview.build, timeout=30)
+        assert whole is not None and not whole.partial
+        assert "23 hours" in fetch(server, "/board/categories/data/").text  # the card on its category's listing
+        assert any(line.startswith(f"previewed {BRIEF} in ") for line in lines)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("category: data", "category: marketing"),
+    ("skills: [Excel, SQL, Data cleaning]", "skills: [Excel, SQL]"),
+    ("name: Acme Analytics", "name: Acme Analytics Ltd"),
+])
+def test_brief_edit_that_moves_the_project_waits_for_the_whole_board(server: DevServer, board: Path, old: str, new: str) -> None:
+    before = server.status.current.build
+    edit(board, BRIEF, old, new)
+    rebuilt = server.status.wait_after(before, timeout=30)
+    assert rebuilt is not None and not rebuilt.partial and not rebuilt.problems
+
+
 def test_deleted_brief_and_added_static_file_are_followed_after_the_rebuild(server: DevServer, board: Path) -> None:
     (board / BRIEF).unlink()
     logo = board / "static" / "logos" / "new.svg"
@@ -352,10 +378,13 @@ def test_save_storm_with_swap_files_causes_one_rebuild(server: DevServer, board:
         brief.write_text(text.replace("hours: 20", f"hours: {hours}"))
         time.sleep(0.01)
     (brief.parent / "4913").unlink()
-    pages = server.status.wait_after(before.build, timeout=30)
-    assert pages is not None and pages.pages_changed == pages.build and not pages.problems
+    preview = server.status.wait_after(before.build, timeout=30)
+    assert preview is not None and preview.partial and preview.pages_changed == preview.build and not preview.problems
+    pages = server.status.wait_after(preview.build, timeout=30)
+    assert pages is not None and pages.pages_changed == pages.build and not pages.partial and not pages.problems
     search = settle(server)
-    assert search.build == pages.build + 1 == before.build + 2  # one rebuild: its pages, then its search index
+    # One rebuild: the page of the edited brief first, then the whole board, then its search index.
+    assert search.build == pages.build + 1 == preview.build + 2 == before.build + 3
     assert server.status.wait_after(search.build, timeout=5 * server.changes.quiet_seconds) is None  # and no other
     assert "25 hours" in fetch(server, PAGE).text
 
@@ -411,11 +440,12 @@ def test_event_stream_tells_pages_what_changed_pages_first_then_search_and_style
     start = settled(stream)
     number = start["build"]
     edit(board, BRIEF, "hours: 20", "hours: 21")
-    assert read_event(stream) == {**start, "build": number + 1, "pages": number + 1}  # pages published first,
-    assert read_event(stream) == {**start, "build": number + 2, "pages": number + 1, "search": number + 2}  # then search
+    assert read_event(stream) == {**start, "build": number + 1, "pages": number + 1}  # the edited brief's page first,
+    assert read_event(stream) == {**start, "build": number + 2, "pages": number + 2}  # then the whole board,
+    assert read_event(stream) == {**start, "build": number + 3, "pages": number + 2, "search": number + 3}  # then search
     with (board / "static" / "style.css").open("a") as css:
         css.write("\nbody { outline: 0; }\n")
-    assert read_event(stream) == {"build": number + 3, "pages": number + 1, "styles": number + 3, "search": number + 2}
+    assert read_event(stream) == {"build": number + 4, "pages": number + 2, "styles": number + 4, "search": number + 3}
     connection.close()
 
 
@@ -439,7 +469,7 @@ def test_incremental_rebuild_under_serve_is_byte_identical_to_a_clean_full_build
     files_before = {path: (served / path).stat().st_ino for path in tree(served)}
     before = server.status.current.build
     edit(board, changed, old, new)
-    assert server.status.wait_after(before, timeout=30) is not None
+    assert server.status.wait_after(before, timeout=30, whole=True) is not None
     full = tmp_path / "full"
     build(board, full, NOW, base_url=server.url, search=False, use_cache=False)
     after, clean = tree(served), tree(full)
