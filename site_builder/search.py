@@ -13,6 +13,7 @@ import asyncio
 import base64
 import importlib.metadata
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def index_search(site: Site, outputs: list[OutputFile], folder: Path) -> int:
     """Write the search bundle for every built project into `folder`; return the number of records."""
     pages = {output.path: output.data for output in outputs}
     base_path = site.config.base_path
-    records = [(base_path + project.path, pages[project.path + "index.html"]) for project in site.projects]
+    records = [(base_path + project.path, indexed_part(pages[project.path + "index.html"])) for project in site.projects]
     try:
         # In a thread of its own, so that an event loop the caller runs (a notebook, an async server,
         # Playwright's sync API in the tests) cannot clash with this one.
@@ -51,6 +52,17 @@ def index_search(site: Site, outputs: list[OutputFile], folder: Path) -> int:
         raise BoardError([Problem(BUNDLE_DIR, 1, f"Pagefind could not write the search index ({error}); "
                                                  "reinstall with `pip install -e .`, or build with --no-search")]) from None
     return len(records)
+
+
+def indexed_part(page: bytes) -> bytes:
+    """What Pagefind needs of a project page: its `<html>` tag and its `<main>`, which holds the indexed
+    body and every filter, sort key and meta value (see layouts/project.html). The head (JSON-LD, meta
+    tags) and the site's navigation are more than half the page; not sending them halves the indexing
+    time and gives the same records. A layout without a `<main>` is sent whole."""
+    start, end, opening = page.find(b"<main"), page.find(b"</main>"), re.search(rb"<html[^>]*>", page)
+    if start < 0 or end < start or opening is None:
+        return page
+    return b"<!doctype html>" + opening.group(0) + b"<body>" + page[start:end + len(b"</main>")] + b"</body></html>"
 
 
 async def _write_index(records: list[tuple[str, bytes]], bundle: Path, language: str) -> None:

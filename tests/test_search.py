@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,10 @@ import pytest
 from site_builder.build import build
 from site_builder.cli import main
 from site_builder.errors import BoardError
+from site_builder import search as search_module
 from site_builder.facets import hours_band
+from site_builder.model import OutputFile
+from site_builder.search import index_search
 from tests.site_files import REPO, copy_example_board, parse_html, tree
 
 TODAY = date(2026, 11, 25)
@@ -136,3 +140,26 @@ def test_search_index_failure_is_a_clear_error_and_keeps_the_previous_site(tmp_p
     assert "Traceback" not in err
     assert tree(output, skip=()) == before
     assert sorted(p.name for p in board.iterdir() if p.name.startswith(".public")) == [], "no staging folder is left"
+
+
+def fragments(bundle: Path) -> dict[str, dict]:
+    """Each page's record in a Pagefind bundle (its text, filters and meta), by URL."""
+    records = {}
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        record = json.loads(data[data.index(b"{"):])
+        records[record["url"]] = record
+    return records
+
+
+def test_indexing_only_the_main_element_gives_pagefind_the_same_records(example, tmp_path, monkeypatch):
+    output, result = example
+    pages = [OutputFile(path, (output / path).read_bytes()) for path in tree(output) if path.startswith("projects/")]
+    index_search(result.site, pages, tmp_path / "main")
+    sent = search_module.indexed_part(pages[0].data)
+    assert b"application/ld+json" not in sent and b'class="site-footer"' not in sent and len(sent) < len(pages[0].data) * 0.6
+    monkeypatch.setattr(search_module, "indexed_part", lambda page: page)
+    index_search(result.site, pages, tmp_path / "whole")
+    main, whole = fragments(tmp_path / "main" / "pagefind"), fragments(tmp_path / "whole" / "pagefind")
+    assert len(main) == len(result.site.projects)
+    assert main == whole
