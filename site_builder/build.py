@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .cache import BuildCache, Digester, OutputRecord, brief_fingerprint, entry_key
 from .config import SiteConfig, load_config
@@ -93,17 +94,21 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     specs = page_specs(site, renderer)
     previous = intact_records(output, cache.outputs(output))
     board_files = feed_specs(site) + crawl_specs(site)
-    reuse = plan_reuse(root, renderer, site, specs, board_files, statics, cache, previous, search)
+    reuse = plan_reuse(root, renderer, specs, board_files, statics, cache, previous)
     pages_todo = [spec for spec in specs if spec.context.output_path not in reuse.kept]
     board_todo = sorted((spec for spec in board_files if not reuse.kept.keys() >= set(spec.paths)), key=lambda spec: not spec.grows)
     progress(f"rendering {len(pages_todo)} pages and {len(board_todo)} feeds and other board files")
-    site_files, html_pages = render_in_processes(renderer, pages_todo, board_todo, jobs)
-    if search and not reuse.search_kept:
+    site_files, html_pages, page_inputs = render_in_processes(renderer, pages_todo, board_todo, jobs, reuse.page_keys)
+    inputs = reuse.inputs | page_inputs
+    search_key = entry_key(cache.code, "search", PAGEFIND_VERSION, *(inputs.get(p.path + "index.html", "") for p in site.projects))
+    search_kept = {path: record for path, record in previous.items() if search and record.inputs == search_key}
+    if search and not search_kept:
         progress(f"indexing {len(site.projects)} projects for search")
-    search_files = search_bundle(site, html_pages, output) if search and not reuse.search_kept else []
+    search_files = search_bundle(site, html_pages, output) if search and not search_kept else []
+    inputs |= dict.fromkeys((f.path for f in search_files), search_key)
     progress("writing the board")
     outputs = html_pages + site_files + search_files + statics
-    records = write_site(output, root, outputs, reuse.kept, previous, reuse.all_inputs(search_files), record=cache.enabled)
+    records = write_site(output, root, outputs, reuse.kept | search_kept, previous, inputs, record=cache.enabled)
     cache.keep_outputs(output, records)
     cache.save()
     return BuildResult(site, len(specs), len(site.feeds()) * len(FEED_FORMATS),
@@ -139,30 +144,24 @@ class Reuse:
 
     kept: dict[str, OutputRecord]
     inputs: dict[str, str]  # page or board file path -> fingerprint of what it is made from
-    search_key: str | None = None  # fingerprint of the project pages the search bundle indexes
-    search_kept: bool = False
-
-    def all_inputs(self, search_files: list[OutputFile]) -> dict[str, str]:
-        """Every new output's fingerprint, for the next build to compare with."""
-        return self.inputs | {f.path: self.search_key for f in search_files if self.search_key}
+    page_keys: PageKeys | None = None  # fingerprints the pages as they render, when none was taken before
 
 
-def plan_reuse(root: Path, renderer: Renderer, site: Site, specs: list[PageSpec], board_files: list[SiteFile],
-               statics: list[OutputFile], cache: BuildCache, previous: dict[str, OutputRecord], search: bool) -> Reuse:
+def plan_reuse(root: Path, renderer: Renderer, specs: list[PageSpec], board_files: list[SiteFile],
+               statics: list[OutputFile], cache: BuildCache, previous: dict[str, OutputRecord]) -> Reuse:
     """Fingerprint every output by what it is made from: a page by its layouts and context, a feed or
-    crawl file by the arguments of the function that writes it, the search bundle by the project pages
-    it indexes. Nothing is kept when the cache is off or the output folder is not as we left it."""
+    crawl file by the arguments of the function that writes it. Nothing is kept when the cache is off or
+    the output folder is not as we left it; then every page is rendered, and its fingerprint, needed
+    only by the next build, is taken by the process that renders it."""
     if not cache.enabled:
         return Reuse({}, {})
     digest = Digester(known=cache.brief_digests())
-    inputs = page_fingerprints(root, renderer, specs, statics, cache.code, digest)
+    page_keys = PageKeys(theme_key(root, renderer, statics, cache.code, digest), digest)
+    inputs = {spec.context.output_path: page_keys(spec) for spec in specs} if previous else {}
     for spec in board_files:
-        key = entry_key(cache.code, spec.render.__qualname__, digest(spec.inputs))
-        inputs |= dict.fromkeys(spec.paths, key)
-    search_key = entry_key(cache.code, "search", PAGEFIND_VERSION, *(inputs[p.path + "index.html"] for p in site.projects))
+        inputs |= dict.fromkeys(spec.paths, entry_key(cache.code, spec.render.__qualname__, digest(spec.inputs)))
     kept = {path: previous[path] for path, key in inputs.items() if path in previous and previous[path].inputs == key}
-    search_files = {path: record for path, record in previous.items() if search and record.inputs == search_key}
-    return Reuse(kept | search_files, inputs, search_key, bool(search_files))
+    return Reuse(kept, inputs, None if previous else page_keys)
 
 
 def search_bundle(site: Site, html_pages: list[OutputFile], output: Path) -> list[OutputFile]:
@@ -239,30 +238,42 @@ def rendered_body(cache: BuildCache, body: str, summary: str | None, rendered: R
     return known
 
 
-def page_fingerprints(root: Path, renderer: Renderer, specs: list[PageSpec], statics: list[OutputFile], code: str,
-                      digest: Digester) -> dict[str, str]:
-    """For each page, a fingerprint of everything its HTML is made from: the layouts, the static files
-    (their versions are in links), the data every layout sees and the page's own context."""
+def theme_key(root: Path, renderer: Renderer, statics: list[OutputFile], code: str, digest: Digester) -> str:
+    """A fingerprint of what every page is made from besides its own context: the layouts, the static
+    files (their versions are in links) and the data every layout sees."""
     layouts = sorted(path for path in (root / LAYOUTS_DIR).rglob("*") if path.is_file())
-    theme = entry_key(code, digest(renderer.data), *(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in layouts),
-                      *(f.path.encode() + f.data for f in statics))
-    return {spec.context.output_path: entry_key(theme, spec.template, digest(spec.context)) for spec in specs}
+    return entry_key(code, digest(renderer.data), *(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in layouts),
+                     *(f.path.encode() + f.data for f in statics))
 
 
-def render_in_processes(renderer: Renderer, specs: list[PageSpec], board_files: list[SiteFile],
-                        jobs: int | None) -> tuple[list[OutputFile], list[OutputFile]]:
-    """The `board_files` (feeds, crawl files) and the pages of `specs`, over all cores. The board files
-    that grow with the board go first, each alone: a big task last would leave a core idle."""
+@dataclass(frozen=True)
+class PageKeys:
+    """A page's fingerprint: the theme's and its layout and context."""
+
+    theme: str
+    digest: Digester
+
+    def __call__(self, spec: PageSpec) -> str:
+        return entry_key(self.theme, spec.template, self.digest(spec.context))
+
+
+def render_in_processes(renderer: Renderer, specs: list[PageSpec], board_files: list[SiteFile], jobs: int | None,
+                        page_keys: PageKeys | None) -> tuple[list[OutputFile], list[OutputFile], dict[str, str]]:
+    """The `board_files` (feeds, crawl files) and the pages of `specs`, over all cores, and the page
+    fingerprints `page_keys` takes of them there. The board files that grow with the board go first,
+    each alone: a big task last would leave a core idle."""
     renderer.load_templates(specs)
-    page_tasks = [functools.partial(_render_one, renderer, spec) for spec in specs]
+    page_tasks = [functools.partial(_render_one, renderer, spec, page_keys) for spec in specs]
     results = map_in_processes(_run, [spec.files for spec in board_files] + page_tasks, jobs,
                                heavy=sum(spec.grows for spec in board_files))
-    return [file for files in results[:len(board_files)] for file in files], [file for files in results[len(board_files):] for file in files]
+    pages = results[len(board_files):]
+    return ([file for files in results[:len(board_files)] for file in files], [page for page, _ in pages],
+            {page.path: key for page, key in pages if key is not None})
 
 
-def _render_one(renderer: Renderer, spec: PageSpec) -> list[OutputFile]:
-    return [renderer.render(spec)]
+def _render_one(renderer: Renderer, spec: PageSpec, page_keys: PageKeys | None) -> tuple[OutputFile, str | None]:
+    return renderer.render(spec), page_keys(spec) if page_keys else None
 
 
-def _run(task: Callable[[], list[OutputFile]]) -> list[OutputFile]:
+def _run(task: Callable[[], Any]) -> Any:
     return task()

@@ -267,6 +267,17 @@ def test_build_over_several_processes_is_byte_identical(tmp_path: Path) -> None:
     assert files(tmp_path / "one") == files(tmp_path / "two")
 
 
+def test_pages_fingerprinted_by_the_processes_that_render_them_are_kept_by_the_next_build(tmp_path: Path) -> None:
+    big = generate.generate(160, tmp_path / "big", seed=5)
+    output = tmp_path / "public"
+    build(big, output, TODAY, jobs=2)  # a first build: each process fingerprints the pages it renders
+    before = identities(output)
+    stages: list[str] = []
+    build(big, output, TODAY, jobs=2, progress=stages.append)
+    assert "rendering 0 pages and 0 feeds and other board files" in stages
+    assert rewritten(before, output) == set()
+
+
 def test_cache_stays_out_of_git() -> None:
     assert ".cache/" in (REPO / ".gitignore").read_text().splitlines()
     assert os.fspath(cache_module.CACHE_DIR) == ".cache"
