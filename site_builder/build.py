@@ -261,9 +261,11 @@ def render_in_processes(renderer: Renderer, specs: list[PageSpec], board_files: 
                         page_keys: PageKeys | None) -> tuple[list[OutputFile], list[OutputFile], dict[str, str]]:
     """The `board_files` (feeds, crawl files) and the pages of `specs`, over all cores, and the page
     fingerprints `page_keys` takes of them there. The board files that grow with the board go first,
-    each alone: a big task last would leave a core idle."""
+    each alone: a big task last would leave a core idle. The pages go in path order, so that of several
+    broken pages the build always reports the same one, the first."""
     renderer.load_templates(specs)
-    page_tasks = [functools.partial(_render_one, renderer, spec, page_keys) for spec in specs]
+    in_order = sorted(specs, key=lambda spec: spec.context.output_path)
+    page_tasks = [functools.partial(_render_one, renderer, spec, page_keys) for spec in in_order]
     results = map_in_processes(_run, [spec.files for spec in board_files] + page_tasks, jobs,
                                heavy=sum(spec.grows for spec in board_files))
     pages = results[len(board_files):]

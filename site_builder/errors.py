@@ -23,8 +23,12 @@ class BoardError(Exception):
     """Bad input that stops a command; carries every problem found, for the user, not a traceback."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
         self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[BoardError], tuple[list[Problem]]]:
+        """Pickle by the problems, so the error of a page rendered in a worker process reaches the build intact."""
+        return BoardError, (self.problems,)
 
 
 def format_text(problems: list[Problem]) -> str:
