@@ -18,10 +18,11 @@ from .crawl import crawl_specs
 from .errors import BoardError, Problem
 from .feeds import feed_specs
 from .history import last_commit_times
+from .layouts import LAYOUTS_DIR
 from .markup import RenderedBody, render_markdown
 from .model import FEED_FORMATS, ContentPage, OutputFile, Site, SiteFile, Status, build_model, edited_in_place, status_of
 from .ownership import ownership_problems
-from .pages import LAYOUTS_DIR, PageSpec, Renderer, page_specs, project_spec, static_files
+from .pages import PageSpec, Renderer, page_specs, project_spec, static_files
 from .parallel import map_in_processes
 from .search import PAGEFIND_VERSION, index_search
 from .writer import intact_records, write_site

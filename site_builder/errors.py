@@ -60,7 +60,11 @@ FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}
 
 def unknown_key_message(what: str, key: str, known: list[str], place: str = "") -> str:
     """Name the unknown key and where it is, the closest known one when it looks like a typo, and all the known ones."""
-    close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
     where = f" in {place}" if place else ""
-    return f"unknown {what} '{key}'{where}{hint}; expected one of: {', '.join(known)}"
+    return f"unknown {what} '{key}'{where}{did_you_mean(key.lower(), known)}; expected one of: {', '.join(known)}"
+
+
+def did_you_mean(name: str, known: list[str]) -> str:
+    """" (did you mean 'title'?)" when `name` looks like a typo of a known name, else ""."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
