@@ -13,7 +13,7 @@ from typing import Any
 
 from .cache import BuildCache, Digester, OutputRecord, brief_fingerprint, entry_key
 from .config import SiteConfig, load_config
-from .content import Brief, brief_paths, load_briefs, load_pages, read_brief, read_limited, unique_briefs
+from .content import Brief, brief_paths, is_editor_noise, load_briefs, load_pages, read_brief, read_limited, unique_briefs
 from .crawl import crawl_specs
 from .errors import BoardError, Problem
 from .feeds import feed_specs
@@ -242,7 +242,7 @@ def rendered_body(cache: BuildCache, body: str, summary: str | None, rendered: R
 def theme_key(root: Path, renderer: Renderer, statics: list[OutputFile], code: str, digest: Digester) -> str:
     """A fingerprint of what every page is made from besides its own context: the layouts, the static
     files (their versions are in links) and the data every layout sees."""
-    layouts = sorted(path for path in (root / LAYOUTS_DIR).rglob("*") if path.is_file())
+    layouts = sorted(path for path in (root / LAYOUTS_DIR).rglob("*") if path.is_file() and not is_editor_noise(path.name))
     return entry_key(code, digest(renderer.data), *(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in layouts),
                      *(f.path.encode() + f.data for f in statics))
 

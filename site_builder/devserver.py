@@ -27,7 +27,7 @@ from watchdog.observers import Observer
 from .build import BuildResult, build, preview_edits
 from .cache import BuildCache
 from .config import CONFIG_FILE, load_config
-from .content import PROJECTS_DIR
+from .content import PROJECTS_DIR, is_editor_noise
 from .devhttp import BuildStatus, PreviewServer, Snapshot
 from .devsearch import SearchIndexer
 from .errors import BoardError
@@ -35,13 +35,6 @@ from .model import today_in
 
 QUIET_SECONDS = 0.1  # a save's events all arrive within this; the rebuild waits for this much silence
 STOP_POLL_SECONDS = 0.05  # how often the watcher and the HTTP server look whether they are asked to stop
-# Files editors write while editing or only for the instant of a save, which the build never reads:
-# Vim's swap files and its writability probe "4913", Emacs's .#lock and #autosave# files, JetBrains'
-# safe-write temps, .goutputstream-* and other hidden files. A backup such as brief.md~ is not among
-# them: it stays after the save, and the build sees it (static/ copies it, content/projects/ rejects it).
-EDITOR_NOISE_NAMES = ("4913",)
-EDITOR_NOISE_PREFIXES = (".", "#")
-EDITOR_NOISE_SUFFIXES = ("___jb_tmp___", "___jb_old___")
 
 
 class ChangeKind(Enum):
@@ -70,18 +63,13 @@ class Change:
         return self.kind is ChangeKind.CONTENT and self.path.startswith(f"{PROJECTS_DIR.as_posix()}/") and self.path.endswith(".md")
 
 
-def is_editor_noise(name: str) -> bool:
-    """True for the transient files editors write beside the file being edited."""
-    return name in EDITOR_NOISE_NAMES or name.startswith(EDITOR_NOISE_PREFIXES) or name.endswith(EDITOR_NOISE_SUFFIXES)
-
-
 def classify(root: Path, path: str) -> Change | None:
     """The Change a watchdog path stands for, or None when the board does not depend on it."""
     try:
         relative = Path(path).relative_to(root)
     except ValueError:
         return None
-    if not relative.parts or any(is_editor_noise(part) for part in relative.parts):
+    if not relative.parts or is_editor_noise(relative.name):  # the build skips these files too
         return None
     if relative.parts == (CONFIG_FILE,):
         return Change(ChangeKind.CONFIG, CONFIG_FILE)

@@ -19,6 +19,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 
 from .config import SiteConfig
+from .content import is_editor_noise
 from .errors import BoardError, Problem
 from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
 from .layouts import layout_environment, layout_problems
@@ -295,8 +296,8 @@ def _listing_description(listing: Listing) -> str:
 
 
 def static_files(root: Path) -> list[OutputFile]:
-    """The theme's static files, copied as they are."""
+    """The theme's static files, copied as they are (hidden files and editors' temps and backups left out)."""
     folder = root / STATIC_DIR
     return [OutputFile(f"static/{path.relative_to(folder).as_posix()}", path.read_bytes())
-            for path in sorted(folder.rglob("*")) if path.is_file() and not path.name.startswith(".")]
+            for path in sorted(folder.rglob("*")) if path.is_file() and not is_editor_noise(path.name)]
 

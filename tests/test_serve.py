@@ -22,7 +22,7 @@ from site_builder.build import build, check_board
 from site_builder.cli import main
 from site_builder.devhttp import Snapshot, content_type, placeholder_page
 from site_builder.devsearch import merge_search_bundle
-from site_builder.devserver import ChangeKind, DevServer, classify, is_editor_noise, local_base_url
+from site_builder.devserver import ChangeKind, DevServer, classify, local_base_url
 from site_builder.errors import BoardError
 from tests.site_files import EXAMPLE_DATE, copy_example_board, tree
 
@@ -391,17 +391,35 @@ def test_save_storm_with_swap_files_causes_one_rebuild(server: DevServer, board:
 
 @pytest.mark.parametrize("name", [
     ".acme.md.swp", ".acme.md.swx", ".#acme.md", "#acme.md#", "4913", ".goutputstream-X1Y2",
-    "acme.md___jb_tmp___", ".DS_Store",
+    "acme.md___jb_tmp___", ".DS_Store", "acme.md~",
 ])
-def test_editor_temp_and_swap_files_are_ignored(name: str) -> None:
-    assert is_editor_noise(name)
+def test_editor_temp_swap_and_backup_files_are_ignored_as_the_build_skips_them(name: str) -> None:
     assert classify(Path("/b"), f"/b/content/projects/{name}") is None
+    assert classify(Path("/b"), f"/b/static/{name}") is None
 
 
-@pytest.mark.parametrize("name", ["acme.md~", "style.css.bak", "notes.tmp"])
-def test_backups_that_stay_after_a_save_are_watched_because_the_build_reads_them(name: str) -> None:
-    assert not is_editor_noise(name)
+@pytest.mark.parametrize("name", ["style.css.bak", "notes.tmp", ".well-known/security.txt"])
+def test_other_files_are_watched_because_the_build_reads_them(name: str) -> None:
     assert classify(Path("/b"), f"/b/static/{name}").kind is ChangeKind.STATIC
+
+
+def test_emacs_save_with_its_lock_autosave_and_backup_rebuilds_for_the_brief_alone(board: Path) -> None:
+    logs: list[str] = []
+    with DevServer(board, port=0, now=NOW, log=logs.append) as server:
+        settle(server)
+        brief = board / BRIEF
+        text = brief.read_text()
+        lock, autosave = brief.with_name(f".#{brief.name}"), brief.with_name(f"#{brief.name}#")
+        lock.symlink_to("maintainer@laptop.4242:1700000000")
+        autosave.write_text(text + "half-typed")
+        brief.rename(brief.with_name(f"{brief.name}~"))  # Emacs keeps the file as it was as the backup
+        brief.write_text(text.replace("hours: 20", "hours: 24"))
+        autosave.unlink()
+        lock.unlink()
+        poll(server, PAGE, lambda r: "24 hours" in r.text, deadline=time.monotonic() + 30)
+        assert not settle(server).problems
+    rebuilds = [line for line in logs if line.startswith(("rebuilt", "build failed"))]
+    assert rebuilds and all(re.fullmatch(rf"rebuilt in [0-9.]+ s \({BRIEF}\)", line) for line in rebuilds), rebuilds
 
 
 def test_changes_are_classified_by_what_the_board_uses_them_for() -> None:
