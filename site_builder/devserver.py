@@ -183,7 +183,7 @@ class DevServer:
         return self
 
     def stop(self) -> None:
-        """Stop watching, building and serving, join every thread, and delete the build folder."""
+        """Stop watching, building and serving, join every thread, and delete the build folder and its record."""
         self.changes.close()
         self.search.close()
         if self._observer.is_alive():
@@ -196,6 +196,7 @@ class DevServer:
             if thread.is_alive():
                 thread.join()
         self.http.server_close()
+        self.cache.forget_outputs(self.status.site)  # the folder goes: its record in .cache/outputs/ too
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def wait(self) -> None:

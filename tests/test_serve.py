@@ -497,9 +497,18 @@ def test_incremental_rebuild_under_serve_is_byte_identical_to_a_clean_full_build
     assert untouched, "the rebuild rewrote every file: it was not incremental"
 
 
-def test_stopping_leaves_no_threads_and_no_build_folder(board: Path) -> None:
+def output_records(board: Path) -> list[str]:
+    """The build cache's records of output folders, one per folder a build wrote."""
+    folder = board / ".cache" / "outputs"
+    return sorted(path.name for path in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_stopping_leaves_no_threads_no_build_folder_and_no_record_of_it_in_the_cache(board: Path, tmp_path: Path) -> None:
+    build(board, tmp_path / "public", NOW, search=False)
+    records_before = output_records(board)
     threads_before = set(threading.enumerate())
     server = DevServer(board, port=0, now=NOW, log=print).start()
+    assert len(output_records(board)) == len(records_before) + 1  # serve's own folder, while it serves
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
     connection.request("GET", "/__board__/events")
     read_event(connection.getresponse())  # a live-reload stream is open while stopping
@@ -507,6 +516,7 @@ def test_stopping_leaves_no_threads_and_no_build_folder(board: Path) -> None:
     connection.close()
     assert set(threading.enumerate()) == threads_before
     assert not server.status.site.parent.exists()
+    assert output_records(board) == records_before  # the record of `public/` stays
 
 
 def test_serve_listens_on_loopback_unless_told_otherwise(board: Path) -> None:
@@ -534,6 +544,7 @@ def test_serve_rejects_a_port_that_is_not_a_number(capsys: pytest.CaptureFixture
 
 def test_board_serve_command_prints_its_address_and_the_build_summary_and_serves_until_terminated(board: Path, tmp_path: Path) -> None:
     summary = build(board, tmp_path / "public", NOW).summary().splitlines()
+    records = output_records(board)
     process = subprocess.Popen(
         [sys.executable, "-m", "site_builder", "--root", str(board), "serve", "--port", "0", "--now", NOW.isoformat()],
         stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -550,6 +561,7 @@ def test_board_serve_command_prints_its_address_and_the_build_summary_and_serves
         process.terminate()
         assert process.wait(timeout=10) == 0
         assert process.stdout.read() == "stopped\n"
+        assert output_records(board) == records  # serve's folder and its record in .cache/ are gone
     finally:
         process.kill()
         process.wait()
