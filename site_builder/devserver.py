@@ -17,7 +17,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from .errors import BoardError
 from .model import today_in
 
 QUIET_SECONDS = 0.1  # a save's events all arrive within this; the rebuild waits for this much silence
+DAY_CHECK_SECONDS = 60.0  # how often serve looks whether the board's date has changed (see DevServer._new_day)
 STOP_POLL_SECONDS = 0.05  # how often the watcher and the HTTP server look whether they are asked to stop
 
 
@@ -105,21 +106,35 @@ class PendingChanges(FileSystemEventHandler):
             self._last_event = time.monotonic()
             self._arrived.notify_all()
 
-    def take(self) -> set[Change] | None:
-        """Block until some changes have been quiet for `quiet_seconds`, and return them; None once closed."""
+    def take(self, timeout: float | None = None) -> set[Change] | None:
+        """Block until some changes have been quiet for `quiet_seconds`, and return them; an empty set once
+        `timeout` seconds pass with none pending; None once closed."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         with self._arrived:
             while not self._closed:
-                quiet_for = time.monotonic() - self._last_event
+                now = time.monotonic()
+                quiet_for = now - self._last_event
                 if self._changes and quiet_for >= self.quiet_seconds:
                     changes, self._changes = self._changes, set()
                     return changes
-                self._arrived.wait(self.quiet_seconds - quiet_for if self._changes else None)
+                if self._changes:
+                    self._arrived.wait(self.quiet_seconds - quiet_for)
+                elif deadline is None:
+                    self._arrived.wait()
+                elif now < deadline:
+                    self._arrived.wait(deadline - now)
+                else:
+                    return set()
             return None
 
     def close(self) -> None:
         with self._arrived:
             self._closed = True
             self._arrived.notify_all()
+
+
+def wall_clock() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def local_base_url(host: str, port: int, base_path: str) -> str:
@@ -132,9 +147,13 @@ class DevServer:
     """Serve the board from a private build folder and rebuild it on every change, until stopped."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000, now: date | None = None,
-                 drafts: bool = False, log: Callable[[str], None] = print):
+                 drafts: bool = False, log: Callable[[str], None] = print,
+                 clock: Callable[[], datetime] = wall_clock, day_check_seconds: float = DAY_CHECK_SECONDS):
+        """`now` fixes the board's date; without it the date follows `clock` and is checked every `day_check_seconds`."""
         self.root = root.resolve()
         self.now = now
+        self.clock, self.day_check_seconds = clock, day_check_seconds
+        self._day: tuple[str, date] | None = None  # the board's timezone and the date the last build was made for
         self.drafts = drafts
         self.log = log
         self._folder = Path(tempfile.mkdtemp(prefix="board-serve-"))
@@ -210,8 +229,20 @@ class DevServer:
         self.stop()
 
     def _build_loop(self) -> None:
-        while (changes := self.changes.take()) is not None:
-            self.rebuild(changes)
+        while (changes := self.changes.take(timeout=self.day_check_seconds)) is not None:
+            if changes or self._new_day():
+                self.rebuild(changes)
+
+    def _new_day(self) -> bool:
+        """True when midnight has passed where the board is since the last build: projects open, close,
+        enter their last days by the date, so a server left running overnight must rebuild."""
+        if self._day is None:
+            return False
+        timezone_name, day = self._day
+        today = today_in(timezone_name, self.clock())
+        if today != day:
+            self.log(f"it is {today} where the board is: rebuilding, as projects open and close by the date")
+        return today != day
 
     def rebuild(self, changes: set[Change]) -> None:
         """Build through the same `build()` as `board build` and publish the pages to the open tabs; the
@@ -256,7 +287,8 @@ class DevServer:
         try:
             config = load_config(self.root)
             base_url = local_base_url(self.host, self.port, config.base_path)
-            today = self.now or today_in(config.timezone)
+            today = self.now or today_in(config.timezone, self.clock())
+            self._day = None if self.now else (config.timezone, today)
             result = build(self.root, self.status.site, today, base_url, self.drafts, search=False, cache=self.cache)
             return result, config.base_path, ()
         except BoardError as error:

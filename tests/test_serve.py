@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -517,6 +517,33 @@ def test_stopping_leaves_no_threads_no_build_folder_and_no_record_of_it_in_the_c
     assert set(threading.enumerate()) == threads_before
     assert not server.status.site.parent.exists()
     assert output_records(board) == records_before  # the record of `public/` stays
+
+
+class Clock:
+    """The wall clock as serve sees it, set by the test."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_serve_left_running_past_midnight_where_the_board_is_rebuilds_so_projects_close_on_time(board: Path) -> None:
+    edit(board, "site.toml", 'timezone = "UTC"', 'timezone = "America/New_York"')
+    edit(board, BRIEF, "deadline: 2026-12-15", "deadline: 2026-11-26")
+    clock = Clock(datetime(2026, 11, 26, 23, 0, tzinfo=UTC))  # 18:00 on the 26th in New York: the last day to apply
+    logs: list[str] = []
+    with DevServer(board, port=0, log=logs.append, clock=clock, day_check_seconds=0.02) as server:
+        settle(server)
+        assert "Closes today" in fetch(server, PAGE).text
+        built = server.status.current.build
+        clock.now = datetime(2026, 11, 27, 4, 59, tzinfo=UTC)  # midnight has passed in UTC, not in New York
+        assert server.status.wait_after(built, timeout=0.5) is None  # some 25 checks of the date, no rebuild
+        clock.now = datetime(2026, 11, 27, 5, 0, 30, tzinfo=UTC)  # 00:00:30 on the 27th in New York
+        closed = poll(server, PAGE, lambda r: "This project is closed." in r.text, deadline=time.monotonic() + 30)
+        assert "Closes today" not in closed.text and overlay_lines(closed.text) is None
+    assert "it is 2026-11-27 where the board is: rebuilding, as projects open and close by the date" in logs
 
 
 def test_serve_listens_on_loopback_unless_told_otherwise(board: Path) -> None:
