@@ -238,6 +238,19 @@ def test_template_error_shows_in_the_overlay_and_the_server_keeps_serving(server
     poll(server, PAGE, lambda r: overlay_lines(r.text) is None, deadline=time.monotonic() + 5)
 
 
+def test_runtime_error_in_a_layout_shows_in_the_overlay_as_board_build_prints_it(
+        server: DevServer, board: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(board, "layouts/project.html", "{% block main %}", "{% block main %}\n{{ 1/0 }}")
+    assert main(["--root", str(board), "build", "--output", str(tmp_path / "public"), "--now", EXAMPLE_DATE]) == 1
+    printed = capsys.readouterr().err.splitlines()
+    assert len(printed) == 1 and printed[0].startswith("layouts/project.html:") and "division by zero" in printed[0]
+    page = poll(server, PAGE, lambda r: overlay_lines(r.text) is not None, deadline=time.monotonic() + 10)
+    assert overlay_lines(page.text) == printed
+    assert TITLE in page.text  # the last good build, still served
+    edit(board, "layouts/project.html", "{% block main %}\n{{ 1/0 }}", "{% block main %}")
+    poll(server, PAGE, lambda r: overlay_lines(r.text) is None, deadline=time.monotonic() + 10)
+
+
 def test_board_that_fails_its_first_build_shows_the_overlay_then_the_board_once_fixed(board: Path) -> None:
     edit(board, BRIEF, "hours: 20", "hours: 100")
     with DevServer(board, port=0, now=NOW, log=print) as server:
