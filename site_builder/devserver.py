@@ -9,6 +9,7 @@ every page until a save fixes them.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import sys
 import tempfile
@@ -117,24 +118,15 @@ class PendingChanges(FileSystemEventHandler):
                 if self._changes and quiet_for >= self.quiet_seconds:
                     changes, self._changes = self._changes, set()
                     return changes
-                if self._changes:
-                    self._arrived.wait(self.quiet_seconds - quiet_for)
-                elif deadline is None:
-                    self._arrived.wait()
-                elif now < deadline:
-                    self._arrived.wait(deadline - now)
-                else:
+                if not self._changes and deadline is not None and now >= deadline:
                     return set()
+                self._arrived.wait(self.quiet_seconds - quiet_for if self._changes else None if deadline is None else deadline - now)
             return None
 
     def close(self) -> None:
         with self._arrived:
             self._closed = True
             self._arrived.notify_all()
-
-
-def wall_clock() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def local_base_url(host: str, port: int, base_path: str) -> str:
@@ -148,7 +140,8 @@ class DevServer:
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000, now: date | None = None,
                  drafts: bool = False, log: Callable[[str], None] = print,
-                 clock: Callable[[], datetime] = wall_clock, day_check_seconds: float = DAY_CHECK_SECONDS):
+                 clock: Callable[[], datetime] = functools.partial(datetime.now, timezone.utc),
+                 day_check_seconds: float = DAY_CHECK_SECONDS):
         """`now` fixes the board's date; without it the date follows `clock` and is checked every `day_check_seconds`."""
         self.root = root.resolve()
         self.now = now
