@@ -13,15 +13,16 @@ from typing import Any
 
 from .cache import BuildCache, Digester, OutputRecord, brief_fingerprint, entry_key
 from .config import SiteConfig, load_config
-from .content import Brief, brief_paths, load_briefs, load_pages, read_brief, read_limited, unique_briefs
+from .content import Brief, brief_paths, is_editor_noise, load_briefs, load_pages, read_brief, read_limited, unique_briefs
 from .crawl import crawl_specs
 from .errors import BoardError, Problem
 from .feeds import feed_specs
 from .history import last_commit_times
+from .layouts import LAYOUTS_DIR
 from .markup import RenderedBody, render_markdown
 from .model import FEED_FORMATS, ContentPage, OutputFile, Site, SiteFile, Status, build_model, edited_in_place, status_of
 from .ownership import ownership_problems
-from .pages import LAYOUTS_DIR, PageSpec, Renderer, page_specs, project_spec, static_files
+from .pages import PageSpec, Renderer, page_specs, project_spec, static_files
 from .parallel import map_in_processes
 from .search import PAGEFIND_VERSION, index_search
 from .writer import intact_records, write_site
@@ -241,7 +242,7 @@ def rendered_body(cache: BuildCache, body: str, summary: str | None, rendered: R
 def theme_key(root: Path, renderer: Renderer, statics: list[OutputFile], code: str, digest: Digester) -> str:
     """A fingerprint of what every page is made from besides its own context: the layouts, the static
     files (their versions are in links) and the data every layout sees."""
-    layouts = sorted(path for path in (root / LAYOUTS_DIR).rglob("*") if path.is_file())
+    layouts = sorted(path for path in (root / LAYOUTS_DIR).rglob("*") if path.is_file() and not is_editor_noise(path.name))
     return entry_key(code, digest(renderer.data), *(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in layouts),
                      *(f.path.encode() + f.data for f in statics))
 
@@ -261,9 +262,11 @@ def render_in_processes(renderer: Renderer, specs: list[PageSpec], board_files: 
                         page_keys: PageKeys | None) -> tuple[list[OutputFile], list[OutputFile], dict[str, str]]:
     """The `board_files` (feeds, crawl files) and the pages of `specs`, over all cores, and the page
     fingerprints `page_keys` takes of them there. The board files that grow with the board go first,
-    each alone: a big task last would leave a core idle."""
+    each alone: a big task last would leave a core idle. The pages go in path order, so that of several
+    broken pages the build always reports the same one, the first."""
     renderer.load_templates(specs)
-    page_tasks = [functools.partial(_render_one, renderer, spec, page_keys) for spec in specs]
+    in_order = sorted(specs, key=lambda spec: spec.context.output_path)
+    page_tasks = [functools.partial(_render_one, renderer, spec, page_keys) for spec in in_order]
     results = map_in_processes(_run, [spec.files for spec in board_files] + page_tasks, jobs,
                                heavy=sum(spec.grows for spec in board_files))
     pages = results[len(board_files):]

@@ -241,6 +241,13 @@ class BuildCache:
             self._outputs[target] = records
             _write_pickle(self._manifest_path(target), {"format": FORMAT, "target": str(target), "records": records})
 
+    def forget_outputs(self, target: Path) -> None:
+        """Drop the record of `target`, an output folder that is going away (`board serve`'s private one)."""
+        if self.folder:
+            target = target.resolve()
+            self._outputs.pop(target, None)
+            self._manifest_path(target).unlink(missing_ok=True)
+
     def _manifest_path(self, target: Path) -> Path:
         assert self.folder
         return self.folder / "outputs" / f"{_hash(str(target).encode())[:16]}.pickle"

@@ -349,6 +349,19 @@ def brief_maintainers(source: str, raw: bytes) -> tuple[tuple[str, ...], int] | 
     return (handles, reader.line(key)) if handles else None
 
 
+# Files editors write beside the file being edited, which no board means to publish: Vim's swap files and
+# its writability probe "4913", Emacs's .#lock and #autosave# files, the backups Emacs and Vim leave after a
+# save (brief.md~), JetBrains' safe-write temps; and hidden files (.DS_Store, .goutputstream-*).
+EDITOR_NOISE_NAMES = ("4913",)
+EDITOR_NOISE_PREFIXES = (".", "#")
+EDITOR_NOISE_SUFFIXES = ("~", ".swp", ".swo", ".swx", "___jb_tmp___", "___jb_old___")
+
+
+def is_editor_noise(name: str) -> bool:
+    """True for a file name the board skips wherever it reads a folder, and `board serve` never rebuilds for."""
+    return name in EDITOR_NOISE_NAMES or name.startswith(EDITOR_NOISE_PREFIXES) or name.endswith(EDITOR_NOISE_SUFFIXES)
+
+
 def brief_paths(root: Path) -> tuple[list[Path], list[Problem]]:
     """Every brief file under content/projects/, and a problem for each file there that is not one."""
     folder = root / PROJECTS_DIR
@@ -357,7 +370,7 @@ def brief_paths(root: Path) -> tuple[list[Path], list[Problem]]:
     paths, problems = [], []
     for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):  # scandir: no stat per file where the type is known
         path = Path(entry.path)
-        if entry.name.startswith(".") or entry.name.lower() == "readme.md":
+        if is_editor_noise(entry.name) or entry.name.lower() == "readme.md":
             continue
         if entry.is_file() and path.suffix == ".md":
             paths.append(path)
@@ -409,6 +422,8 @@ def load_pages(root: Path) -> tuple[list[PageSource], list[Problem]]:
     pages: list[PageSource] = []
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        if is_editor_noise(path.name):  # such as Emacs's lock .#about.md, a link to nowhere
+            continue
         source = path.relative_to(root).as_posix()
         try:
             post = frontmatter.loads(path.read_bytes().decode("utf-8-sig"))

@@ -9,6 +9,7 @@ every page until a save fixes them.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import sys
 import tempfile
@@ -17,7 +18,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
 
@@ -27,21 +28,15 @@ from watchdog.observers import Observer
 from .build import BuildResult, build, preview_edits
 from .cache import BuildCache
 from .config import CONFIG_FILE, load_config
-from .content import PROJECTS_DIR
+from .content import PROJECTS_DIR, is_editor_noise
 from .devhttp import BuildStatus, PreviewServer, Snapshot
 from .devsearch import SearchIndexer
 from .errors import BoardError
 from .model import today_in
 
 QUIET_SECONDS = 0.1  # a save's events all arrive within this; the rebuild waits for this much silence
+DAY_CHECK_SECONDS = 60.0  # how often serve looks whether the board's date has changed (see DevServer._new_day)
 STOP_POLL_SECONDS = 0.05  # how often the watcher and the HTTP server look whether they are asked to stop
-# Files editors write while editing or only for the instant of a save, which the build never reads:
-# Vim's swap files and its writability probe "4913", Emacs's .#lock and #autosave# files, JetBrains'
-# safe-write temps, .goutputstream-* and other hidden files. A backup such as brief.md~ is not among
-# them: it stays after the save, and the build sees it (static/ copies it, content/projects/ rejects it).
-EDITOR_NOISE_NAMES = ("4913",)
-EDITOR_NOISE_PREFIXES = (".", "#")
-EDITOR_NOISE_SUFFIXES = ("___jb_tmp___", "___jb_old___")
 
 
 class ChangeKind(Enum):
@@ -70,18 +65,13 @@ class Change:
         return self.kind is ChangeKind.CONTENT and self.path.startswith(f"{PROJECTS_DIR.as_posix()}/") and self.path.endswith(".md")
 
 
-def is_editor_noise(name: str) -> bool:
-    """True for the transient files editors write beside the file being edited."""
-    return name in EDITOR_NOISE_NAMES or name.startswith(EDITOR_NOISE_PREFIXES) or name.endswith(EDITOR_NOISE_SUFFIXES)
-
-
 def classify(root: Path, path: str) -> Change | None:
     """The Change a watchdog path stands for, or None when the board does not depend on it."""
     try:
         relative = Path(path).relative_to(root)
     except ValueError:
         return None
-    if not relative.parts or any(is_editor_noise(part) for part in relative.parts):
+    if not relative.parts or is_editor_noise(relative.name):  # the build skips these files too
         return None
     if relative.parts == (CONFIG_FILE,):
         return Change(ChangeKind.CONFIG, CONFIG_FILE)
@@ -117,15 +107,20 @@ class PendingChanges(FileSystemEventHandler):
             self._last_event = time.monotonic()
             self._arrived.notify_all()
 
-    def take(self) -> set[Change] | None:
-        """Block until some changes have been quiet for `quiet_seconds`, and return them; None once closed."""
+    def take(self, timeout: float | None = None) -> set[Change] | None:
+        """Block until some changes have been quiet for `quiet_seconds`, and return them; an empty set once
+        `timeout` seconds pass with none pending; None once closed."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         with self._arrived:
             while not self._closed:
-                quiet_for = time.monotonic() - self._last_event
+                now = time.monotonic()
+                quiet_for = now - self._last_event
                 if self._changes and quiet_for >= self.quiet_seconds:
                     changes, self._changes = self._changes, set()
                     return changes
-                self._arrived.wait(self.quiet_seconds - quiet_for if self._changes else None)
+                if not self._changes and deadline is not None and now >= deadline:
+                    return set()
+                self._arrived.wait(self.quiet_seconds - quiet_for if self._changes else None if deadline is None else deadline - now)
             return None
 
     def close(self) -> None:
@@ -144,9 +139,14 @@ class DevServer:
     """Serve the board from a private build folder and rebuild it on every change, until stopped."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000, now: date | None = None,
-                 drafts: bool = False, log: Callable[[str], None] = print):
+                 drafts: bool = False, log: Callable[[str], None] = print,
+                 clock: Callable[[], datetime] = functools.partial(datetime.now, timezone.utc),
+                 day_check_seconds: float = DAY_CHECK_SECONDS):
+        """`now` fixes the board's date; without it the date follows `clock` and is checked every `day_check_seconds`."""
         self.root = root.resolve()
         self.now = now
+        self.clock, self.day_check_seconds = clock, day_check_seconds
+        self._day: tuple[str, date] | None = None  # the board's timezone and the date the last build was made for
         self.drafts = drafts
         self.log = log
         self._folder = Path(tempfile.mkdtemp(prefix="board-serve-"))
@@ -195,7 +195,7 @@ class DevServer:
         return self
 
     def stop(self) -> None:
-        """Stop watching, building and serving, join every thread, and delete the build folder."""
+        """Stop watching, building and serving, join every thread, and delete the build folder and its record."""
         self.changes.close()
         self.search.close()
         if self._observer.is_alive():
@@ -208,6 +208,7 @@ class DevServer:
             if thread.is_alive():
                 thread.join()
         self.http.server_close()
+        self.cache.forget_outputs(self.status.site)  # the folder goes: its record in .cache/outputs/ too
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def wait(self) -> None:
@@ -221,8 +222,20 @@ class DevServer:
         self.stop()
 
     def _build_loop(self) -> None:
-        while (changes := self.changes.take()) is not None:
-            self.rebuild(changes)
+        while (changes := self.changes.take(timeout=self.day_check_seconds)) is not None:
+            if changes or self._new_day():
+                self.rebuild(changes)
+
+    def _new_day(self) -> bool:
+        """True when midnight has passed where the board is since the last build: projects open, close,
+        enter their last days by the date, so a server left running overnight must rebuild."""
+        if self._day is None:
+            return False
+        timezone_name, day = self._day
+        today = today_in(timezone_name, self.clock())
+        if today != day:
+            self.log(f"it is {today} where the board is: rebuilding, as projects open and close by the date")
+        return today != day
 
     def rebuild(self, changes: set[Change]) -> None:
         """Build through the same `build()` as `board build` and publish the pages to the open tabs; the
@@ -267,7 +280,8 @@ class DevServer:
         try:
             config = load_config(self.root)
             base_url = local_base_url(self.host, self.port, config.base_path)
-            today = self.now or today_in(config.timezone)
+            today = self.now or today_in(config.timezone, self.clock())
+            self._day = None if self.now else (config.timezone, today)
             result = build(self.root, self.status.site, today, base_url, self.drafts, search=False, cache=self.cache)
             return result, config.base_path, ()
         except BoardError as error:

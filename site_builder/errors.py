@@ -23,8 +23,12 @@ class BoardError(Exception):
     """Bad input that stops a command; carries every problem found, for the user, not a traceback."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
         self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[BoardError], tuple[list[Problem]]]:
+        """Pickle by the problems, so the error of a page rendered in a worker process reaches the build intact."""
+        return BoardError, (self.problems,)
 
 
 def format_text(problems: list[Problem]) -> str:
@@ -56,7 +60,11 @@ FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}
 
 def unknown_key_message(what: str, key: str, known: list[str], place: str = "") -> str:
     """Name the unknown key and where it is, the closest known one when it looks like a typo, and all the known ones."""
-    close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
     where = f" in {place}" if place else ""
-    return f"unknown {what} '{key}'{where}{hint}; expected one of: {', '.join(known)}"
+    return f"unknown {what} '{key}'{where}{did_you_mean(key.lower(), known)}; expected one of: {', '.join(known)}"
+
+
+def did_you_mean(name: str, known: list[str]) -> str:
+    """" (did you mean 'title'?)" when `name` looks like a typo of a known name, else ""."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

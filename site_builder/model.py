@@ -27,9 +27,10 @@ class Status(str, Enum):
     DRAFT = "draft"  # draft: true and the build was not asked for --drafts: not built
 
 
-def today_in(timezone: str) -> date:
-    """Today's date where the board is, which decides what is open."""
-    return datetime.now(ZoneInfo(timezone)).date()
+def today_in(timezone: str, now: datetime | None = None) -> date:
+    """Today's date where the board is, which decides what is open (as of `now`, a timezone-aware time, if given)."""
+    zone = ZoneInfo(timezone)
+    return (now.astimezone(zone) if now else datetime.now(zone)).date()
 
 
 def status_of(brief: Brief, today: date, include_drafts: bool = False) -> Status:

@@ -1,32 +1,30 @@
 """Pages stage: the Site -> HTML OutputFiles, through one Jinja environment and one typed context.
 
 The layouts in `layouts/` are the theme: a board's owners restyle it there without touching Python.
-StrictUndefined turns a template typo into a failed build instead of an empty spot on the page.
+What goes wrong inside a layout is reported by `layouts` as the layout's own file and line.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from babel.dates import format_date
 from babel.numbers import format_currency
 
 from .config import SiteConfig
+from .content import is_editor_noise
 from .errors import BoardError, Problem
 from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
+from .layouts import layout_environment, layout_problems
 from .model import FEED_FORMATS, ContentPage, Group, Listing, OutputFile, Project, Site
 
-LAYOUTS_DIR = Path("layouts")
 STATIC_DIR = Path("static")
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' https: data:; "
@@ -192,11 +190,8 @@ class Renderer:
         self.config = site.config
         self.static_root = root / STATIC_DIR
         self._asset_versions: dict[str, str] = {}
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(root / LAYOUTS_DIR), autoescape=True,
-            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-            auto_reload=False,  # one build, one set of layouts: no stat of every layout on every page
-        )
+        self.root = root
+        self.env = layout_environment(root)
         # The data every layout can see besides its page; page fingerprints include it.
         self.data = {"config": self.config, "nav": navigation(site), "csp": CONTENT_SECURITY_POLICY,
                      "feed_formats": FEED_FORMATS, "feeds": {feed.base: FeedLink(feed.base, feed.title) for feed in site.feeds()}}
@@ -248,26 +243,13 @@ class Renderer:
     def load_templates(self, specs: list[PageSpec]) -> None:
         """Compile every layout the pages use, once, before the rendering is shared out to processes."""
         for template in sorted({spec.template for spec in specs}):
-            with _template_problems(template):
+            with layout_problems(self.root, template):
                 self.env.get_template(template)
 
     def render(self, spec: PageSpec) -> OutputFile:
-        with _template_problems(spec.template):
+        with layout_problems(self.root, spec.template, spec.context.output_path):
             html = self.env.get_template(spec.template).render(page=spec.context)
         return OutputFile(spec.context.output_path, html.encode())
-
-
-@contextlib.contextmanager
-def _template_problems(template: str) -> Iterator[None]:
-    """Turn a layout's mistake into a `layouts/NAME:LINE:` problem instead of a traceback."""
-    try:
-        yield
-    except jinja2.TemplateSyntaxError as error:
-        raise BoardError([Problem(f"{LAYOUTS_DIR}/{error.name or template}", error.lineno or 1, f"template error: {error.message}")]) from None
-    except jinja2.TemplateNotFound as error:
-        raise BoardError([Problem(f"{LAYOUTS_DIR}/{error.name}", 1, "template not found")]) from None
-    except jinja2.UndefinedError as error:
-        raise BoardError([Problem(f"{LAYOUTS_DIR}/{template}", 1, f"template error: {error.message}")]) from None
 
 
 def navigation(site: Site) -> Navigation:
@@ -314,8 +296,8 @@ def _listing_description(listing: Listing) -> str:
 
 
 def static_files(root: Path) -> list[OutputFile]:
-    """The theme's static files, copied as they are."""
+    """The theme's static files, copied as they are (hidden files and editors' temps and backups left out)."""
     folder = root / STATIC_DIR
     return [OutputFile(f"static/{path.relative_to(folder).as_posix()}", path.read_bytes())
-            for path in sorted(folder.rglob("*")) if path.is_file() and not path.name.startswith(".")]
+            for path in sorted(folder.rglob("*")) if path.is_file() and not is_editor_noise(path.name)]
 

@@ -3,7 +3,9 @@
 Workers are forked, so they start with everything the parent built (the config, the board model, the
 compiled layouts) and only indices and results cross between processes. Where fork is not available
 (Windows) or not safe (other threads are running, as in `board serve`), or the work is too small to pay
-for starting processes, it runs here, in order; either way the results are the same, in the same order.
+for starting processes, it runs here, in order. Either way the results are the same, in the same order,
+and so is the error raised when items fail: the first failing item's (an error must pickle to cross back
+from a worker).
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], 
     chunks += [(start, min(start + size, len(items))) for start in range(heavy, len(items), size)]
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            results = pool.map(_run_chunk, chunks, chunksize=1)
+            # imap, not map: results come in order, so the error raised is the first item's to fail, as when
+            # run here, whichever process failed first (map raises whichever error arrived first).
+            results = list(pool.imap(_run_chunk, chunks))
     finally:
         _work = None
     return [result for chunk in results for result in chunk]

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from site_builder.build import build, check_board
 from site_builder.cli import main
 from site_builder.devhttp import Snapshot, content_type, placeholder_page
 from site_builder.devsearch import merge_search_bundle
-from site_builder.devserver import ChangeKind, DevServer, classify, is_editor_noise, local_base_url
+from site_builder.devserver import ChangeKind, DevServer, classify, local_base_url
 from site_builder.errors import BoardError
 from tests.site_files import EXAMPLE_DATE, copy_example_board, tree
 
@@ -238,6 +238,19 @@ def test_template_error_shows_in_the_overlay_and_the_server_keeps_serving(server
     poll(server, PAGE, lambda r: overlay_lines(r.text) is None, deadline=time.monotonic() + 5)
 
 
+def test_runtime_error_in_a_layout_shows_in_the_overlay_as_board_build_prints_it(
+        server: DevServer, board: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(board, "layouts/project.html", "{% block main %}", "{% block main %}\n{{ 1/0 }}")
+    assert main(["--root", str(board), "build", "--output", str(tmp_path / "public"), "--now", EXAMPLE_DATE]) == 1
+    printed = capsys.readouterr().err.splitlines()
+    assert len(printed) == 1 and printed[0].startswith("layouts/project.html:") and "division by zero" in printed[0]
+    page = poll(server, PAGE, lambda r: overlay_lines(r.text) is not None, deadline=time.monotonic() + 10)
+    assert overlay_lines(page.text) == printed
+    assert TITLE in page.text  # the last good build, still served
+    edit(board, "layouts/project.html", "{% block main %}\n{{ 1/0 }}", "{% block main %}")
+    poll(server, PAGE, lambda r: overlay_lines(r.text) is None, deadline=time.monotonic() + 10)
+
+
 def test_board_that_fails_its_first_build_shows_the_overlay_then_the_board_once_fixed(board: Path) -> None:
     edit(board, BRIEF, "hours: 20", "hours: 100")
     with DevServer(board, port=0, now=NOW, log=print) as server:
@@ -391,17 +404,35 @@ def test_save_storm_with_swap_files_causes_one_rebuild(server: DevServer, board:
 
 @pytest.mark.parametrize("name", [
     ".acme.md.swp", ".acme.md.swx", ".#acme.md", "#acme.md#", "4913", ".goutputstream-X1Y2",
-    "acme.md___jb_tmp___", ".DS_Store",
+    "acme.md___jb_tmp___", ".DS_Store", "acme.md~",
 ])
-def test_editor_temp_and_swap_files_are_ignored(name: str) -> None:
-    assert is_editor_noise(name)
+def test_editor_temp_swap_and_backup_files_are_ignored_as_the_build_skips_them(name: str) -> None:
     assert classify(Path("/b"), f"/b/content/projects/{name}") is None
+    assert classify(Path("/b"), f"/b/static/{name}") is None
 
 
-@pytest.mark.parametrize("name", ["acme.md~", "style.css.bak", "notes.tmp"])
-def test_backups_that_stay_after_a_save_are_watched_because_the_build_reads_them(name: str) -> None:
-    assert not is_editor_noise(name)
+@pytest.mark.parametrize("name", ["style.css.bak", "notes.tmp", ".well-known/security.txt"])
+def test_other_files_are_watched_because_the_build_reads_them(name: str) -> None:
     assert classify(Path("/b"), f"/b/static/{name}").kind is ChangeKind.STATIC
+
+
+def test_emacs_save_with_its_lock_autosave_and_backup_rebuilds_for_the_brief_alone(board: Path) -> None:
+    logs: list[str] = []
+    with DevServer(board, port=0, now=NOW, log=logs.append) as server:
+        settle(server)
+        brief = board / BRIEF
+        text = brief.read_text()
+        lock, autosave = brief.with_name(f".#{brief.name}"), brief.with_name(f"#{brief.name}#")
+        lock.symlink_to("maintainer@laptop.4242:1700000000")
+        autosave.write_text(text + "half-typed")
+        brief.rename(brief.with_name(f"{brief.name}~"))  # Emacs keeps the file as it was as the backup
+        brief.write_text(text.replace("hours: 20", "hours: 24"))
+        autosave.unlink()
+        lock.unlink()
+        poll(server, PAGE, lambda r: "24 hours" in r.text, deadline=time.monotonic() + 30)
+        assert not settle(server).problems
+    rebuilds = [line for line in logs if line.startswith(("rebuilt", "build failed"))]
+    assert rebuilds and all(re.fullmatch(rf"rebuilt in [0-9.]+ s \({BRIEF}\)", line) for line in rebuilds), rebuilds
 
 
 def test_changes_are_classified_by_what_the_board_uses_them_for() -> None:
@@ -479,9 +510,18 @@ def test_incremental_rebuild_under_serve_is_byte_identical_to_a_clean_full_build
     assert untouched, "the rebuild rewrote every file: it was not incremental"
 
 
-def test_stopping_leaves_no_threads_and_no_build_folder(board: Path) -> None:
+def output_records(board: Path) -> list[str]:
+    """The build cache's records of output folders, one per folder a build wrote."""
+    folder = board / ".cache" / "outputs"
+    return sorted(path.name for path in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_stopping_leaves_no_threads_no_build_folder_and_no_record_of_it_in_the_cache(board: Path, tmp_path: Path) -> None:
+    build(board, tmp_path / "public", NOW, search=False)
+    records_before = output_records(board)
     threads_before = set(threading.enumerate())
     server = DevServer(board, port=0, now=NOW, log=print).start()
+    assert len(output_records(board)) == len(records_before) + 1  # serve's own folder, while it serves
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
     connection.request("GET", "/__board__/events")
     read_event(connection.getresponse())  # a live-reload stream is open while stopping
@@ -489,6 +529,34 @@ def test_stopping_leaves_no_threads_and_no_build_folder(board: Path) -> None:
     connection.close()
     assert set(threading.enumerate()) == threads_before
     assert not server.status.site.parent.exists()
+    assert output_records(board) == records_before  # the record of `public/` stays
+
+
+class Clock:
+    """The wall clock as serve sees it, set by the test."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_serve_left_running_past_midnight_where_the_board_is_rebuilds_so_projects_close_on_time(board: Path) -> None:
+    edit(board, "site.toml", 'timezone = "UTC"', 'timezone = "America/New_York"')
+    edit(board, BRIEF, "deadline: 2026-12-15", "deadline: 2026-11-26")
+    clock = Clock(datetime(2026, 11, 26, 23, 0, tzinfo=UTC))  # 18:00 on the 26th in New York: the last day to apply
+    logs: list[str] = []
+    with DevServer(board, port=0, log=logs.append, clock=clock, day_check_seconds=0.02) as server:
+        settle(server)
+        assert "Closes today" in fetch(server, PAGE).text
+        built = server.status.current.build
+        clock.now = datetime(2026, 11, 27, 4, 59, tzinfo=UTC)  # midnight has passed in UTC, not in New York
+        assert server.status.wait_after(built, timeout=0.5) is None  # some 25 checks of the date, no rebuild
+        clock.now = datetime(2026, 11, 27, 5, 0, 30, tzinfo=UTC)  # 00:00:30 on the 27th in New York
+        closed = poll(server, PAGE, lambda r: "This project is closed." in r.text, deadline=time.monotonic() + 30)
+        assert "Closes today" not in closed.text and overlay_lines(closed.text) is None
+    assert "it is 2026-11-27 where the board is: rebuilding, as projects open and close by the date" in logs
 
 
 def test_serve_listens_on_loopback_unless_told_otherwise(board: Path) -> None:
@@ -516,6 +584,7 @@ def test_serve_rejects_a_port_that_is_not_a_number(capsys: pytest.CaptureFixture
 
 def test_board_serve_command_prints_its_address_and_the_build_summary_and_serves_until_terminated(board: Path, tmp_path: Path) -> None:
     summary = build(board, tmp_path / "public", NOW).summary().splitlines()
+    records = output_records(board)
     process = subprocess.Popen(
         [sys.executable, "-m", "site_builder", "--root", str(board), "serve", "--port", "0", "--now", NOW.isoformat()],
         stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -532,6 +601,7 @@ def test_board_serve_command_prints_its_address_and_the_build_summary_and_serves
         process.terminate()
         assert process.wait(timeout=10) == 0
         assert process.stdout.read() == "stopped\n"
+        assert output_records(board) == records  # serve's folder and its record in .cache/ are gone
     finally:
         process.kill()
         process.wait()

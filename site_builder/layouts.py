@@ -1,0 +1,92 @@
+"""The theme's layouts as one Jinja environment, and every mistake in them as a `layouts/NAME:LINE:` problem.
+
+A board's owners edit layouts/ by hand. Whatever goes wrong in a layout, when it is compiled (a syntax
+error, an unknown filter) or while a page renders (an undefined name, a filter given a bad argument,
+`{{ 1/0 }}`, a missing include or macro), the build names the layout and the line, never a traceback.
+Jinja rewrites a rendering error's traceback so that each template's frame carries the template's own
+file name and line number: the innermost such frame is the line to show.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from types import TracebackType
+
+import jinja2
+from jinja2.utils import missing
+
+from .errors import BoardError, Problem, did_you_mean
+
+LAYOUTS_DIR = Path("layouts")
+
+
+class LayoutUndefined(jinja2.StrictUndefined):
+    """StrictUndefined (a typo fails the build instead of leaving an empty spot on the page) whose message
+    names the kind of value, not its Python module, and the closest name it does have."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        value, name = self._undefined_obj, self._undefined_name
+        if self._undefined_hint or value is missing or not isinstance(name, str):
+            return super()._undefined_message
+        known = [str(key) for key in value] if isinstance(value, Mapping) else [n for n in dir(value) if not n.startswith("_")]
+        return f"{type(value).__name__} has no attribute '{name}'{did_you_mean(name, known)}"
+
+
+def layout_environment(root: Path) -> jinja2.Environment:
+    """The one Jinja environment of a build: autoescaped, strict about undefined names."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root / LAYOUTS_DIR), autoescape=True,
+        undefined=LayoutUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # one build, one set of layouts: no stat of every layout on every page
+    )
+
+
+@contextlib.contextmanager
+def layout_problems(root: Path, template: str, page: str = "") -> Iterator[None]:
+    """Turn a mistake in the layouts, met while compiling `template` or rendering `page` with it, into a
+    BoardError. An error raised outside every layout is a bug of the generator and keeps its traceback."""
+    try:
+        yield
+    except BoardError:
+        raise
+    except jinja2.TemplateSyntaxError as error:  # the compiler knows the layout and line, even of an included one
+        raise BoardError([Problem(f"{LAYOUTS_DIR.as_posix()}/{error.name or template}", error.lineno or 1,
+                                  f"template error: {error.message}")]) from None
+    except Exception as error:
+        place = innermost_layout_line(error.__traceback__, root / LAYOUTS_DIR)
+        if isinstance(error, jinja2.TemplateNotFound):  # an include, import or extends; or the page's own layout
+            name, line = place or (template, 1)
+            raise BoardError([Problem(f"{LAYOUTS_DIR.as_posix()}/{name}", line,
+                                      f"template error: there is no layout '{error.name}' in {LAYOUTS_DIR.as_posix()}/")]) from None
+        if place is None:
+            raise
+        # The page, for an error that only some pages' data cause (the first such page: pages render in path order).
+        rendering = f", while rendering {page}" if page else ""
+        raise BoardError([Problem(f"{LAYOUTS_DIR.as_posix()}/{place[0]}", place[1],
+                                  f"template error: {_message(error)}{rendering}")]) from None
+
+
+def innermost_layout_line(trace: TracebackType | None, folder: Path) -> tuple[str, int] | None:
+    """The layout (its name under `folder`) and line of the deepest template frame of a rendering error's traceback."""
+    prefix = os.path.abspath(folder) + os.sep
+    place = None
+    while trace is not None:
+        filename = os.path.abspath(trace.tb_frame.f_code.co_filename)
+        if filename.startswith(prefix):
+            place = (Path(filename[len(prefix):]).as_posix(), trace.tb_lineno)
+        trace = trace.tb_next
+    return place
+
+
+def _message(error: Exception) -> str:
+    """Jinja's own message as it is; any other error with its kind, which its text alone may not say."""
+    if isinstance(error, jinja2.TemplateError) and error.message:
+        return error.message
+    text = str(error)
+    return f"{text} ({type(error).__name__})" if text else type(error).__name__
