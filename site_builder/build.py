@@ -18,7 +18,7 @@ from .crawl import crawl_specs
 from .errors import BoardError, Problem
 from .feeds import feed_specs
 from .history import last_commit_times
-from .layouts import LAYOUTS_DIR
+from .layouts import LAYOUTS_DIR, layout_problems, layouts_used
 from .markup import RenderedBody, render_markdown
 from .model import FEED_FORMATS, ContentPage, OutputFile, Site, SiteFile, Status, build_model, edited_in_place, status_of
 from .ownership import ownership_problems
@@ -157,7 +157,7 @@ def plan_reuse(root: Path, renderer: Renderer, specs: list[PageSpec], board_file
     if not cache.enabled:
         return Reuse({}, {})
     digest = Digester(known=cache.brief_digests())
-    page_keys = PageKeys(theme_key(root, renderer, statics, cache.code, digest), digest)
+    page_keys = PageKeys(layout_keys(root, renderer, {spec.template for spec in specs}, statics, cache.code, digest), digest)
     inputs = {spec.context.output_path: page_keys(spec) for spec in specs} if previous else {}
     for spec in board_files:
         inputs |= dict.fromkeys(spec.paths, entry_key(cache.code, spec.render.__qualname__, digest(spec.inputs)))
@@ -239,23 +239,31 @@ def rendered_body(cache: BuildCache, body: str, summary: str | None, rendered: R
     return known
 
 
-def theme_key(root: Path, renderer: Renderer, statics: list[OutputFile], code: str, digest: Digester) -> str:
-    """A fingerprint of what every page is made from besides its own context: the layouts, the static
-    files (their versions are in links) and the data every layout sees."""
-    layouts = sorted(path for path in (root / LAYOUTS_DIR).rglob("*") if path.is_file() and not is_editor_noise(path.name))
-    return entry_key(code, digest(renderer.data), *(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in layouts),
-                     *(f.path.encode() + f.data for f in statics))
+def layout_keys(root: Path, renderer: Renderer, templates: set[str], statics: list[OutputFile], code: str,
+                digest: Digester) -> dict[str, str]:
+    """For each page layout, a fingerprint of what its pages are made from besides their own context:
+    the layouts it uses (all of them, when that cannot be told before rendering), the static files
+    (their versions are in links) and the data every layout sees. Editing one layout redoes only its pages."""
+    folder = root / LAYOUTS_DIR
+    files = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file() and not is_editor_noise(p.name)}
+    shared = entry_key(code, digest(renderer.data), *(f.path.encode() + f.data for f in statics))
+    keys = {}
+    for template in sorted(templates):
+        with layout_problems(root, template):
+            used = layouts_used(renderer.env, template)
+        keys[template] = entry_key(shared, *(name.encode() + files[name].read_bytes() for name in (used or files) if name in files))
+    return keys
 
 
 @dataclass(frozen=True)
 class PageKeys:
-    """A page's fingerprint: the theme's and its layout and context."""
+    """A page's fingerprint: its layouts' and its context's."""
 
-    theme: str
+    layouts: dict[str, str]  # page layout -> layout_keys
     digest: Digester
 
     def __call__(self, spec: PageSpec) -> str:
-        return entry_key(self.theme, spec.template, self.digest(spec.context))
+        return entry_key(self.layouts[spec.template], spec.template, self.digest(spec.context))
 
 
 def render_in_processes(renderer: Renderer, specs: list[PageSpec], board_files: list[SiteFile], jobs: int | None,

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 import jinja2
+import jinja2.meta
 from jinja2.utils import missing
 
 from .errors import BoardError, Problem, did_you_mean
@@ -45,6 +46,27 @@ def layout_environment(root: Path) -> jinja2.Environment:
         undefined=LayoutUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         auto_reload=False,  # one build, one set of layouts: no stat of every layout on every page
     )
+
+
+def layouts_used(env: jinja2.Environment, template: str) -> list[str] | None:
+    """`template` and every layout it extends, includes or imports, however deep; None when one of them
+    names another only by a value known while rendering, or names one that is missing (rendering then
+    reports it): such a page may use any layout."""
+    seen, waiting = set(), [template]
+    while waiting:
+        name = waiting.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source = env.loader.get_source(env, name)[0] if env.loader else None
+        except jinja2.TemplateNotFound:
+            return None
+        for used in jinja2.meta.find_referenced_templates(env.parse(source, name)):
+            if used is None:
+                return None
+            waiting.append(used)
+    return sorted(seen)
 
 
 @contextlib.contextmanager

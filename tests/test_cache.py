@@ -20,6 +20,7 @@ from site_builder.build import build as build_with_search
 from site_builder.build import check_board
 from site_builder.cli import main
 from site_builder.errors import BoardError
+from site_builder.layouts import layout_environment, layouts_used
 
 TODAY = date(2026, 11, 25)
 # Pagefind names its files differently on every run, and it is the slowest stage: these tests build
@@ -178,11 +179,25 @@ def test_layout_change_rewrites_only_the_pages_it_renders(board: Path, monkeypat
     layout = board / "layouts" / "project.html"
     layout.write_text(layout.read_text().replace("</article>", "<p>Questions? Ask the board.</p>\n</article>", 1))
     markdown, parsing = Counter(monkeypatch, "render_markdown"), Counter(monkeypatch, "read_brief")
-    build(board, output, TODAY)
+    stages: list[str] = []
+    build(board, output, TODAY, progress=stages.append)
     assert (markdown.calls, parsing.calls) == (0, 0)
+    projects = len(list((output / "projects").iterdir()))
+    assert f"rendering {projects} pages and 0 feeds and other board files" in stages  # the pages using it, no other
     changed = rewritten(before, output)
     assert changed and all(path.startswith("projects/") for path in changed)
     assert_same_as_clean_build(board, output)
+
+
+def test_change_to_a_layout_every_page_uses_renders_every_page(board: Path) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    pages = len([path for path in output.rglob("*.html")])
+    macros = board / "layouts" / "_macros.html"
+    macros.write_text(macros.read_text() + "\n{# a comment #}\n")
+    stages: list[str] = []
+    build(board, output, TODAY, progress=stages.append)
+    assert f"rendering {pages} pages and 0 feeds and other board files" in stages
 
 
 def test_markup_fingerprint_change_renders_every_body_again_and_parses_no_brief(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -317,3 +332,14 @@ def test_search_bundle_is_kept_while_no_project_page_changes_and_rebuilt_when_on
     build(board, output, TODAY)  # without search: the bundle goes, as in a clean build without search
     assert not (output / "pagefind").exists()
     assert_same_as_clean_build(board, output)
+
+
+def test_layouts_a_page_uses_are_found_through_extends_imports_and_includes(tmp_path: Path) -> None:
+    (tmp_path / "layouts").mkdir()
+    for name, text in {"base.html": '{% from "_m.html" import x %}{% block b %}{% endblock %}', "_m.html": "{% macro x() %}{% endmacro %}",
+                       "page.html": '{% extends "base.html" %}{% block b %}{% include "part.html" %}{% endblock %}',
+                       "part.html": "", "other.html": "", "dynamic.html": "{% include page.part %}"}.items():
+        (tmp_path / "layouts" / name).write_text(text)
+    env = layout_environment(tmp_path)
+    assert layouts_used(env, "page.html") == ["_m.html", "base.html", "page.html", "part.html"]
+    assert layouts_used(env, "dynamic.html") is None  # known only while rendering: any layout may be used
