@@ -95,12 +95,13 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     specs = page_specs(site, renderer)
     previous = intact_records(output, cache.outputs(output))
     board_files = feed_specs(site) + crawl_specs(site)
-    reuse = plan_reuse(root, renderer, specs, board_files, statics, cache, previous)
+    reuse = plan_reuse(root, renderer, specs, board_files, cache, previous)
     pages_todo = [spec for spec in specs if spec.context.output_path not in reuse.kept]
     board_todo = sorted((spec for spec in board_files if not reuse.kept.keys() >= set(spec.paths)), key=lambda spec: not spec.grows)
     progress(f"rendering {len(pages_todo)} pages and {len(board_todo)} feeds and other board files")
-    site_files, html_pages, page_inputs = render_in_processes(renderer, pages_todo, board_todo, jobs, reuse.page_keys)
-    inputs = reuse.inputs | page_inputs
+    site_files, html_pages, rendered = render_in_processes(renderer, pages_todo, board_todo, jobs, reuse.page_keys)
+    inputs = reuse.inputs | {path: key for path, (key, _) in rendered.items()}
+    links = {path: record.links for path, record in reuse.kept.items()} | {path: linked for path, (_, linked) in rendered.items()}
     search_key = entry_key(cache.code, "search", PAGEFIND_VERSION, *(inputs.get(p.path + "index.html", "") for p in site.projects))
     search_kept = {path: record for path, record in previous.items() if search and record.inputs == search_key}
     if search and not search_kept:
@@ -109,7 +110,7 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     inputs |= dict.fromkeys((f.path for f in search_files), search_key)
     progress("writing the board")
     outputs = html_pages + site_files + search_files + statics
-    records = write_site(output, root, outputs, reuse.kept | search_kept, previous, inputs, record=cache.enabled)
+    records = write_site(output, root, outputs, reuse.kept | search_kept, previous, inputs, record=cache.enabled, links=links)
     cache.keep_outputs(output, records)
     cache.save()
     return BuildResult(site, len(specs), len(site.feeds()) * len(FEED_FORMATS),
@@ -145,24 +146,25 @@ class Reuse:
 
     kept: dict[str, OutputRecord]
     inputs: dict[str, str]  # page or board file path -> fingerprint of what it is made from
-    page_keys: PageKeys | None = None  # fingerprints the pages as they render, when none was taken before
+    page_keys: PageKeys | None = None  # fingerprints the pages as they render (None: the cache is off)
 
 
 def plan_reuse(root: Path, renderer: Renderer, specs: list[PageSpec], board_files: list[SiteFile],
-               statics: list[OutputFile], cache: BuildCache, previous: dict[str, OutputRecord]) -> Reuse:
+               cache: BuildCache, previous: dict[str, OutputRecord]) -> Reuse:
     """Fingerprint every output by what it is made from: a page by its layouts and context, a feed or
-    crawl file by the arguments of the function that writes it. Nothing is kept when the cache is off or
-    the output folder is not as we left it; then every page is rendered, and its fingerprint, needed
-    only by the next build, is taken by the process that renders it."""
+    crawl file by the arguments of the function that writes it. A page kept from the last build is
+    compared here, with the versions of the static files it linked then; a page rendered now is
+    fingerprinted by the process that renders it, with the files it links now. Nothing is kept when the
+    cache is off or the output folder is not as we left it."""
     if not cache.enabled:
         return Reuse({}, {})
     digest = Digester(known=cache.brief_digests())
-    page_keys = PageKeys(layout_keys(root, renderer, {spec.template for spec in specs}, statics, cache.code, digest), digest)
-    inputs = {spec.context.output_path: page_keys(spec) for spec in specs} if previous else {}
+    page_keys = PageKeys(layout_keys(root, renderer, {spec.template for spec in specs}, cache.code, digest), digest, renderer.static_version)
+    inputs = {path: page_keys(spec, previous[path].links) for spec in specs if (path := spec.context.output_path) in previous}
     for spec in board_files:
         inputs |= dict.fromkeys(spec.paths, entry_key(cache.code, spec.render.__qualname__, digest(spec.inputs)))
     kept = {path: previous[path] for path, key in inputs.items() if path in previous and previous[path].inputs == key}
-    return Reuse(kept, inputs, None if previous else page_keys)
+    return Reuse(kept, inputs, page_keys)
 
 
 def search_bundle(site: Site, html_pages: list[OutputFile], output: Path) -> list[OutputFile]:
@@ -239,14 +241,13 @@ def rendered_body(cache: BuildCache, body: str, summary: str | None, rendered: R
     return known
 
 
-def layout_keys(root: Path, renderer: Renderer, templates: set[str], statics: list[OutputFile], code: str,
-                digest: Digester) -> dict[str, str]:
-    """For each page layout, a fingerprint of what its pages are made from besides their own context:
-    the layouts it uses (all of them, when that cannot be told before rendering), the static files
-    (their versions are in links) and the data every layout sees. Editing one layout redoes only its pages."""
+def layout_keys(root: Path, renderer: Renderer, templates: set[str], code: str, digest: Digester) -> dict[str, str]:
+    """For each page layout, a fingerprint of what its pages are made from besides their own context and
+    static files: the layouts it uses (all of them, when that cannot be told before rendering) and the
+    data every layout sees. Editing one layout redoes only its pages."""
     folder = root / LAYOUTS_DIR
     files = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file() and not is_editor_noise(p.name)}
-    shared = entry_key(code, digest(renderer.data), *(f.path.encode() + f.data for f in statics))
+    shared = entry_key(code, digest(renderer.data))
     keys = {}
     for template in sorted(templates):
         with layout_problems(root, template):
@@ -257,33 +258,35 @@ def layout_keys(root: Path, renderer: Renderer, templates: set[str], statics: li
 
 @dataclass(frozen=True)
 class PageKeys:
-    """A page's fingerprint: its layouts' and its context's."""
+    """A page's fingerprint: its layouts', its context's and the versions of the static files it links."""
 
     layouts: dict[str, str]  # page layout -> layout_keys
     digest: Digester
+    static_version: Callable[[str], str | None]
 
-    def __call__(self, spec: PageSpec) -> str:
-        return entry_key(self.layouts[spec.template], spec.template, self.digest(spec.context))
+    def __call__(self, spec: PageSpec, links: tuple[str, ...]) -> str:
+        return entry_key(self.layouts[spec.template], spec.template, self.digest(spec.context),
+                         *(f"{path}\0{self.static_version(path)}" for path in links))
 
 
 def render_in_processes(renderer: Renderer, specs: list[PageSpec], board_files: list[SiteFile], jobs: int | None,
-                        page_keys: PageKeys | None) -> tuple[list[OutputFile], list[OutputFile], dict[str, str]]:
-    """The `board_files` (feeds, crawl files) and the pages of `specs`, over all cores, and the page
-    fingerprints `page_keys` takes of them there. The board files that grow with the board go first,
-    each alone: a big task last would leave a core idle. The pages go in path order, so that of several
-    broken pages the build always reports the same one, the first."""
+                        page_keys: PageKeys | None) -> tuple[list[OutputFile], list[OutputFile], dict[str, tuple[str, tuple[str, ...]]]]:
+    """The `board_files` (feeds, crawl files) and the pages of `specs`, over all cores, and for each page
+    the fingerprint `page_keys` takes of it there and the static files it links. The board files that
+    grow with the board go first, each alone: a big task last would leave a core idle."""
     renderer.load_templates(specs)
-    in_order = sorted(specs, key=lambda spec: spec.context.output_path)
-    page_tasks = [functools.partial(_render_one, renderer, spec, page_keys) for spec in in_order]
+    page_tasks = [functools.partial(_render_one, renderer, spec, page_keys) for spec in specs]
     results = map_in_processes(_run, [spec.files for spec in board_files] + page_tasks, jobs,
                                heavy=sum(spec.grows for spec in board_files))
     pages = results[len(board_files):]
     return ([file for files in results[:len(board_files)] for file in files], [page for page, _ in pages],
-            {page.path: key for page, key in pages if key is not None})
+            {page.path: made for page, made in pages if made is not None})
 
 
-def _render_one(renderer: Renderer, spec: PageSpec, page_keys: PageKeys | None) -> tuple[OutputFile, str | None]:
-    return renderer.render(spec), page_keys(spec) if page_keys else None
+def _render_one(renderer: Renderer, spec: PageSpec, page_keys: PageKeys | None) -> tuple[OutputFile, tuple[str, tuple[str, ...]] | None]:
+    page = renderer.render(spec)
+    links = tuple(sorted(renderer.linked))
+    return page, (page_keys(spec, links), links) if page_keys else None
 
 
 def _run(task: Callable[[], Any]) -> Any:

@@ -35,7 +35,7 @@ from .content import LOGOS_DIR, Brief
 from .markup import MARKUP_FINGERPRINT, RenderedBody
 
 CACHE_DIR = Path(".cache")
-FORMAT = 2  # bump when the layout of the cache files changes
+FORMAT = 3  # bump when the layout of the cache files changes
 SHARDS = 64  # entries are kept in this many files, by key, so a small change rewrites little
 _PACKAGE = Path(__file__).parent
 
@@ -142,6 +142,7 @@ class OutputRecord:
     size: int
     mtime_ns: int
     inode: int
+    links: tuple[str, ...] = ()  # the static files a page links, whose versions `inputs` covers
 
     def matches(self, stat: os.stat_result) -> bool:
         """True when the file on disk is still the one the build wrote (nobody touched it since)."""

@@ -189,7 +189,8 @@ class Renderer:
     def __init__(self, root: Path, site: Site):
         self.config = site.config
         self.static_root = root / STATIC_DIR
-        self._asset_versions: dict[str, str] = {}
+        self._asset_versions: dict[str, str | None] = {}
+        self.linked: set[str] = set()  # the static files the page being rendered links
         self.root = root
         self.env = layout_environment(root)
         # The data every layout can see besides its page; page fingerprints include it.
@@ -212,12 +213,18 @@ class Renderer:
 
     def static_url(self, path: str) -> str:
         """A static file's URL with a version drawn from its bytes, so browsers can cache it for good."""
+        version = self.static_version(path)
+        if version is None:
+            raise BoardError([Problem(f"{STATIC_DIR}/{path}", 1, "a layout links to this file, but it does not exist")])
+        self.linked.add(path)
+        return f"{self.config.base_path}static/{path}?v={version}"
+
+    def static_version(self, path: str) -> str | None:
+        """The version of static/`path` in links: a hash of its bytes; None when there is no such file."""
         if path not in self._asset_versions:
             file = self.static_root / path
-            if not file.is_file():
-                raise BoardError([Problem(f"{STATIC_DIR}/{path}", 1, "a layout links to this file, but it does not exist")])
-            self._asset_versions[path] = hashlib.sha256(file.read_bytes()).hexdigest()[:10]
-        return f"{self.config.base_path}static/{path}?v={self._asset_versions[path]}"
+            self._asset_versions[path] = hashlib.sha256(file.read_bytes()).hexdigest()[:10] if file.is_file() else None
+        return self._asset_versions[path]
 
     def search_record(self, project: Project) -> SearchRecord:
         """The project's filters, sort keys and card facts for the index.
@@ -247,6 +254,8 @@ class Renderer:
                 self.env.get_template(template)
 
     def render(self, spec: PageSpec) -> OutputFile:
+        """The page's HTML; `linked` then holds the static files it links."""
+        self.linked = set()
         with layout_problems(self.root, spec.template, spec.context.output_path):
             html = self.env.get_template(spec.template).render(page=spec.context)
         return OutputFile(spec.context.output_path, html.encode())

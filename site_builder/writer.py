@@ -106,13 +106,16 @@ def intact_records(target: Path, records: Mapping[str, OutputRecord]) -> dict[st
 
 
 def write_site(target: Path, root: Path, outputs: list[OutputFile], kept: Mapping[str, OutputRecord],
-               previous: Mapping[str, OutputRecord], inputs: Mapping[str, str], record: bool) -> dict[str, OutputRecord]:
+               previous: Mapping[str, OutputRecord], inputs: Mapping[str, str], record: bool,
+               links: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, OutputRecord]:
     """Make `target` hold exactly `outputs` plus the `kept` files already there; return what it holds
-    (when `record`). `previous` (from `intact_records`) says what is there now; without it, start afresh."""
+    (when `record`), each file with its `inputs` fingerprint and the static files it `links`. `previous`
+    (from `intact_records`) says what is there now; without it, start afresh."""
+    links = links or {}
     if not previous:
         with staged_output(target, root) as staging:
             write_files(staging, outputs)
-        return _records(target, outputs, inputs) if record else {}
+        return _records(target, outputs, inputs, links) if record else {}
     target = target.resolve()
     _refuse_unsafe_target(target, root.resolve())
     records = dict(kept)
@@ -121,7 +124,8 @@ def write_site(target: Path, root: Path, outputs: list[OutputFile], kept: Mappin
         digest = bytes_digest(output.data)
         before = previous.get(output.path)
         if before and before.digest == digest:
-            records[output.path] = OutputRecord(inputs.get(output.path, ""), digest, before.size, before.mtime_ns, before.inode)
+            records[output.path] = OutputRecord(inputs.get(output.path, ""), digest, before.size, before.mtime_ns, before.inode,
+                                                links.get(output.path, ()))
         else:
             changed.append((output, digest))
     # Every changed file is written beside the target first; only when all of them are on disk (a full
@@ -133,17 +137,20 @@ def write_site(target: Path, root: Path, outputs: list[OutputFile], kept: Mappin
             path.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / output.path, path)
             stat = path.stat()
-            records[output.path] = OutputRecord(inputs.get(output.path, ""), digest, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            records[output.path] = OutputRecord(inputs.get(output.path, ""), digest, stat.st_size, stat.st_mtime_ns, stat.st_ino,
+                                                links.get(output.path, ()))
     for gone in previous.keys() - records.keys():
         _remove_with_empty_parents(target, gone)
     return records
 
 
-def _records(target: Path, outputs: list[OutputFile], inputs: Mapping[str, str]) -> dict[str, OutputRecord]:
+def _records(target: Path, outputs: list[OutputFile], inputs: Mapping[str, str],
+             links: Mapping[str, tuple[str, ...]]) -> dict[str, OutputRecord]:
     records, base = {}, str(target)
     for output in outputs:
         stat = os.stat(f"{base}/{output.path}")
-        records[output.path] = OutputRecord(inputs.get(output.path, ""), bytes_digest(output.data), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        records[output.path] = OutputRecord(inputs.get(output.path, ""), bytes_digest(output.data), stat.st_size, stat.st_mtime_ns,
+                                            stat.st_ino, links.get(output.path, ()))
     return records
 
 

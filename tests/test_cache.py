@@ -21,6 +21,7 @@ from site_builder.build import check_board
 from site_builder.cli import main
 from site_builder.errors import BoardError
 from site_builder.layouts import layout_environment, layouts_used
+from tests.site_files import copy_example_board
 
 TODAY = date(2026, 11, 25)
 # Pagefind names its files differently on every run, and it is the slowest stage: these tests build
@@ -222,6 +223,20 @@ def test_static_file_change_rewrites_it_and_the_pages_linking_it(board: Path) ->
     assert "static/favicon.svg" in changed
     assert {path for path in before if path.endswith(".html")} <= changed  # every page links the icon, with its version
     assert not {path for path in changed if path.startswith("static/") and path != "static/favicon.svg"}
+    assert_same_as_clean_build(board, output)
+
+
+def test_logo_change_renders_again_only_the_pages_that_link_it(tmp_path: Path) -> None:
+    board, output = copy_example_board(tmp_path / "board"), tmp_path / "public"
+    build(board, output, TODAY)
+    pages = {path: data for path, data in files(output).items() if path.endswith(".html")}
+    linking = {path for path, data in pages.items() if b"static/logos/acme.svg?v=" in data}
+    assert 0 < len(linking) < len(pages)
+    logo = board / "static" / "logos" / "acme.svg"
+    logo.write_bytes(logo.read_bytes().replace(b"</svg>", b"<!-- new --></svg>"))
+    stages: list[str] = []
+    build(board, output, TODAY, progress=stages.append)
+    assert f"rendering {len(linking)} pages and 0 feeds and other board files" in stages
     assert_same_as_clean_build(board, output)
 
 

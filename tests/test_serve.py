@@ -192,7 +192,10 @@ def test_new_brief_reaches_the_search_index_after_its_page_is_served(server: Dev
     entry = "/board/pagefind/pagefind-entry.json"
     before = server.status.current
     count = json.loads(fetch(server, entry).body)["languages"]["en"]["page_count"]
-    shutil.copy(board / BRIEF, board / "content" / "projects" / "acme-crm-cleanup-again.md")
+    # Written beside it under a hidden name, then renamed into place: a loaded machine could otherwise
+    # let the quiet period pass between the file's creation and its content.
+    shutil.copy(board / BRIEF, board / "content" / "projects" / ".acme-crm-cleanup-again.md")
+    os.replace(board / "content" / "projects" / ".acme-crm-cleanup-again.md", board / "content" / "projects" / "acme-crm-cleanup-again.md")
     pages = server.status.wait_after(before.build, timeout=30)
     assert pages.pages_changed == pages.build > pages.search_changed  # the page is served before the index has it
     assert fetch(server, "/board/projects/acme-crm-cleanup-again/").status == 200
