@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -172,10 +171,7 @@ def search_bundle(site: Site, html_pages: list[OutputFile], output: Path) -> lis
     rendered = {page.path for page in html_pages}
     kept_projects = [OutputFile(path, (output / path).read_bytes()) for project in site.projects
                      if (path := project.path + "index.html") not in rendered]
-    with tempfile.TemporaryDirectory(prefix="board-search-") as scratch:
-        folder = Path(scratch)
-        index_search(site, html_pages + kept_projects, folder)
-        return [OutputFile(p.relative_to(folder).as_posix(), p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()]
+    return index_search(site, html_pages + kept_projects)
 
 
 def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, cache: BuildCache,

@@ -19,6 +19,7 @@ from .devhttp import BuildStatus
 from .errors import BoardError
 from .model import OutputFile
 from .search import BUNDLE_DIR, index_search
+from .writer import write_files
 
 SEARCH_ENTRY = "pagefind-entry.json"  # what a page loads first from the bundle; it names every other file
 
@@ -78,7 +79,7 @@ class SearchIndexer:
         try:
             pages = [OutputFile(path, (self.status.site / path).read_bytes())
                      for path in (project.path + "index.html" for project in result.site.projects)]
-            records = index_search(result.site, pages, folder)
+            write_files(folder, index_search(result.site, pages))
             self._files = merge_search_bundle(folder / BUNDLE_DIR, self.status.search / BUNDLE_DIR, self._files)
         except OSError:  # a newer build is replacing the pages being read: index that one instead
             time.sleep(0.1)
@@ -93,4 +94,4 @@ class SearchIndexer:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         self.status.publish(lambda current: replace(current, build=current.build + 1, search_changed=current.build + 1))
-        self.indexed(replace(result, search_records=records), ())
+        self.indexed(replace(result, search_records=len(result.site.projects)), ())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
+from collections.abc import Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -82,3 +85,26 @@ def resolve(path: str, base_path: str, site: Path) -> Path | None:
     relative = path[len(base_path):]
     target = site / relative
     return target / "index.html" if relative == "" or relative.endswith("/") else target
+
+
+PAGEFIND_SIGNATURE = b"pagefind_dcd"  # how every compressed bundle file begins once unzipped (Pagefind's JS checks it)
+
+
+def broken_bundle_files(bundle: Mapping[str, bytes]) -> list[str]:
+    """What a browser could not load whole in a Pagefind bundle (file name -> bytes): an empty file,
+    an entry that is not JSON, a compressed file cut short, or a file the entry names that is missing."""
+    broken = [f"{name}: empty" for name, data in sorted(bundle.items()) if not data]
+    for name, data in sorted(bundle.items()):
+        if data and (name.startswith("wasm.") or ".pf_" in name):
+            try:
+                if not gzip.decompress(data).startswith(PAGEFIND_SIGNATURE):
+                    broken.append(f"{name}: no Pagefind signature")
+            except (EOFError, OSError) as error:
+                broken.append(f"{name}: {error}")
+    try:
+        languages = json.loads(bundle.get("pagefind-entry.json", b"")).get("languages", {})
+    except ValueError as error:
+        return [*broken, f"pagefind-entry.json: {error}"]
+    named = [name for language in languages.values()
+             for name in (f"pagefind.{language['hash']}.pf_meta", f"wasm.{language.get('wasm') or 'unknown'}.pagefind")]
+    return broken + [f"{name}: named by pagefind-entry.json, missing" for name in named if name not in bundle]

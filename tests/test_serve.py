@@ -24,7 +24,7 @@ from site_builder.devhttp import Snapshot, content_type, placeholder_page
 from site_builder.devsearch import merge_search_bundle
 from site_builder.devserver import ChangeKind, DevServer, classify, local_base_url
 from site_builder.errors import BoardError
-from tests.site_files import EXAMPLE_DATE, copy_example_board, tree
+from tests.site_files import EXAMPLE_DATE, broken_bundle_files, copy_example_board, tree
 
 NOW = date.fromisoformat(EXAMPLE_DATE)
 BRIEF = "content/projects/acme-crm-cleanup.md"
@@ -87,6 +87,13 @@ def fetch(server: DevServer, path: str, method: str = "GET") -> Response:
         return Response(response.status, response.headers, response.read())
     finally:
         connection.close()
+
+
+def served_bundle(server: DevServer) -> dict[str, bytes]:
+    """Every file of the live search bundle, as the server sends it."""
+    live = server.status.search / "pagefind"
+    names = sorted(path.relative_to(live).as_posix() for path in live.rglob("*") if path.is_file())
+    return {name: fetch(server, f"{server.status.current.base_path}pagefind/{name}").body for name in names}
 
 
 def poll(server: DevServer, path: str, until, deadline: float) -> Response:
@@ -203,6 +210,7 @@ def test_new_brief_reaches_the_search_index_after_its_page_is_served(server: Dev
     assert search.search_changed == search.build and search.pages_changed == pages.build
     assert json.loads(fetch(server, entry).body)["languages"]["en"]["page_count"] == count + 1
     assert fetch(server, "/board/pagefind/pagefind.js").headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert broken_bundle_files(served_bundle(server)) == []
 
 
 def test_broken_brief_shows_the_check_message_over_the_last_good_build_until_fixed(server: DevServer, board: Path) -> None:

@@ -53,14 +53,19 @@ def tab(browser, board: Path):
         context.close()
 
 
+def wait_for_heading(tab, text: str) -> None:
+    """Wait until the page's h1 holds `text`. A reloading tab can be polled while its new page is still being
+    parsed, before it has an h1: that is no failure, and a predicate that threw on it would end the wait."""
+    tab.wait_for_function("text => document.querySelector('h1')?.textContent.includes(text)", arg=text, timeout=WAIT_MS)
+
+
 def reloaded(tab) -> bool:
     return tab.evaluate("window.loadedOnce === undefined")
 
 
 def test_open_page_reloads_itself_after_a_brief_is_saved(tab, board: Path) -> None:
     edit(board, BRIEF, f"title: {TITLE}", "title: Tidy our customer records before the CRM move")
-    tab.wait_for_function("() => document.querySelector('h1').textContent.includes('Tidy our customer records')",
-                          timeout=WAIT_MS)
+    wait_for_heading(tab, "Tidy our customer records")
     assert reloaded(tab)
     assert tab.problems == []  # the reload script and its event stream pass the page's CSP
 
@@ -99,8 +104,7 @@ def test_hidden_tab_lets_go_of_its_stream_and_catches_up_when_shown_again(tab, b
         assert not reloaded(tab)
         tab.evaluate(SET_HIDDEN, False)
     assert reconnect.value.url.endswith("/__board__/events")
-    tab.wait_for_function("() => document.querySelector('h1').textContent.includes('Tidy our customer records')",
-                          timeout=WAIT_MS)
+    wait_for_heading(tab, "Tidy our customer records")
     assert tab.problems == []
 
 
