@@ -42,6 +42,7 @@ class BuildResult:
     search_records: int | None  # None when the build skipped search
     seconds: float
     renderer: Renderer  # the build's layouts and helpers, for `preview_edits` to render with
+    search_key: str | None = None  # fingerprint of the project pages the search index is made from (None: unknown)
 
     def summary(self) -> str:
         site = self.site
@@ -113,7 +114,8 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     cache.keep_outputs(output, records)
     cache.save()
     return BuildResult(site, len(specs), len(site.feeds()) * len(FEED_FORMATS),
-                       len(site.projects) if search else None, time.perf_counter() - started, renderer)
+                       len(site.projects) if search else None, time.perf_counter() - started, renderer,
+                       search_key if cache.enabled else None)
 
 
 def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path], cache: BuildCache) -> list[str]:

@@ -50,6 +50,7 @@ class SearchIndexer:
         self.scratch = scratch  # on the same file system as the bundle, so files move in by renaming
         self.indexed = indexed  # told the build with its record count, or the problems that stopped Pagefind
         self._files: set[str] = set()  # the files of the bundle now served
+        self._indexed_key: str | None = None  # the search_key of the build it was made from
         self._wanted: BuildResult | None = None
         self._asked = threading.Condition()
         self._closed = False
@@ -75,6 +76,8 @@ class SearchIndexer:
             self._index(result)
 
     def _index(self, result: BuildResult) -> None:
+        if result.search_key and result.search_key == self._indexed_key:  # no project page changed: the index holds
+            return self._published(result)
         folder = Path(tempfile.mkdtemp(prefix="search-", dir=self.scratch))
         try:
             pages = [OutputFile(path, (self.status.site / path).read_bytes())
@@ -93,5 +96,10 @@ class SearchIndexer:
             return self.indexed(None, problems)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+        self._indexed_key = result.search_key
+        self._published(result)
+
+    def _published(self, result: BuildResult) -> None:
+        """Tell the open pages, and whoever waits for the index, that it now holds `result`'s projects."""
         self.status.publish(lambda current: replace(current, build=current.build + 1, search_changed=current.build + 1))
         self.indexed(replace(result, search_records=len(result.site.projects)), ())

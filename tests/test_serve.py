@@ -21,6 +21,7 @@ import pytest
 from site_builder.build import build, check_board
 from site_builder.cli import main
 from site_builder.devhttp import Snapshot, content_type, placeholder_page
+from site_builder import devsearch
 from site_builder.devsearch import merge_search_bundle
 from site_builder.devserver import ChangeKind, DevServer, classify, local_base_url
 from site_builder.errors import BoardError
@@ -211,6 +212,23 @@ def test_new_brief_reaches_the_search_index_after_its_page_is_served(server: Dev
     assert json.loads(fetch(server, entry).body)["languages"]["en"]["page_count"] == count + 1
     assert fetch(server, "/board/pagefind/pagefind.js").headers["Content-Type"] == "text/javascript; charset=utf-8"
     assert broken_bundle_files(served_bundle(server)) == []
+
+
+def test_search_is_not_indexed_again_when_no_project_page_changed(server: DevServer, board: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    indexed = []
+    real = devsearch.index_search
+    monkeypatch.setattr(devsearch, "index_search", lambda site, pages: indexed.append(len(pages)) or real(site, pages))
+    before = settle(server).build
+    edit(board, "layouts/listing.html", "<h1>Paid micro-internships, open now</h1>", "<h1>Paid projects, open now</h1>")
+    assert server.status.wait_after(before, timeout=30) is not None
+    after = settle(server)
+    assert "Paid projects, open now" in fetch(server, "/board/").text
+    assert indexed == [] and after.search_changed > before  # told the pages the index holds, without Pagefind
+    edit(board, BRIEF, "hours: 20", "hours: 22")
+    assert server.status.wait_after(after.build, timeout=30, whole=True) is not None
+    settle(server)
+    assert len(indexed) == 1
 
 
 def test_broken_brief_shows_the_check_message_over_the_last_good_build_until_fixed(server: DevServer, board: Path) -> None:
