@@ -326,6 +326,9 @@ def edited_in_place(site: Site, brief: Brief, body: RenderedBody) -> Project | N
     return replace(old, brief=brief, html=body.html, summary=body.summary)
 
 
+NEXT_CHANGES_SHOWN = 3  # a big board changes on most days: a summary line names a few, then counts the rest
+
+
 def _next_change(projects: tuple[Project, ...], scheduled: tuple[Brief, ...]) -> str | None:
     """The next date on which a rebuild would change the board: a listing opening or closing."""
     changes = [(b.posted, f"{b.slug} opens") for b in scheduled]
@@ -333,4 +336,6 @@ def _next_change(projects: tuple[Project, ...], scheduled: tuple[Brief, ...]) ->
     if not changes:
         return None
     when = min(day for day, _ in changes)
-    return f"{when}: " + ", ".join(sorted(what for day, what in changes if day == when))
+    that_day = sorted(what for day, what in changes if day == when)
+    more = f" and {len(that_day) - NEXT_CHANGES_SHOWN} more" if len(that_day) > NEXT_CHANGES_SHOWN else ""
+    return f"{when}: " + ", ".join(that_day[:NEXT_CHANGES_SHOWN]) + more

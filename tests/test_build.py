@@ -211,6 +211,18 @@ def test_build_prints_a_summary_with_the_next_lifecycle_change(tmp_path, capsys)
     assert "next change: 2026-11-27: tidewater-newsletter-series closes" in out
 
 
+def test_summary_names_three_changes_of_a_busy_day_and_counts_the_rest(tmp_path, capsys):
+    board = copy_example_board(tmp_path / "board")
+    brief = (board / "content" / "projects" / "acme-crm-cleanup.md").read_text()
+    deadline = re.search(r"^deadline: (.+)$", brief, re.M).group(1)
+    for number in range(5):
+        text = brief.replace(f"deadline: {deadline}", "deadline: 2026-11-26")
+        (board / "content" / "projects" / f"same-day-{number}.md").write_text(text)
+    assert main(["--root", str(board), "build", "--now", "2026-11-25", "--no-search"]) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("next change:"))
+    assert line == "next change: 2026-11-27: same-day-0 closes, same-day-1 closes, same-day-2 closes and 3 more"  # with tidewater-newsletter-series
+
+
 def test_build_with_a_broken_brief_exits_1_with_file_and_line(tmp_path, capsys):
     board = copy_example_board(tmp_path / "board")
     brief = board / "content/projects/acme-crm-cleanup.md"
