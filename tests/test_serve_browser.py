@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from site_builder.devserver import DevServer
 from tests.site_files import copy_example_board
@@ -113,9 +114,11 @@ def test_search_page_catches_up_with_the_index_after_a_new_brief(tab, board: Pat
     tab.goto(search)
     results = tab.locator("#search-results .card-title a")
     tab.locator("#search-results:not([aria-busy])").wait_for(state="attached", timeout=WAIT_MS)
-    assert results.count() == 0
+    expect(results).to_have_count(0, timeout=WAIT_MS)
     brief = (board / BRIEF).read_text().replace(f"title: {TITLE}", "title: Zeppelin fleet records clean-up")
     (board / "content" / "projects" / "zeppelin-records.md").write_text(brief)
-    results.first.wait_for(timeout=WAIT_MS)  # the page reloads for the new pages, then for the new index
-    assert results.evaluate_all("links => links.map(a => a.getAttribute('href'))") == ["/board/projects/zeppelin-records/"]
+    # The page reloads for the new pages, then for the new index. expect() waits across those reloads;
+    # a one-off evaluate sent while one is under way can wait forever (seen once in ~10 loaded runs).
+    expect(results).to_have_count(1, timeout=WAIT_MS)
+    expect(results).to_have_attribute("href", "/board/projects/zeppelin-records/", timeout=WAIT_MS)
     assert tab.problems == []
