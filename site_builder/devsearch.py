@@ -14,11 +14,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .build import BuildResult
+from .build import BuildResult, search_bundle
 from .devhttp import BuildStatus
 from .errors import BoardError
-from .model import OutputFile
-from .search import BUNDLE_DIR, index_search
+from .search import BUNDLE_DIR
 from .writer import write_files
 
 SEARCH_ENTRY = "pagefind-entry.json"  # what a page loads first from the bundle; it names every other file
@@ -80,9 +79,7 @@ class SearchIndexer:
             return self._published(result)
         folder = Path(tempfile.mkdtemp(prefix="search-", dir=self.scratch))
         try:
-            pages = [OutputFile(path, (self.status.site / path).read_bytes())
-                     for path in (project.path + "index.html" for project in result.site.projects)]
-            write_files(folder, index_search(result.site, pages))
+            write_files(folder, search_bundle(result.site, [], self.status.site))  # every project page, read from disk
             self._files = merge_search_bundle(folder / BUNDLE_DIR, self.status.search / BUNDLE_DIR, self._files)
         except OSError:  # a newer build is replacing the pages being read: index that one instead
             time.sleep(0.1)

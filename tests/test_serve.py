@@ -21,7 +21,7 @@ import pytest
 from site_builder.build import build, check_board
 from site_builder.cli import main
 from site_builder.devhttp import Snapshot, content_type, placeholder_page
-from site_builder import devsearch
+import site_builder.build as build_module
 from site_builder.devsearch import merge_search_bundle
 from site_builder.devserver import ChangeKind, DevServer, classify, local_base_url
 from site_builder.errors import BoardError
@@ -217,8 +217,8 @@ def test_new_brief_reaches_the_search_index_after_its_page_is_served(server: Dev
 def test_search_is_not_indexed_again_when_no_project_page_changed(server: DevServer, board: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     indexed = []
-    real = devsearch.index_search
-    monkeypatch.setattr(devsearch, "index_search", lambda site, pages: indexed.append(len(pages)) or real(site, pages))
+    real = build_module.index_search  # serve's indexer goes through the build's search_bundle
+    monkeypatch.setattr(build_module, "index_search", lambda site, pages: indexed.append(len(pages)) or real(site, pages))
     before = settle(server).build
     edit(board, "layouts/listing.html", "<h1>Paid micro-internships, open now</h1>", "<h1>Paid projects, open now</h1>")
     assert server.status.wait_after(before, timeout=30) is not None
