@@ -14,9 +14,9 @@ from xml.etree import ElementTree as ET
 
 import icalendar
 
-from .feeds import GENERATOR, project_facts, xml_document
 from .config import SiteConfig
 from .model import FEED_FORMATS, Feed, OutputFile, Project, Site, SiteFile, start_of
+from .wording import GENERATOR, project_facts, xml_document
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 OPML_FEED = FEED_FORMATS[0]  # one format per feed: an OPML import subscribes to every outline it lists
@@ -32,11 +32,10 @@ def indexable_paths(site: Site) -> tuple[str, ...]:
 
 def sitemap(config: SiteConfig, paths: tuple[str, ...], open_projects: tuple[Project, ...]) -> list[OutputFile]:
     """Every page of `paths`, then every open project with its lastmod."""
-    base = config.base_url
     root = ET.Element("urlset", xmlns=SITEMAP_NS)
     for path, lastmod in [(path, None) for path in paths] + [(p.path, p.updated) for p in open_projects]:
         url = ET.SubElement(root, "url")
-        ET.SubElement(url, "loc").text = base + path
+        ET.SubElement(url, "loc").text = config.absolute(path)
         if lastmod:
             ET.SubElement(url, "lastmod").text = lastmod.isoformat()
     return [OutputFile("sitemap.xml", xml_document(root))]
@@ -44,7 +43,7 @@ def sitemap(config: SiteConfig, paths: tuple[str, ...], open_projects: tuple[Pro
 
 def robots(config: SiteConfig) -> list[OutputFile]:
     """Let every crawler in and point it to the sitemap (crawlers read robots.txt only at a host's root)."""
-    return [OutputFile("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n".encode())]
+    return [OutputFile("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.absolute('sitemap.xml')}\n".encode())]
 
 
 def opml(config: SiteConfig, feeds: tuple[Feed, ...]) -> list[OutputFile]:
@@ -58,7 +57,7 @@ def opml(config: SiteConfig, feeds: tuple[Feed, ...]) -> list[OutputFile]:
 
     def outline(parent: ET.Element, title: str, base: str) -> None:
         ET.SubElement(parent, "outline", type="rss", version="RSS2", text=title, title=title,
-                      xmlUrl=config.base_url + base + OPML_FEED.file, htmlUrl=config.base_url + base)
+                      xmlUrl=config.absolute(base + OPML_FEED.file), htmlUrl=config.absolute(base))
 
     outline(body, feeds[0].title, feeds[0].base)
     for name, prefix in (("Categories", "categories/"), ("Skills", "skills/")):
@@ -79,13 +78,13 @@ def deadlines(config: SiteConfig, today: date, open_projects: tuple[Project, ...
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("description", config.description)
-    calendar.add("url", config.base_url)
+    calendar.add("url", config.absolute(""))
     calendar.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})  # the board rebuilds daily
     calendar.add("x-published-ttl", "P1D")
     stamp = start_of(today, config.timezone).astimezone(timezone.utc)
     for project in sorted(open_projects, key=lambda p: (p.brief.deadline, p.brief.slug)):
         brief = project.brief
-        url = config.base_url + project.path
+        url = config.absolute(project.path)
         facts = " · ".join(f"{label}: {value}" for label, value in project_facts(project, config.language))
         event = icalendar.Event()
         event.add("uid", f"{url}#deadline")  # the permalink: stable whatever else changes in the brief

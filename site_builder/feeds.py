@@ -9,7 +9,6 @@ briefs, git or the build date, never from the clock, so the same sources give th
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
@@ -19,16 +18,13 @@ from xml.etree import ElementTree as ET
 from .config import SiteConfig
 from .markup import absolute_links
 from .model import FEED_FORMATS, Feed, OutputFile, Project, Site, SiteFile
-from .pages import day_text, pay_text, where_text
+from .wording import GENERATOR, project_facts, xml_document
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-GENERATOR = "microboard"
-# Characters XML 1.0 forbids even escaped: a brief's body may carry them, a feed must not.
-NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 for _prefix, _uri in (("atom", ATOM_NS), ("content", CONTENT_NS), ("dc", DC_NS)):
     ET.register_namespace(_prefix, _uri)
@@ -71,22 +67,14 @@ class Channel:
     items: tuple[FeedItem, ...]
 
 
-def project_facts(project: Project, language: str) -> list[tuple[str, str]]:
-    """What a student checks first, in the order feeds and the deadlines calendar state it."""
-    brief = project.brief
-    where = where_text(project) + (f" (from {', '.join(brief.countries)})" if brief.remote else "")
-    return [("Pay", pay_text(project, language)), ("Effort", f"{brief.hours} hours"),
-            ("Deadline", day_text(brief.deadline, language)), ("Where", where)]
-
-
 def feed_item(project: Project, config: SiteConfig) -> FeedItem:
     """The project as a feed reader shows it, away from the board: the facts first, every URL absolute."""
     brief = project.brief
-    url = config.base_url + project.path
+    url = config.absolute(project.path)
     facts = "".join(f"<li><strong>{escape(name)}:</strong> {escape(value)}</li>" for name, value in project_facts(project, config.language))
     apply = f'<p><a href="{escape(brief.apply)}">Apply{" by e-mail" if brief.apply.startswith("mailto:") else ""}</a></p>'
-    tags = [Tag(config.category(brief.category).title, f"{config.base_url}categories/")]
-    tags += [Tag(skill, f"{config.base_url}skills/") for skill in brief.skills]
+    tags = [Tag(config.category(brief.category).title, config.absolute("categories/"))]
+    tags += [Tag(skill, config.absolute("skills/")) for skill in brief.skills]
     return FeedItem(
         url=url, title=brief.title, summary=project.summary,
         content_html=f"<ul>{facts}</ul>\n{absolute_links(project.html, url)}\n{apply}",
@@ -97,20 +85,8 @@ def feed_item(project: Project, config: SiteConfig) -> FeedItem:
 
 def channel(feed: Feed, config: SiteConfig) -> Channel:
     """A feed's own description, dated by its newest item so that a rebuild of the same sources changes nothing."""
-    return Channel(feed.title, feed.description, config.base_url + feed.base, config.title, config.base_url,
+    return Channel(feed.title, feed.description, config.absolute(feed.base), config.title, config.absolute(""),
                    config.language.replace("_", "-"), feed.updated, tuple(feed_item(p, config) for p in feed.projects))
-
-
-def xml_document(root: ET.Element) -> bytes:
-    """Serialize an element tree as indented UTF-8 XML, dropping the characters XML cannot hold at all.
-
-    A document in one namespace (Atom, a sitemap) gives its root an `xmlns` attribute and plain tags:
-    ElementTree's own default_namespace refuses the plain attribute names those formats use."""
-    for element in root.iter():
-        element.text = NOT_XML.sub("", element.text) if element.text else element.text
-        element.attrib = {name: NOT_XML.sub("", value) for name, value in element.attrib.items()}
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def _child(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:

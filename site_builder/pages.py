@@ -6,17 +6,11 @@ What goes wrong inside a layout is reported by `layouts` as the layout's own fil
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-from babel.dates import format_date
-from babel.numbers import format_currency
 
 from .config import SiteConfig
 from .content import is_editor_noise
@@ -24,6 +18,7 @@ from .errors import BoardError, Problem
 from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
 from .layouts import layout_environment, layout_problems
 from .model import FEED_FORMATS, ContentPage, Group, Listing, OutputFile, Project, Site
+from .wording import closes_text, day_text, deadline_text, money, pay_text, where_text
 
 STATIC_DIR = Path("static")
 CONTENT_SECURITY_POLICY = (
@@ -100,47 +95,6 @@ class PageSpec:
     context: PageContext
 
 
-@functools.lru_cache(maxsize=4096)
-def money(amount: Decimal, currency: str, language: str) -> str:
-    """Money as the board's language writes it: "$600", "600 €", "$22.50"."""
-    whole = amount == amount.to_integral_value()
-    return format_currency(amount, currency, locale=language.replace("-", "_"),
-                           format="¤#,##0" if whole else None, currency_digits=not whole)
-
-
-def pay_text(project: Project, language: str) -> str:
-    pay = project.brief.compensation
-    amount = money(pay.amount, pay.currency, language)
-    return f"{amount} per hour" if pay.type == "hourly" else f"{amount} fixed"
-
-
-@functools.lru_cache(maxsize=4096)
-def day_text(day: date, language: str) -> str:
-    """A date as the board's language writes it: "Dec 15, 2026". Memoized: Babel is slow and days repeat."""
-    return format_date(day, format="medium", locale=language.replace("-", "_"))
-
-
-def where_text(project: Project) -> str:
-    brief = project.brief
-    if brief.remote:
-        return "Remote"
-    return f"On site: {brief.location}"
-
-
-def closes_text(project: Project) -> str:
-    days = project.days_left
-    if days < 0:
-        return "Closed"
-    if days == 0:
-        return "Closes today"
-    return "Closes tomorrow" if days == 1 else f"Closes in {days} days"
-
-
-def deadline_text(project: Project, day: str) -> str:
-    """The deadline as a card states it: "Closes in 3 days (Dec 15, 2026)" or "Closed Dec 15, 2026"."""
-    return f"{closes_text(project)} ({day})" if project.is_open else f"Closed {day}"
-
-
 @dataclass(frozen=True)
 class SearchRecord:
     """What the search index learns from a project page besides its text (see layouts/project.html)."""
@@ -157,7 +111,7 @@ def job_posting(project: Project, config: SiteConfig) -> str:
     if brief.company.url:
         organization["sameAs"] = brief.company.url
     if brief.company.logo:
-        organization["logo"] = f"{config.base_url}static/logos/{brief.company.logo}"
+        organization["logo"] = config.absolute(f"static/logos/{brief.company.logo}")
     posting: dict[str, Any] = {
         "@context": "https://schema.org/", "@type": "JobPosting",
         "title": brief.title, "description": project.html,
@@ -170,7 +124,7 @@ def job_posting(project: Project, config: SiteConfig) -> str:
             "value": {"@type": "QuantitativeValue", "value": float(pay.amount),
                       "unitText": "HOUR" if pay.type == "hourly" else "PROJECT"},
         },
-        "url": config.base_url + project.path,
+        "url": config.absolute(project.path),
     }
     if brief.remote:
         posting["jobLocationType"] = "TELECOMMUTE"
@@ -199,7 +153,7 @@ class Renderer:
         language = self.config.language
         self.facets = Facets(site, lambda amount, currency: money(amount, currency, language))
         self.env.globals.update(
-            self.data, url=self.url, absolute_url=self.absolute_url, static=self.static_url, browse_word=BROWSE_WORD,
+            self.data, url=self.url, absolute_url=self.config.absolute, static=self.static_url, browse_word=BROWSE_WORD,
             pay=lambda p: pay_text(p, language), where=where_text, closes=closes_text, day=lambda d: day_text(d, language),
             deadline=lambda p: deadline_text(p, day_text(p.brief.deadline, language)),
         )
@@ -207,9 +161,6 @@ class Renderer:
     def url(self, path: str) -> str:
         """A link to a page of the board, under the base path."""
         return self.config.base_path + path
-
-    def absolute_url(self, path: str) -> str:
-        return self.config.base_url + path
 
     def static_url(self, path: str) -> str:
         """A static file's URL with a version drawn from its bytes, so browsers can cache it for good."""
