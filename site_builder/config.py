@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import babel
 import pycountry
 
-from .errors import BoardError, Problem, unknown_key_message
+from .errors import BoardError, Problem
+from .tomlread import TomlReader, shown, toml_problem
 
 CONFIG_FILE = "site.toml"
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -35,116 +36,35 @@ class Category:
 
 @dataclass(frozen=True)
 class SiteConfig:
+    """A board's settings, each field filled from the `site.toml` option that `OPTIONS` declares for it."""
+
     title: str
-    """The board's name: page titles, the header, feed titles."""
     description: str
-    """One sentence for the home page, meta descriptions and feeds."""
     base_url: str
-    """Absolute URL the board is served from, ending in '/'; may have a sub-path."""
     language: str
-    """BCP 47 / Babel locale for `lang`, money and date formats ("en", "de", "fr_CA")."""
     timezone: str
-    """IANA zone whose 'today' decides which projects are open."""
     per_page: int
-    """Project cards per listing page."""
     closing_soon_days: int
-    """An open project in its last N days carries a 'closing soon' badge."""
     feed_items: int
-    """Newest open projects in each feed."""
     min_hourly_rate: Mapping[str, Decimal]
-    """Pay floor per ISO 4217 currency; a currency not listed has no floor."""
     board_maintainers: tuple[str, ...]
-    """GitHub handles that may edit any brief."""
     categories: tuple[Category, ...]
-    """The board's categories, in the order the site lists them."""
 
     @property
     def base_path(self) -> str:
         """The URL path the board lives under: '/' at a domain root, '/board/' under a sub-path."""
         return urlsplit(self.base_url).path
 
+    def absolute(self, path: str) -> str:
+        """The absolute URL of `path` under the board ("projects/x/" -> "https://example.org/board/projects/x/"):
+        what feeds, the sitemap, calendars, JSON-LD and canonical links give, the one place such a URL is made."""
+        return self.base_url + path
+
     def category(self, key: str) -> Category | None:
         return next((c for c in self.categories if c.key == key), None)
 
 
-TOP_LEVEL_KEYS = [
-    "title", "description", "base_url", "language", "timezone", "per_page",
-    "closing_soon_days", "feeds", "policy", "board", "categories",
-]
-TABLE_KEYS = {"feeds": ["items"], "policy": ["min_hourly_rate"], "board": ["maintainers"]}
 CATEGORY_KEYS = ["title", "description"]
-
-
-def key_lines(text: str) -> dict[str, int]:
-    """Map each dotted key of a TOML document to the line it is written on (tomllib keeps no lines)."""
-    lines: dict[str, int] = {}
-    table = ""
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", line)
-        if header:
-            table = ".".join(part.strip().strip("\"'") for part in header.group(1).split("."))
-            lines.setdefault(table, number)
-            continue
-        assignment = re.match(r"^([A-Za-z0-9_\-\"'. ]+?)\s*=", line)
-        if assignment:
-            key = ".".join(part.strip().strip("\"'") for part in assignment.group(1).split("."))
-            lines.setdefault(f"{table}.{key}" if table else key, number)
-    return lines
-
-
-class _ConfigReader:
-    """Reads one site.toml, collecting a Problem for every bad value instead of stopping."""
-
-    def __init__(self, text: str):
-        self.lines = key_lines(text)
-        self.problems: list[Problem] = []
-
-    def line_of(self, dotted: str) -> int:
-        while dotted:
-            if dotted in self.lines:
-                return self.lines[dotted]
-            dotted = dotted.rpartition(".")[0]
-        return 1
-
-    def problem(self, dotted: str, message: str) -> None:
-        self.problems.append(Problem(CONFIG_FILE, self.line_of(dotted), message))
-
-    def reject_unknown(self, table: Mapping[str, Any], known: list[str], prefix: str, place: str = "") -> None:
-        for key in table:
-            if key not in known:
-                self.problem(f"{prefix}{key}", unknown_key_message("setting", key, known, place))
-
-    def text(self, table: Mapping[str, Any], key: str, prefix: str, default: str | None = None) -> str:
-        if key not in table:
-            if default is None:
-                self.problem(prefix + key, f"{prefix}{key} is required: add `{key} = \"…\"`")
-            return default or ""
-        value = table[key]
-        if not isinstance(value, str) or not value.strip():
-            self.problem(prefix + key, f"{prefix}{key} must be non-empty text in quotes, got {_shown(value)}")
-            return ""
-        return value.strip()
-
-    def whole(self, table: Mapping[str, Any], key: str, prefix: str, default: int, low: int, high: int) -> int:
-        value = table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.problem(prefix + key, f"{prefix}{key} must be a whole number from {low} to {high}, got {_shown(value)}")
-            return default
-        return value
-
-
-def _shown(value: Any) -> str:
-    """A value as the user wrote it in TOML, not as Python prints it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "a list"
-    return str(value)
 
 
 def load_config(root: Path, base_url_override: str | None = None) -> SiteConfig:
@@ -164,58 +84,46 @@ def config_from_text(text: str, base_url_override: str | None = None) -> SiteCon
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise BoardError([_toml_problem(str(error))]) from None
-    reader = _ConfigReader(text)
+        raise BoardError([toml_problem(CONFIG_FILE, str(error))]) from None
+    reader = TomlReader(CONFIG_FILE, text)
     config = _read_config(reader, data, base_url_override)
     if reader.problems:
         raise BoardError(reader.problems)
     return config
 
 
-def _toml_problem(error: str) -> Problem:
-    """tomllib's syntax error as our message: its line, its reason without Python reprs, and the usual fix."""
-    found = re.search(r"\(at line (\d+)", error)
-    reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", error)
-    declared = re.match(r"Cannot declare \((.*)\) twice", reason)
-    if declared:
-        table = ".".join(re.findall(r"'([^']*)'", declared.group(1)))
-        reason = f"the table [{table}] is written twice: merge the two into one"
-    elif reason == "Cannot overwrite a value":
-        reason = "this setting is already given above: keep one"
-    elif reason == "Invalid value":
-        reason = 'invalid value: text must be in quotes, like title = "My board"'
-    elif reason == "Illegal character '\\n'":
-        reason = 'a text in quotes must end on the same line (use """ for text over several lines)'
-    return Problem(CONFIG_FILE, int(found.group(1)) if found else 1, f"not valid TOML: {reason}")
+def _read_config(reader: TomlReader, data: dict[str, Any], base_url_override: str | None) -> SiteConfig:
+    """Each option of `OPTIONS` read from `data` (its default when left out); every unknown key reported."""
+    tables = [key for key in dict.fromkeys(option.key.partition(".")[0] for option in OPTIONS)]
+    reader.reject_unknown(data, tables, "")
+    values = {}
+    for table in tables:
+        if table in TABLES:
+            if not isinstance(data.get(table, {}), dict):
+                reader.problem(table, f"{table} must be a table ([{table}]), got {shown(data[table])}")
+                data = {**data, table: {}}
+            reader.reject_unknown(data.get(table, {}), TABLES[table], f"{table}.", f"[{table}]")
+    for option in OPTIONS:
+        table, _, name = option.key.rpartition(".")
+        written = data.get(table, {}) if table else data
+        value = base_url_override if option.key == "base_url" and base_url_override else written.get(name, option.default)
+        values[option.field] = option.read(reader, option, value)
+    return SiteConfig(**values)
 
 
-def _read_config(reader: _ConfigReader, data: dict[str, Any], base_url_override: str | None) -> SiteConfig:
-    reader.reject_unknown(data, TOP_LEVEL_KEYS, "")
-    tables: dict[str, Mapping[str, Any]] = {}
-    for name in ("feeds", "policy", "board", "categories"):
-        value = data.get(name, {})
-        if not isinstance(value, dict):
-            reader.problem(name, f"{name} must be a table ([{name}]), got {_shown(value)}")
-            value = {}
-        if name in TABLE_KEYS:
-            reader.reject_unknown(value, TABLE_KEYS[name], f"{name}.", f"[{name}]")
-        tables[name] = value
-    return SiteConfig(
-        title=reader.text(data, "title", ""),
-        description=reader.text(data, "description", ""),
-        base_url=_base_url(reader, base_url_override or data.get("base_url")),
-        language=_language(reader, data.get("language", "en")),
-        timezone=_timezone(reader, data.get("timezone", "UTC")),
-        per_page=reader.whole(data, "per_page", "", 20, 1, 500),
-        closing_soon_days=reader.whole(data, "closing_soon_days", "", 3, 0, 60),
-        feed_items=reader.whole(tables["feeds"], "items", "feeds.", 50, 1, 1000),
-        min_hourly_rate=_rates(reader, tables["policy"].get("min_hourly_rate", {})),
-        board_maintainers=_handles(reader, tables["board"].get("maintainers", [])),
-        categories=_categories(reader, tables["categories"]),
-    )
+def _text(reader: TomlReader, option: Option, value: Any) -> str:
+    return reader.text({} if value is REQUIRED else {option.key: value}, option.key, "")
 
 
-def _base_url(reader: _ConfigReader, value: Any) -> str:
+def _whole(reader: TomlReader, option: Option, value: Any) -> int:
+    low, high = option.allowed
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        reader.problem(option.key, f"{option.key} must be a whole number from {low} to {high}, got {shown(value)}")
+        return option.default
+    return value
+
+
+def _base_url(reader: TomlReader, option: Option, value: Any) -> str:
     if not isinstance(value, str):
         reader.problem("base_url", 'base_url is required: the absolute URL the board is served from, e.g. "https://example.org/board/"')
         return "https://example.org/"
@@ -226,28 +134,28 @@ def _base_url(reader: _ConfigReader, value: Any) -> str:
     return value if value.endswith("/") else value + "/"
 
 
-def _language(reader: _ConfigReader, value: Any) -> str:
+def _language(reader: TomlReader, option: Option, value: Any) -> str:
     try:
         babel.Locale.parse(str(value).replace("-", "_"))
     except (ValueError, babel.UnknownLocaleError):
-        reader.problem("language", f'language must be a language code such as "en" or "de", got {_shown(value)}')
+        reader.problem("language", f'language must be a language code such as "en" or "de", got {shown(value)}')
         return "en"
     return str(value)
 
 
-def _timezone(reader: _ConfigReader, value: Any) -> str:
+def _timezone(reader: TomlReader, option: Option, value: Any) -> str:
     try:
         ZoneInfo(str(value))
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones ("America"), a name too long
-        reader.problem("timezone", f'timezone must be an IANA time zone such as "UTC" or "Europe/Berlin", got {_shown(value)}')
+        reader.problem("timezone", f'timezone must be an IANA time zone such as "UTC" or "Europe/Berlin", got {shown(value)}')
         return "UTC"
     return str(value)
 
 
-def _rates(reader: _ConfigReader, value: Any) -> Mapping[str, Decimal]:
+def _rates(reader: TomlReader, option: Option, value: Any) -> Mapping[str, Decimal]:
     where = "policy.min_hourly_rate"
     if not isinstance(value, dict):
-        reader.problem(where, f"min_hourly_rate must be a table of currency = amount, e.g. {{ USD = 20 }}, got {_shown(value)}")
+        reader.problem(where, f"min_hourly_rate must be a table of currency = amount, e.g. {{ USD = 20 }}, got {shown(value)}")
         return MappingProxyType({})
     rates = {}
     for currency, amount in value.items():
@@ -256,25 +164,30 @@ def _rates(reader: _ConfigReader, value: Any) -> Mapping[str, Decimal]:
             hint = f" (did you mean {currency.upper()}?)" if pycountry.currencies.get(alpha_3=currency.upper()) else ""
             reader.problem(f"{where}.{currency}", f"min_hourly_rate: '{currency}' is not an ISO 4217 currency code such as USD, EUR or GBP{hint}")
         elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 0 <= amount < float("inf"):
-            reader.problem(f"{where}.{currency}", f"min_hourly_rate: {currency} must be a number of zero or more, got {_shown(amount)}")
+            reader.problem(f"{where}.{currency}", f"min_hourly_rate: {currency} must be a number of zero or more, got {shown(amount)}")
         else:
             rates[currency] = Decimal(str(amount))
     return MappingProxyType(dict(sorted(rates.items())))
 
 
-def _handles(reader: _ConfigReader, value: Any) -> tuple[str, ...]:
+def _handles(reader: TomlReader, option: Option, value: Any) -> tuple[str, ...]:
     where = "board.maintainers"
     if not isinstance(value, list):
-        reader.problem(where, f'board maintainers must be a list of GitHub handles, e.g. ["board-admin"], got {_shown(value)}')
+        reader.problem(where, f'board maintainers must be a list of GitHub handles, e.g. ["board-admin"], got {shown(value)}')
         return ()
     bad = [handle for handle in value if not (isinstance(handle, str) and GITHUB_HANDLE.match(handle))]
     for handle in bad:
         fix = f" (write {handle.lstrip('@')}, without the @)" if isinstance(handle, str) and handle.startswith("@") else ""
-        reader.problem(where, f"board maintainers: {_shown(handle)} is not a GitHub handle{fix}")
+        reader.problem(where, f"board maintainers: {shown(handle)} is not a GitHub handle{fix}")
     return () if bad else tuple(value)
 
 
-def _categories(reader: _ConfigReader, table: Mapping[str, Any]) -> tuple[Category, ...]:
+def _categories(reader: TomlReader, option: Option, table: Any) -> tuple[Category, ...]:
+    if table is REQUIRED:
+        table = {}
+    elif not isinstance(table, dict):
+        reader.problem("categories", f"categories must be a table ([categories]), got {shown(table)}")
+        table = {}
     if not table:
         reader.problem("categories", "at least one category is needed: add a [categories.KEY] table with title and description")
     categories = []
@@ -288,3 +201,79 @@ def _categories(reader: _ConfigReader, table: Mapping[str, Any]) -> tuple[Catego
         reader.reject_unknown(fields, CATEGORY_KEYS, prefix, f"[categories.{key}]")
         categories.append(Category(key, reader.text(fields, "title", prefix), reader.text(fields, "description", prefix, default="")))
     return tuple(categories)
+
+
+REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()  # the default of an option that must be given
+
+
+@dataclass(frozen=True)
+class Option:
+    """One `site.toml` option, declared once: the reader, the checks and a new board's commented `site.toml` come from it."""
+
+    key: str  # as written in site.toml, dotted when it sits in a table: "feeds.items" is `items` under [feeds]
+    field: str  # the SiteConfig field it fills
+    kind: str  # what the value must be, in the words of the commented site.toml
+    default: Any  # the value when the option is left out, or REQUIRED
+    explanation: str  # what it means, one sentence for the commented site.toml
+    read: Callable[[TomlReader, Option, Any], Any]  # validates the value as written, reporting each problem
+    example: str  # the TOML a new board's site.toml writes for it
+    allowed: tuple[int, int] = (0, 0)  # the range of a whole number
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("title", "title", "text", REQUIRED, "The board's name, shown in the header, page titles and feeds.",
+           _text, '"Micro-Internship Board"'),
+    Option("description", "description", "text", REQUIRED, "One sentence for the home page's description meta tag and the feeds.",
+           _text, '"Short, paid, remote-friendly projects for students and career changers."'),
+    Option("base_url", "base_url", "an http(s) URL", REQUIRED, 'Absolute URL the site is served from, ending in "/" '
+           "(it may have a sub-path); feeds, the sitemap and canonical links use it.", _base_url, '"https://example.org/board/"'),
+    Option("language", "language", "a language code", "en", "Language of the pages (the HTML lang attribute), "
+           'also used to format dates and money: "en", "de", "fr_CA".', _language, '"en"'),
+    Option("timezone", "timezone", "an IANA time zone", "UTC", 'Time zone in which "today" is taken to decide which '
+           "projects are scheduled, open or closed.", _timezone, '"UTC"'),
+    Option("per_page", "per_page", "a whole number", 20, "Number of project cards on each page of a listing "
+           "(home, categories, archive).", _whole, "12", allowed=(1, 500)),
+    Option("closing_soon_days", "closing_soon_days", "a whole number", 3, 'A project is marked "closing soon" '
+           "in the last this-many days before its deadline.", _whole, "3", allowed=(0, 60)),
+    Option("feeds.items", "feed_items", "a whole number", 50, "Newest open projects in each RSS, Atom and JSON feed.",
+           _whole, "50", allowed=(1, 1000)),
+    Option("policy.min_hourly_rate", "min_hourly_rate", "a table of ISO 4217 currency = amount", {},
+           "Pay floor per hour in each currency; a currency not listed has no floor.", _rates, "{ USD = 20, EUR = 18, GBP = 16 }"),
+    Option("board.maintainers", "board_maintainers", "a list of GitHub handles", [], "GitHub handles that may edit any brief.",
+           _handles, '["board-admin"]'),
+    Option("categories", "categories", "a [categories.KEY] table for each category", REQUIRED,
+           "The board's categories, in the order the site lists them; KEY is the URL segment briefs give in `category:`.",
+           _categories, '[categories.research]\ntitle = "Research"\ndescription = "Market, product and user research '
+           'that helps a team decide what to do next."'),
+)
+# Tables whose keys are options (categories' keys are the board's own); what each may hold.
+TABLES = {table: [o.key.partition(".")[2] for o in OPTIONS if o.key.startswith(table + ".")]
+          for table in dict.fromkeys(o.key.partition(".")[0] for o in OPTIONS if "." in o.key)}
+
+
+def commented_site_toml(examples: Mapping[str, str] | None = None) -> str:
+    """A new board's `site.toml`: every option with its explanation, what it must be and its default,
+    valued by `examples` (TOML by option key, e.g. {"title": '"Acme projects"'}) or the declared example."""
+    examples = {**{o.key: o.example for o in OPTIONS}, **(examples or {})}
+    lines = ["# Configuration of the board. `board check` validates this file along with the briefs."]
+    table = ""
+    for option in sorted(OPTIONS, key=lambda o: (o.key == "categories", "." in o.key)):  # plain keys, then tables
+        place, _, name = option.key.rpartition(".")
+        allowed = f" from {option.allowed[0]} to {option.allowed[1]}" if option.read is _whole else ""
+        needed = "required" if option.default is REQUIRED else f"default {_toml(option.default)}"
+        comment = [f"# {option.explanation}", f"# ({option.kind}{allowed}; {needed})"]
+        if option.key == "categories":  # a table of tables: the comment, then the example tables
+            lines += ["", *comment, examples[option.key]]
+            continue
+        if place != table:
+            lines += ["", f"[{place}]"]
+            table = place
+        lines += [*([""] if not place else []), *comment, f"{name} = {examples[option.key]}"]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _toml(value: Any) -> str:
+    """A default as TOML writes it."""
+    if isinstance(value, dict):
+        return "{ }" if not value else "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    return "[]" if value == [] else shown(value)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from decimal import Decimal
 
 import pytest
 
-from site_builder.config import load_config
+from site_builder.config import OPTIONS, REQUIRED, SiteConfig, commented_site_toml, config_from_text, load_config
 from site_builder.errors import BoardError
 from tests.conftest import SITE_TOML
 
@@ -222,3 +224,29 @@ def test_errors_on_board_maintainers_that_are_not_a_list(tmp_path):
     assert problems_of(tmp_path, SITE_TOML + '\n[board]\nmaintainers = "board-admin"\n') == [
         'site.toml:36: board maintainers must be a list of GitHub handles, e.g. ["board-admin"], got "board-admin"',
     ]
+
+
+def test_every_setting_is_declared_once_with_a_row_for_each_config_field():
+    assert [option.field for option in OPTIONS] == [field.name for field in dataclasses.fields(SiteConfig)]
+    assert len({option.key for option in OPTIONS}) == len(OPTIONS)
+
+
+def test_left_out_settings_take_their_declared_defaults(tmp_path):
+    required = [option for option in OPTIONS if option.default is REQUIRED]
+    text = "".join(f"{o.key} = {o.example}\n" for o in required if o.key != "categories") + dict(
+        (o.key, o.example) for o in required)["categories"] + "\n"
+    assert problems_of(tmp_path, text) == []
+    config = load_config(tmp_path)
+    for option in OPTIONS:
+        if option.default is not REQUIRED:
+            value = getattr(config, option.field)
+            assert (dict(value) if isinstance(value, Mapping) else list(value) if isinstance(value, tuple) else value) == option.default
+
+
+def test_commented_site_toml_explains_every_setting_and_loads_with_a_new_boards_values():
+    text = commented_site_toml({"title": '"Acme projects"', "base_url": '"https://acme.test/jobs/"'})
+    config = config_from_text(text)
+    assert (config.title, config.base_url, config.per_page) == ("Acme projects", "https://acme.test/jobs/", 12)
+    for option in OPTIONS:
+        assert f"# {option.explanation}\n" in text
+    assert "# (a whole number from 1 to 500; default 20)\nper_page = 12\n" in text
