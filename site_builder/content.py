@@ -21,6 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .config import GITHUB_HANDLE, SLUG_PATTERN, SiteConfig
+from .eligibility import ANYWHERE, code_problem, is_country
 from .errors import Problem, unknown_key_message
 from .frontyaml import PLACEHOLDER, FieldReader, compose_front_matter, decode_text, split_front_matter
 
@@ -290,21 +291,20 @@ def _skills(reader: FieldReader, node: Node) -> tuple[str, ...] | None:
 def _countries(reader: FieldReader, node: Node) -> tuple[str, ...] | None:
     items = reader.text_list(node, "countries", '["US", "CA"]')
     if isinstance(node, SequenceNode) and not node.value:
-        reader.problem(node, 'countries needs at least one ISO 3166-1 code of where applicants may be based, like ["US", "CA"]')
+        reader.problem(node, 'countries needs at least one code of where applicants may be based, like ["US", "CA"], ["EU"] or [anywhere]')
     codes = []
     for item, code in items:
-        if not _is_country(code):
-            reader.problem(item, f"countries: {code} is not an ISO 3166-1 two-letter country code{_country_hint(code)}")
+        problem = code_problem(code)
+        if problem:
+            reader.problem(item, problem)
+        elif code == ANYWHERE and len(items) > 1:
+            reader.problem(item, "countries: anywhere already takes applicants from every country: list anywhere alone")
         codes.append(code)
     return tuple(codes)
 
 
-def _is_country(code: str) -> bool:
-    return bool(re.fullmatch(r"[A-Z]{2}", code)) and pycountry.countries.get(alpha_2=code) is not None
-
-
 def _country_hint(code: str) -> str:
-    if _is_country(code.upper()):
+    if is_country(code.upper()):
         return f" (write it in capitals: {code.upper()})"
     return " such as US, DE or IN"
 
@@ -314,7 +314,7 @@ def _location(reader: FieldReader, node: Node) -> str | None:
     if location is None:
         return None
     city, _, code = location.rpartition(",")
-    if not city.strip() or not _is_country(code.strip()):
+    if not city.strip() or not is_country(code.strip()):
         reader.problem(node, f'location must be "City, CC" with a two-letter country code, like "Berlin, DE"{_country_hint(code.strip()) if city.strip() else ""}, got {location}')
         return None
     return location

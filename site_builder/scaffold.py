@@ -28,7 +28,7 @@ compensation:
   currency: USD                             # ISO 4217 code: USD, EUR, GBP, …
   type: fixed                               # fixed (for the deliverable) or hourly (per hour)
 remote: true                                # false if applicants must come on site
-countries: ["US"]                           # where applicants may be based: ISO codes, in quotes
+countries: ["US"]                           # where applicants may be based, in quotes: "US", "EU", "150" (Europe), or anywhere
 # location: "Berlin, DE"                    # required when remote is false: "City, CC"
 posted: {posted}                         # the day the listing goes up (a future date schedules it)
 deadline: {deadline}                       # last day to apply: at most 180 days after posted

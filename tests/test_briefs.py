@@ -12,6 +12,7 @@ from tests.conftest import BODY, BODY_LINE, LINE, brief_text
 from site_builder.content import load_briefs
 
 P = "content/projects/acme-crm-cleanup.md"
+WHAT = "is not an ISO 3166-1 country code, a region code or anywhere"
 FIELD_NAMES = ("title, company, category, skills, hours, compensation, remote, countries, location, posted, "
                "deadline, apply, maintainers, draft, summary")
 
@@ -237,19 +238,45 @@ def test_accepts_low_pay_in_a_currency_without_a_floor(board):
 
 def test_errors_on_lowercase_country_code_and_suggests_capitals(board):
     assert board.errors(countries="[us]") == [
-        at("countries", "countries: us is not an ISO 3166-1 two-letter country code (write it in capitals: US)"),
+        at("countries", "countries: us is not an ISO 3166-1 country code, a region code or anywhere (write it in capitals: US)"),
     ]
 
 
 def test_errors_on_country_code_that_does_not_exist(board):
     assert board.errors(countries='["US", "XX"]') == [
-        at("countries", "countries: XX is not an ISO 3166-1 two-letter country code such as US, DE or IN"),
+        at("countries", "countries: XX is not an ISO 3166-1 country code, a region code or anywhere: write a two-letter code such as US, DE or IN, "
+                        "a region such as EU, 150 (Europe) or 419 (Latin America), or anywhere"),
+    ]
+
+
+def test_accepts_anywhere_and_cldr_regions_beside_countries(board):
+    for countries, read in (("[anywhere]", ("anywhere",)), ('["EU", "NO"]', ("EU", "NO")), ('["150", "419"]', ("150", "419"))):
+        brief, problems = board.read(board.brief(countries=countries))
+        assert problems == [] and brief.countries == read
+
+
+@pytest.mark.parametrize("written, hint", [
+    ('["worldwide"]', "(to take applicants from every country, write anywhere)"),
+    ('["Anywhere"]', "(to take applicants from every country, write anywhere)"),
+    ('["001"]', "(to take applicants from every country, write anywhere)"),
+    ('["eu"]', "(write it in capitals: EU)"),
+    ('["Germany"]', "(did you mean DE, Germany?)"),
+    ('["Latin Amerca"]', "(did you mean 419, Latin America?)"),
+])
+def test_explains_a_wrong_country_or_region_with_the_likely_fix(board, written, hint):
+    code = written.strip('[]"')
+    assert board.errors(countries=written) == [at("countries", f"countries: {code} is not an ISO 3166-1 country code, a region code or anywhere {hint}")]
+
+
+def test_errors_on_anywhere_beside_other_codes(board):
+    assert board.errors(countries='[anywhere, "US"]') == [
+        at("countries", "countries: anywhere already takes applicants from every country: list anywhere alone"),
     ]
 
 
 def test_errors_on_empty_countries(board):
     assert board.errors(countries="[]") == [
-        at("countries", 'countries needs at least one ISO 3166-1 code of where applicants may be based, like ["US", "CA"]'),
+        at("countries", 'countries needs at least one code of where applicants may be based, like ["US", "CA"], ["EU"] or [anywhere]'),
     ]
 
 

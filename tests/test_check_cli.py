@@ -23,7 +23,7 @@ PROJECTS = "content/projects"
 BROKEN = {
     "brief-01": ({"hours": "100"}, "8: hours must be a whole number from 5 to 40, got 100"),
     "brief-02": ({"category": "dta"}, f"6: there is no category 'dta' (did you mean 'data'?); expected one of: {CATEGORIES}"),
-    "brief-03": ({"countries": "[us]"}, "14: countries: us is not an ISO 3166-1 two-letter country code (write it in capitals: US)"),
+    "brief-03": ({"countries": "[us]"}, "14: countries: us is not an ISO 3166-1 country code, a region code or anywhere (write it in capitals: US)"),
     "brief-04": ({"apply": "http://acme.example/jobs"},
                  "17: apply must be an https:// web address or a mailto: e-mail address, like https://acme.example/jobs/123, "
                  "got http://acme.example/jobs"),
