@@ -46,8 +46,9 @@ class BuildResult:
 
     def summary(self) -> str:
         site = self.site
+        built = len(site.projects) + len(site.scheduled)
         lines = [
-            f"built {len(site.projects) + len(site.scheduled)} projects ({len(site.open)} open, {len(site.archive)} closed, "
+            f"built {built} project{'s' * (built != 1)} ({len(site.open)} open, {len(site.archive)} closed, "
             f"{len(site.scheduled)} scheduled) -> {self.page_count} pages, {self.feed_count} feeds in {self.seconds:.2f} s",
         ]
         lines.append(f"search {self.search_records} records" if self.search_records is not None

@@ -35,10 +35,14 @@ FIELDS = [
     "title", "company", "category", "skills", "hours", "compensation", "remote", "countries",
     "location", "posted", "deadline", "apply", "maintainers", "draft", "summary",
 ]
-REQUIRED = [
-    "title", "company", "category", "hours", "compensation", "remote", "countries",
-    "posted", "deadline", "apply", "maintainers",
-]
+# Each required field with a line that, written in as it stands, passes (the category's is the board's first).
+REQUIRED = {
+    "title": "title: Clean up our customer records", "company": "company: {name: Acme Analytics}",
+    "category": None, "hours": "hours: 20",
+    "compensation": "compensation: {amount: 600, currency: USD, type: fixed}", "remote": "remote: true",
+    "countries": 'countries: ["US"]', "posted": "posted: 2026-11-20", "deadline": "deadline: 2026-12-15",
+    "apply": "apply: https://acme.example/jobs/123", "maintainers": "maintainers: [octocat]",
+}
 COMPANY_FIELDS, COMPENSATION_FIELDS = ["name", "url", "logo"], ["amount", "currency", "type"]
 PAY_TYPES = ["fixed", "hourly"]
 # ISO 4217 codes that are not money; pay in them would slip past every floor.
@@ -172,9 +176,10 @@ def _check_body(reader: FieldReader, body: str, body_line: int, closing_line: in
 
 def _read_fields(reader: FieldReader, fields: dict[str, tuple[Node, Node]], slug: str, source: str,
                  root: Path, config: SiteConfig, body: str, body_line: int) -> Brief | None:
-    for name in REQUIRED:
-        if name not in fields:
-            reader.problem(None, f"{name} is missing: add a line `{name}: …` to the front matter")
+    for name, example in REQUIRED.items():
+        if name not in fields:  # reported where the line goes: above the closing ---
+            example = example or f"category: {config.categories[0].key if config.categories else 'data'}"
+            reader.problems.append(Problem(source, reader.closing_line, f"{name} is missing: add a line like `{example}` above this ---"))
     value = {name: node for name, (_, node) in fields.items()}
     key = {name: node for name, (node, _) in fields.items()}
 

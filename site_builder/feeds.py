@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 from .config import SiteConfig
 from .markup import absolute_links
 from .model import FEED_FORMATS, Feed, OutputFile, Project, Site, SiteFile
-from .wording import GENERATOR, project_facts, xml_document
+from .wording import GENERATOR, project_facts, site_host, xml_document
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -72,7 +72,8 @@ def feed_item(project: Project, config: SiteConfig) -> FeedItem:
     brief = project.brief
     url = config.absolute(project.path)
     facts = "".join(f"<li><strong>{escape(name)}:</strong> {escape(value)}</li>" for name, value in project_facts(project, config.language))
-    apply = f'<p><a href="{escape(brief.apply)}">Apply{" by e-mail" if brief.apply.startswith("mailto:") else ""}</a></p>'
+    label = "Apply by e-mail" if brief.apply.startswith("mailto:") else f"Apply on {site_host(brief.apply)}"
+    apply = f'<p><a href="{escape(brief.apply)}">{escape(label)}</a></p>'
     tags = [Tag(config.category(brief.category).title, config.absolute("categories/"))]
     tags += [Tag(skill, config.absolute("skills/")) for skill in brief.skills]
     return FeedItem(
@@ -133,8 +134,9 @@ def atom(feed: Channel) -> bytes:
     _child(root, "id", self_url)
     _child(root, "title", feed.title)
     _child(root, "subtitle", feed.description)
-    _child(root, "link", rel="self", type="application/atom+xml", href=self_url)
+    # The alternate link first: readers that take a feed's first link (feed-extractor) show it as the board's page.
     _child(root, "link", rel="alternate", type="text/html", href=feed.page_url)
+    _child(root, "link", rel="self", type="application/atom+xml", href=self_url)
     _child(root, "updated", feed.updated.isoformat())
     person(root, feed.board, feed.board_url)
     _child(root, "generator", GENERATOR)

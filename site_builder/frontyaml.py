@@ -52,6 +52,11 @@ class FieldReader:
         self.source, self.first_line, self.problems = source, first_line, problems
         self.line_breaks = [index for index, char in enumerate(front) if char == "\n"]
 
+    @property
+    def closing_line(self) -> int:
+        """The line of the front matter's closing ---, where a missing field goes."""
+        return self.first_line + len(self.line_breaks)
+
     def line(self, node: Node) -> int:
         """The file line of a node (see _line_at), found by bisection: a brief may have thousands of problems."""
         return self.first_line + bisect.bisect_left(self.line_breaks, node.start_mark.index)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, time
+from html import escape
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .config import SiteConfig
 from .content import is_editor_noise
@@ -18,7 +21,7 @@ from .errors import BoardError, Problem
 from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
 from .layouts import layout_environment, layout_problems
 from .model import FEED_FORMATS, ContentPage, Group, Listing, OutputFile, Project, Site
-from .wording import closes_text, day_text, deadline_text, money, pay_text, where_text
+from .wording import closes_text, day_text, deadline_text, money, pay_text, site_host, where_text
 
 STATIC_DIR = Path("static")
 CONTENT_SECURITY_POLICY = (
@@ -104,7 +107,12 @@ class SearchRecord:
 
 
 def job_posting(project: Project, config: SiteConfig) -> str:
-    """schema.org JobPosting JSON-LD, escaped so no field can end the <script> element it sits in."""
+    """schema.org JobPosting JSON-LD in the values Google documents, escaped so no field can end the
+    <script> element it sits in.
+
+    Fixed pay has no baseSalary: Google takes a salary per HOUR, DAY, WEEK, MONTH or YEAR and asks for the
+    actual pay, not an estimate, and an hourly equivalent would divide the fee by the employer's estimate of
+    the hours. The description starts with the pay and the effort instead, as the page states them."""
     brief = project.brief
     pay = brief.compensation
     organization: dict[str, Any] = {"@type": "Organization", "name": brief.company.name}
@@ -112,20 +120,20 @@ def job_posting(project: Project, config: SiteConfig) -> str:
         organization["sameAs"] = brief.company.url
     if brief.company.logo:
         organization["logo"] = config.absolute(f"static/logos/{brief.company.logo}")
+    facts = f"<p>Pay: {escape(pay_text(project, config.language))}. Effort: {brief.hours} hours.</p>\n"
+    last_moment = datetime.combine(brief.deadline, time(23, 59, 59), ZoneInfo(config.timezone))
     posting: dict[str, Any] = {
         "@context": "https://schema.org/", "@type": "JobPosting",
-        "title": brief.title, "description": project.html,
+        "title": brief.title, "description": facts + project.html,
         "identifier": {"@type": "PropertyValue", "name": config.title, "value": brief.slug},
-        "datePosted": brief.posted.isoformat(), "validThrough": f"{brief.deadline.isoformat()}T23:59:59",
+        "datePosted": brief.posted.isoformat(), "validThrough": last_moment.isoformat(),
         "employmentType": ["INTERN", "CONTRACTOR"], "hiringOrganization": organization,
         "directApply": False,
-        "baseSalary": {
-            "@type": "MonetaryAmount", "currency": pay.currency,
-            "value": {"@type": "QuantitativeValue", "value": float(pay.amount),
-                      "unitText": "HOUR" if pay.type == "hourly" else "PROJECT"},
-        },
         "url": config.absolute(project.path),
     }
+    if pay.type == "hourly":
+        posting["baseSalary"] = {"@type": "MonetaryAmount", "currency": pay.currency, "value": {
+            "@type": "QuantitativeValue", "value": float(pay.amount), "unitText": "HOUR"}}
     if brief.remote:
         posting["jobLocationType"] = "TELECOMMUTE"
         posting["applicantLocationRequirements"] = [{"@type": "Country", "name": code} for code in brief.countries]
@@ -154,7 +162,7 @@ class Renderer:
         self.facets = Facets(site, lambda amount, currency: money(amount, currency, language))
         self.env.globals.update(
             self.data, url=self.url, absolute_url=self.config.absolute, static=self.static_url, browse_word=BROWSE_WORD,
-            pay=lambda p: pay_text(p, language), where=where_text, closes=closes_text, day=lambda d: day_text(d, language),
+            pay=lambda p: pay_text(p, language), where=where_text, closes=closes_text, host=site_host, day=lambda d: day_text(d, language),
             deadline=lambda p: deadline_text(p, day_text(p.brief.deadline, language)),
         )
 

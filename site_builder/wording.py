@@ -10,6 +10,7 @@ import functools
 import re
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from babel.dates import format_date
@@ -47,6 +48,12 @@ def where_text(project: Project) -> str:
     if brief.remote:
         return "Remote"
     return f"On site: {brief.location}"
+
+
+def site_host(url: str) -> str:
+    """The site an address leads to, as a reader names it: "acme.example" for https://www.acme.example/jobs/1."""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
 
 
 def closes_text(project: Project) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 from decimal import Decimal
@@ -58,14 +59,21 @@ def test_optional_fields_are_read_when_given(board):
 
 @pytest.mark.parametrize("field", ["title", "company", "category", "hours", "compensation", "remote", "countries",
                                    "posted", "deadline", "apply", "maintainers"])
-def test_errors_on_missing_required_field(board, field):
-    assert at(1, f"{field} is missing: add a line `{field}: …` to the front matter") in board.errors(**{field: None})
+def test_errors_on_missing_required_field_at_the_closing_line_with_an_example_that_passes(board, field):
+    text = brief_text(**{field: None})
+    closing_line = text.split("\n").index("---", 1) + 1
+    errors = board.errors(**{field: None})
+    assert len(errors) == 1
+    message = re.fullmatch(rf"{re.escape(P)}:(\d+): {field} is missing: add a line like `(.*)` above this ---", errors[0])
+    assert message and int(message[1]) == closing_line, errors
+    written = text.replace("\n---\n\n", f"\n{message[2]}\n---\n\n", 1)
+    assert board.read(board.write("acme-crm-cleanup.md", written))[1] == [], "the example, written in, passes"
 
 
 def test_errors_on_unknown_field_and_suggests_the_closest_known_one(board):
     assert board.errors(deadline=None, deadine="2026-12-15") == [
-        at(1, "deadline is missing: add a line `deadline: …` to the front matter"),
         at(18, f"unknown field 'deadine' (did you mean 'deadline'?); expected one of: {FIELD_NAMES}"),
+        at("end", "deadline is missing: add a line like `deadline: 2026-12-15` above this ---"),
     ]
 
 

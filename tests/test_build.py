@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from html import unescape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -101,10 +103,26 @@ def test_open_project_page_shows_the_facts_an_apply_button_and_job_posting(examp
     assert posting["datePosted"] == "2026-11-20" and posting["validThrough"].startswith("2026-12-15")
     assert posting["hiringOrganization"]["name"] == "Acme Analytics"
     assert posting["hiringOrganization"]["logo"] == "https://example.org/board/static/logos/acme.svg"
-    assert posting["baseSalary"]["currency"] == "USD" and posting["baseSalary"]["value"]["value"] == 600
+    assert "baseSalary" not in posting and posting["description"].startswith("<p>Pay: $600 fixed. Effort: 20 hours.</p>")
     assert posting["jobLocationType"] == "TELECOMMUTE"
     assert [c["name"] for c in posting["applicantLocationRequirements"]] == ["US", "CA"]
     assert "INTERN" in posting["employmentType"]
+
+
+def test_both_apply_buttons_say_where_the_click_leads(example):
+    output, result = example
+    labels = set()
+    for project in result.site.open:
+        page = html_of(output, project.path + "index.html")
+        buttons = re.findall(r'<a class="apply" href="([^"]*)"[^>]*>([^<]*)</a>', page)
+        assert len(buttons) == 2 and buttons[0] == buttons[1], project.path
+        address, label = buttons[0]
+        if address.startswith("mailto:"):
+            assert label == "Apply by e-mail", project.path
+        else:
+            assert label == f"Apply on {urlsplit(unescape(address)).hostname.removeprefix('www.')}", project.path
+        labels.add(label.split()[1])
+    assert labels == {"by", "on"}, "the example board has both kinds of contact"
 
 
 def test_on_site_project_has_a_job_location_and_hourly_pay(example):
@@ -243,3 +261,9 @@ def test_drafts_are_built_only_when_asked(tmp_path):
     assert without.site.drafts_left_out == 1
     build(board, tmp_path / "with", TODAY, drafts=True)
     assert (tmp_path / "with/projects/acme-crm-cleanup/index.html").is_file()
+
+
+def test_summary_of_a_one_project_board_says_project(site_board, tmp_path, capsys):
+    site_board.brief()
+    assert main(["--root", str(site_board.root), "build", "--output", str(tmp_path / "out"), "--now", "2026-11-25", "--no-search"]) == 0
+    assert "built 1 project (1 open, 0 closed, 0 scheduled)" in capsys.readouterr().out

@@ -158,6 +158,21 @@ def test_rss_has_the_required_elements_and_rfc822_dates(example_build):
         projects[item.findtext("link")].updated for item in items)
 
 
+def test_atom_links_the_page_first_in_the_feed_and_every_entry(example_build):
+    """Readers that take an Atom feed's first link as its page (feed-extractor does) must get the listing,
+    not the feed file; feedparser keeps the links in document order."""
+    output, result = example_build
+    paths = sorted(output.rglob("atom.xml"))
+    assert len(paths) == 1 + len(result.site.categories) + len(result.site.skills)
+    for path in paths:
+        parsed = feedparser.parse(path.read_bytes())
+        page = BASE + path.parent.relative_to(output).as_posix() + "/" if path.parent != output else BASE
+        assert (parsed.feed.links[0].rel, parsed.feed.links[0].href) == ("alternate", page), path
+        assert parsed.feed.link == page
+        for entry in parsed.entries:
+            assert (entry.links[0].rel, entry.links[0].href) == ("alternate", entry.id), path
+
+
 def test_atom_has_the_required_elements_and_rfc3339_dates(example_build):
     output, result = example_build
     feed = ET.fromstring((output / "atom.xml").read_bytes())
