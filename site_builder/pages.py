@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from .config import SiteConfig
 from .content import is_editor_noise
+from .eligibility import ANYWHERE, countries_in
 from .errors import BoardError, Problem
 from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
 from .layouts import layout_environment, layout_problems
@@ -106,6 +107,14 @@ class SearchRecord:
     meta: tuple[tuple[str, str], ...]  # the facts of a search result card, the same as a listing card's
 
 
+def applicant_countries(codes: tuple[str, ...]) -> list[str]:
+    """A brief's countries as Google takes them, countries only: a region (EU, 150 Europe) becomes the countries it holds."""
+    found: dict[str, None] = {}
+    for code in codes:
+        found.update(dict.fromkeys(sorted(countries_in(code))))
+    return list(found)
+
+
 def job_posting(project: Project, config: SiteConfig) -> str:
     """schema.org JobPosting JSON-LD in the values Google documents, escaped so no field can end the
     <script> element it sits in.
@@ -136,7 +145,8 @@ def job_posting(project: Project, config: SiteConfig) -> str:
             "@type": "QuantitativeValue", "value": float(pay.amount), "unitText": "HOUR"}}
     if brief.remote:
         posting["jobLocationType"] = "TELECOMMUTE"
-        posting["applicantLocationRequirements"] = [{"@type": "Country", "name": code} for code in brief.countries]
+        if ANYWHERE not in brief.countries:  # Google wants the property only where applicants must be somewhere
+            posting["applicantLocationRequirements"] = [{"@type": "Country", "name": code} for code in applicant_countries(brief.countries)]
     else:
         city, _, country = brief.location.rpartition(",")
         posting["jobLocation"] = {"@type": "Place", "address": {

@@ -19,6 +19,7 @@ import pycountry
 import pytest
 
 from site_builder.build import build
+from site_builder.eligibility import eligible_countries
 from tests.site_files import EXAMPLE_DATE, copy_example_board
 
 # employmentType: "Use one or more of the following case-sensitive values".
@@ -96,9 +97,14 @@ def test_every_open_project_has_a_posting_in_googles_documented_values(example_b
 
         if brief.remote:
             assert posting["jobLocationType"] in GOOGLE_JOB_LOCATION_TYPES, where
+            if "anywhere" in brief.countries:  # the property is "required if applicants may be located in one or more" places
+                assert "applicantLocationRequirements" not in posting, where
+                continue
             areas = posting["applicantLocationRequirements"]
             assert {area["@type"] for area in areas} <= GOOGLE_APPLICANT_AREAS, where
-            assert [area["name"] for area in areas] == list(brief.countries), where
+            names = [area["name"] for area in areas]
+            assert all(pycountry.countries.get(alpha_2=name) for name in names) and len(set(names)) == len(names), where
+            assert set(names) == eligible_countries(brief.countries), where
         else:
             assert "jobLocationType" not in posting, where
             address = posting["jobLocation"]["address"]
