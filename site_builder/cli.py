@@ -15,6 +15,7 @@ from .build import build, check_board
 from .config import GITHUB_HANDLE, load_config
 from .devserver import DevServer
 from .errors import FORMATTERS, BoardError, Problem
+from .intake import intake
 from .model import today_in
 from .scaffold import new_brief
 
@@ -23,6 +24,7 @@ EXAMPLES = {
     "check": "board check                      # every brief\n"
              "  board check content/projects/acme-crm-cleanup.md --format github\n"
              "  board check --base origin/main --author octocat   # and may octocat make these changes?",
+    "intake": "board intake issue.md --author octocat --issue 12 --reply reply.md",
     "new": "board new acme-crm-cleanup",
     "serve": "board serve                      # then open the address it prints\n"
              "  board serve --port 8080 --drafts",
@@ -86,6 +88,18 @@ def build_parser() -> argparse.ArgumentParser:
                        "since this git commit, branch or tag (a pull request's base)")
     check.add_argument("--author", type=_handle, metavar="HANDLE", help="with --base: the GitHub handle making the changes "
                        "(a pull request's author); compared case-insensitively")
+
+    take = command("intake", "Turn an issue made with the board's forms (Post a project, Update or close my project) into "
+                             "a checked change to a brief, or into a reply that says which answers to fix.")
+    take.add_argument("body", type=Path, metavar="ISSUE_BODY_FILE", help="a file holding the issue's body, as GitHub wrote it")
+    take.add_argument("--author", type=_handle, required=True, metavar="HANDLE",
+                      help="the issue's author: the new listing's maintainer, or who must be allowed to change it")
+    take.add_argument("--base", default="HEAD", metavar="REF", help="the commit to check the change against, as "
+                      "board check --base does (default: HEAD)")
+    take.add_argument("--issue", type=_positive, metavar="N", help="the issue's number, for the pull request to link and close")
+    take.add_argument("--reply", type=Path, metavar="FILE", help="also write the Markdown reply here: the problems to fix "
+                      "(exit 1; printed too), or the pull request's description (exit 0; its title is printed)")
+    take.add_argument("--now", type=_date, metavar="DATE", help="the date to post and check as of (default: today in the board's timezone)")
 
     new = command("new", "Write content/projects/SLUG.md: a brief template with every field explained.")
     new.add_argument("slug", metavar="SLUG", help="the new brief's name in its URL, like acme-crm-cleanup")
@@ -153,6 +167,20 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_intake(args: argparse.Namespace) -> int:
+    try:
+        body = args.body.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        print(f"board intake: error: cannot read {args.body}: {error.strerror}", file=sys.stderr)
+        return 2
+    today = args.now or today_in(load_config(args.root).timezone)
+    result = intake(args.root, body, args.author, today, args.base, args.issue)
+    if args.reply:
+        args.reply.write_text(result.reply, encoding="utf-8")
+    print(result.title if result.ok else result.reply, end="\n" if result.ok else "")
+    return 0 if result.ok else 1
+
+
 def run_new(args: argparse.Namespace) -> int:
     config = load_config(args.root)
     path = new_brief(args.root, config, args.slug, today_in(config.timezone))
@@ -180,7 +208,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"build": run_build, "check": run_check, "new": run_new, "serve": run_serve}
+    handlers = {"build": run_build, "check": run_check, "intake": run_intake, "new": run_new, "serve": run_serve}
     try:
         return handlers[args.command](args)
     except BoardError as error:

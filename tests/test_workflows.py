@@ -22,6 +22,7 @@ from tests.site_files import REPO, copy_example_board, parse_html
 
 WORKFLOWS = REPO / ".github/workflows"
 ISSUE_FORM = REPO / ".github/ISSUE_TEMPLATE/post-a-project.yml"
+UPDATE_FORM = REPO / ".github/ISSUE_TEMPLATE/update-a-project.yml"
 OFFICIAL_ACTIONS = {"actions/checkout@v4", "actions/setup-python@v5", "actions/cache@v4", "actions/configure-pages@v5",
                     "actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"}
 
@@ -59,7 +60,7 @@ def run_steps(job: dict, workdir: Path, github: dict[str, str]) -> list[subproce
 
 def test_workflows_are_valid_against_githubs_workflow_schema():
     files = sorted(WORKFLOWS.glob("*.yml"))
-    assert [f.name for f in files] == ["check.yml", "deploy.yml"]
+    assert [f.name for f in files] == ["check.yml", "deploy.yml", "intake.yml"]
     done = check_jsonschema("vendor.github-workflows", *files)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -71,8 +72,9 @@ def test_the_schema_check_rejects_a_broken_workflow(tmp_path):
     assert done.returncode == 1 and "runs-on" in done.stdout
 
 
-def test_issue_form_is_valid_against_githubs_issue_form_schema():
-    done = check_jsonschema("vendor.github-issue-forms", ISSUE_FORM)
+def test_issue_forms_are_valid_against_githubs_issue_form_schema():
+    assert sorted((REPO / ".github/ISSUE_TEMPLATE").iterdir()) == [ISSUE_FORM, UPDATE_FORM]
+    done = check_jsonschema("vendor.github-issue-forms", ISSUE_FORM, UPDATE_FORM)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -96,7 +98,7 @@ def test_issue_form_and_pull_request_template_ask_for_the_same_promises():
 # --- wired to the right events ---------------------------------------------------------------------------
 
 def test_workflows_use_only_githubs_official_actions():
-    used = {step["uses"] for name in ("check.yml", "deploy.yml")
+    used = {step["uses"] for name in ("check.yml", "deploy.yml", "intake.yml")
             for job in workflow(name)["jobs"].values() for step in job["steps"] if "uses" in step}
     assert used == OFFICIAL_ACTIONS
 
@@ -111,6 +113,43 @@ def test_check_runs_on_pull_requests_with_the_pull_requests_base_and_author():
     assert command["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}",
                               "AUTHOR": "${{ github.event.pull_request.user.login }}"}
     assert any(step.get("run") == "board build --output public" for step in steps)
+
+
+def expressions(text: str) -> list[str]:
+    return [match.strip() for match in re.findall(r"\$\{\{(.*?)\}\}", text, re.S)]
+
+
+def test_no_workflow_script_holds_an_expression_so_no_text_from_an_issue_or_pull_request_reaches_a_shell():
+    """GitHub's script-injection guidance: an expression inside `run:` is pasted into the script before bash reads it."""
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for job in workflow(path.name)["jobs"].values():
+            for step in job["steps"]:
+                assert expressions(step.get("run", "")) == [], (path.name, step.get("name"))
+
+
+def test_intake_reads_the_issue_body_only_from_the_events_file_and_no_other_text_of_the_issue():
+    intake = workflow("intake.yml")
+    used = set(re.findall(r"github\.event\.[\w.*]+", (WORKFLOWS / "intake.yml").read_text(encoding="utf-8")))
+    # Numbers, the author's login (GitHub allows only letters, digits and hyphens in one), state and labels.
+    assert used == {"github.event.issue.number", "github.event.issue.user.login", "github.event.issue.state",
+                    "github.event.issue.labels.*.name"}
+    steps = intake["jobs"]["intake"]["steps"]
+    read = next(step for step in steps if "GITHUB_EVENT_PATH" in step.get("run", ""))
+    assert read["run"] == "jq --raw-output '.issue.body // \"\"' \"$GITHUB_EVENT_PATH\" > \"$RUNNER_TEMP/issue.md\""
+    assert sum("issue.body" in step.get("run", "") for step in steps) == 1
+
+
+def test_intake_runs_on_the_forms_issues_with_the_least_permissions_it_needs():
+    intake = workflow("intake.yml")
+    assert intake["on"] == {"issues": {"types": ["opened", "edited", "reopened"]}}
+    assert intake["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
+    labels = {yaml.safe_load(form.read_text(encoding="utf-8"))["labels"][0] for form in (ISSUE_FORM, UPDATE_FORM)}
+    assert labels == {"new project", "update project"} and all(f"'{label}'" in intake["jobs"]["intake"]["if"] for label in labels)
+    steps = intake["jobs"]["intake"]["steps"]
+    assert [step.get("uses") for step in steps[:2]] == ["actions/checkout@v4", "actions/setup-python@v5"]
+    assert "with" not in steps[0]  # the default branch, as the event gives it: the board's own code, never the issue's
+    install = next(step["run"] for step in steps if step.get("name") == "Install the board")
+    assert install == next(step["run"] for step in workflow("check.yml")["jobs"]["check"]["steps"] if step.get("name") == "Install the board")
 
 
 def test_deploy_runs_on_push_to_main_daily_and_by_hand_and_builds_for_the_pages_address():
