@@ -307,9 +307,14 @@ function listen() {
     const from = resultList.children.length;
     shown = from + PAGE_SIZE;
     resultList.setAttribute("aria-busy", "true");
+    // Make room for the coming cards at once, as tall as the shown ones on average, so the footer in
+    // view does not jump when they arrive.
+    const coming = Math.min(shown, results.length) - from;
+    resultList.style.minHeight = `${resultList.offsetHeight * (1 + coming / from)}px`;
     const cards = await loadCards(from, shown, query() || null);
     if (ticket !== generation) return;
     resultList.append(...cards);
+    resultList.style.minHeight = "";
     resultList.removeAttribute("aria-busy");
     showSummary(query() || null, selection());
     rememberPlace();
@@ -335,6 +340,7 @@ async function start() {
     indexValues = await pagefind.filters();
   } catch {
     document.getElementById("search-ui").remove();
+    form.classList.add("search-off");
     document.getElementById("search-unavailable").hidden = false;
     return;
   }
