@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # the same whenever it is built. A real board builds as of today: `board build`.
 EXAMPLE_DATE := 2026-11-25
 
-.PHONY: build serve test bench clean
+.PHONY: build serve test bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,18 @@ test: $(VENV)/.installed-test node_modules/.installed
 # `make test`: about 15 minutes). Prints a markdown table; see bench/bench.py.
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench.py
+
+# The interface's translations: extract every string of the layouts and the build into messages.pot, merge it
+# into each language's catalog (new strings arrive empty or fuzzy, for a translator), and compile each catalog
+# once to report how complete it is. The build reads the .po files itself; no .mo is kept.
+LANGUAGES := de es fr
+messages: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k plural_forms:1,2 --no-location --sort-output \
+		--project microboard --copyright-holder "microboard contributors" -o translations/messages.pot layouts site_builder
+	for lang in $(LANGUAGES); do \
+		$(BIN)/pybabel -q update -w 100 -i translations/messages.pot -d translations -l $$lang; \
+		$(BIN)/pybabel compile --statistics -l $$lang -i translations/$$lang/LC_MESSAGES/messages.po -o /dev/null; \
+	done
 
 clean:
 	rm -rf $(VENV) public .cache node_modules

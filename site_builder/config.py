@@ -6,6 +6,7 @@ its `site.toml:LINE:` before the command gives up, never only the first.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import babel
 import pycountry
 
 from .errors import BoardError, Problem
+from .i18n import Interface, load_interface
 from .tomlread import TomlReader, shown, toml_problem
 
 CONFIG_FILE = "site.toml"
@@ -49,6 +51,7 @@ class SiteConfig:
     min_hourly_rate: Mapping[str, Decimal]
     board_maintainers: tuple[str, ...]
     categories: tuple[Category, ...]
+    words: Interface = Interface("en")  # the interface in `language`: the theme's catalog and translations/
 
     @property
     def base_path(self) -> str:
@@ -76,7 +79,8 @@ def load_config(root: Path, base_url_override: str | None = None) -> SiteConfig:
         raise BoardError([Problem(CONFIG_FILE, 1, f"no {CONFIG_FILE} in {root}: is this a board's folder?")]) from None
     except UnicodeDecodeError:
         raise BoardError([Problem(CONFIG_FILE, 1, "the file is not UTF-8 text; save it as UTF-8")]) from None
-    return config_from_text(text, base_url_override)
+    config = config_from_text(text, base_url_override)
+    return dataclasses.replace(config, words=load_interface(root, config.language))
 
 
 def config_from_text(text: str, base_url_override: str | None = None) -> SiteConfig:

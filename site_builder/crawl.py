@@ -60,7 +60,7 @@ def opml(config: SiteConfig, feeds: tuple[Feed, ...]) -> list[OutputFile]:
                       xmlUrl=config.absolute(base + OPML_FEED.file), htmlUrl=config.absolute(base))
 
     outline(body, feeds[0].title, feeds[0].base)
-    for name, prefix in (("Categories", "categories/"), ("Skills", "skills/")):
+    for name, prefix in ((config.words.gettext("Categories"), "categories/"), (config.words.gettext("Skills"), "skills/")):
         folder = ET.SubElement(body, "outline", text=name, title=name)
         for feed in (f for f in feeds if f.base.startswith(prefix)):
             outline(folder, feed.title, feed.base)
@@ -69,7 +69,8 @@ def opml(config: SiteConfig, feeds: tuple[Feed, ...]) -> list[OutputFile]:
 
 def deadlines(config: SiteConfig, today: date, open_projects: tuple[Project, ...]) -> list[OutputFile]:
     """iCalendar (RFC 5545) with one all-day event on each open project's deadline, to subscribe to."""
-    name = f"{config.title}: application deadlines"
+    _ = config.words.gettext
+    name = _("%(board)s: application deadlines") % {"board": config.title}
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{GENERATOR}//{config.title} deadlines//EN")
     calendar.add("version", "2.0")
@@ -85,15 +86,16 @@ def deadlines(config: SiteConfig, today: date, open_projects: tuple[Project, ...
     for project in sorted(open_projects, key=lambda p: (p.brief.deadline, p.brief.slug)):
         brief = project.brief
         url = config.absolute(project.path)
-        facts = " · ".join(f"{label}: {value}" for label, value in project_facts(project, config.language))
+        facts = " · ".join(f"{label}: {value}" for label, value in project_facts(project, config.words))
         event = icalendar.Event()
         event.add("uid", f"{url}#deadline")  # the permalink: stable whatever else changes in the brief
         event.add("dtstamp", stamp)
         event.add("last-modified", project.updated.astimezone(timezone.utc))
         event.add("dtstart", brief.deadline)
         event.add("dtend", brief.deadline + timedelta(days=1))  # all-day events end the next day, exclusively
-        event.add("summary", f"Last day to apply: {brief.title} ({brief.company.name})")
-        event.add("description", f"{facts}\n\n{project.summary}\n\nApply: {brief.apply}\nDetails: {url}")
+        event.add("summary", _("Last day to apply: %(title)s (%(company)s)") % {"title": brief.title, "company": brief.company.name})
+        links = _("Apply: %(apply)s\nDetails: %(url)s") % {"apply": brief.apply, "url": url}
+        event.add("description", f"{facts}\n\n{project.summary}\n\n{links}")
         event.add("url", url)
         event.add("categories", [config.category(brief.category).title])
         event.add("transp", "TRANSPARENT")  # a deadline does not make the student busy

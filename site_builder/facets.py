@@ -46,7 +46,7 @@ class SearchKeys:
 
 def hours_band(hours: int) -> Choice:
     low, high = next(band for band in HOURS_BANDS if band[0] <= hours <= band[1])
-    return Choice(f"{low}-{high}", f"{low}–{high} hours")
+    return Choice(f"{low}-{high}", f"{low}–{high}")  # the search page labels it in the board's language
 
 
 def _pay_band(total: Decimal) -> tuple[int, int | None]:
@@ -87,15 +87,17 @@ class Facets:
     def panel(self) -> tuple[Facet, ...]:
         """The search page's filters, in the order students narrow a search."""
         categories = tuple(Choice(c.key, c.title) for c in self.site.config.categories)
+        _ = self.site.config.words.gettext
         return (
-            Facet("category", "Category", categories),
-            Facet("skill", "Skills", None),
-            Facet("where", "Where", (Choice("remote", "Remote"), Choice("on-site", "On site"))),
-            Facet("pay", "Total pay", self._pay_choices()),
-            Facet("hours", "Effort", tuple(hours_band(low) for low, _ in HOURS_BANDS)),
-            Facet("company", "Company", None),
-            Facet("status", "Status", (Choice("open", "Open"), Choice("closed", "Closed"), Choice("all", "Open and closed")),
-                  single=True),
+            Facet("category", _("Category"), categories),
+            Facet("skill", _("Skills"), None),
+            Facet("where", _("Where"), (Choice("remote", _("Remote")), Choice("on-site", _("On site")))),
+            Facet("pay", _("Total pay"), self._pay_choices()),
+            Facet("hours", _("Effort"), tuple(Choice(hours_band(low).key, _("%(low)d–%(high)d hours") % {"low": low, "high": high})
+                                          for low, high in HOURS_BANDS)),
+            Facet("company", _("Company"), None),
+            Facet("status", _("Status"), (Choice("open", _("Open")), Choice("closed", _("Closed")),
+                                          Choice("all", _("Open and closed"))), single=True),
         )
 
     def _pay_choices(self) -> tuple[Choice, ...]:
@@ -105,10 +107,11 @@ class Facets:
         bands = {(brief.compensation.currency, _pay_band(brief.compensation.total(brief.hours))) for brief in briefs}
         choices = []
         for currency, (low, high) in sorted(bands, key=lambda band: (-currencies[band[0]], band[0], band[1][0])):
+            _ = self.site.config.words.gettext
             if low == 0:
-                label = f"Under {self.money(Decimal(high + 1), currency)}"
+                label = _("Under %(amount)s") % {"amount": self.money(Decimal(high + 1), currency)}
             elif high is None:
-                label = f"{self.money(Decimal(low), currency)} or more"
+                label = _("%(amount)s or more") % {"amount": self.money(Decimal(low), currency)}
             else:
                 label = f"{self.money(Decimal(low), currency)} – {self.money(Decimal(high), currency)}"
             choices.append(Choice(_pay_key(currency, low, high), label))

@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 from .config import SiteConfig
 from .markup import absolute_links
 from .model import FEED_FORMATS, Feed, OutputFile, Project, Site, SiteFile
-from .wording import GENERATOR, project_facts, site_host, xml_document
+from .wording import GENERATOR, apply_label, project_facts, xml_document
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -71,8 +71,8 @@ def feed_item(project: Project, config: SiteConfig) -> FeedItem:
     """The project as a feed reader shows it, away from the board: the facts first, every URL absolute."""
     brief = project.brief
     url = config.absolute(project.path)
-    facts = "".join(f"<li><strong>{escape(name)}:</strong> {escape(value)}</li>" for name, value in project_facts(project, config.language))
-    label = "Apply by e-mail" if brief.apply.startswith("mailto:") else f"Apply on {site_host(brief.apply)}"
+    facts = "".join(f"<li><strong>{escape(name)}:</strong> {escape(value)}</li>" for name, value in project_facts(project, config.words))
+    label = apply_label(brief.apply, config.words)
     apply = f'<p><a href="{escape(brief.apply)}">{escape(label)}</a></p>'
     tags = [Tag(config.category(brief.category).title, config.absolute("categories/"))]
     tags += [Tag(skill, config.absolute("skills/")) for skill in brief.skills]

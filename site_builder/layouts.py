@@ -40,12 +40,15 @@ class LayoutUndefined(jinja2.StrictUndefined):
 
 
 def layout_environment(root: Path) -> jinja2.Environment:
-    """The one Jinja environment of a build: autoescaped, strict about undefined names."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / LAYOUTS_DIR), autoescape=True,
+    """The one Jinja environment of a build: autoescaped, strict about undefined names, with gettext
+    (`_`, `ngettext`, `{% trans %}`) that the build points at the board's language."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root / LAYOUTS_DIR), autoescape=True, extensions=["jinja2.ext.i18n"],
         undefined=LayoutUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         auto_reload=False,  # one build, one set of layouts: no stat of every layout on every page
     )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 def layouts_used(env: jinja2.Environment, template: str) -> list[str] | None:

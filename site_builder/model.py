@@ -190,7 +190,8 @@ class Site:
         """Every paginated listing page of the board."""
         per_page = self.config.per_page
         pages = paginate("home", self.config.title, self.config.description, self.open, "", per_page)
-        pages += paginate("archive", "Archive", "Closed projects, most recently closed first.", self.archive, "archive/", per_page)
+        _ = self.config.words.gettext
+        pages += paginate("archive", _("Archive"), _("Closed projects, most recently closed first."), self.archive, "archive/", per_page)
         for kind, groups, prefix in (("category", self.categories, "categories"), ("skill", self.skills, "skills"),
                                      ("company", self.companies, "companies")):
             for group in groups:
@@ -293,7 +294,8 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: dict[str, Rende
     skills = []
     for slug, pairs in by_skill.items():
         name = _most_common_spelling([s for s, _ in pairs])
-        skills.append(_group(slug, name, f"Paid micro-internships that need {name}.", [p for _, p in pairs]))
+        description = config.words.gettext("Paid micro-internships that need %(skill)s.") % {"skill": name}
+        skills.append(_group(slug, name, description, [p for _, p in pairs]))
     skills.sort(key=lambda g: (g.name.casefold(), g.key))
     companies = []
     for slug, group_projects in by_company.items():

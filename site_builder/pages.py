@@ -19,10 +19,11 @@ from .config import SiteConfig
 from .content import is_editor_noise
 from .eligibility import ANYWHERE, countries_in
 from .errors import BoardError, Problem
+from .i18n import Interface, search_page_words
 from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
 from .layouts import layout_environment, layout_problems
 from .model import FEED_FORMATS, ContentPage, Group, Listing, OutputFile, Project, Site
-from .wording import closes_text, day_text, deadline_text, money, pay_text, site_host, where_text
+from .wording import apply_label, closes_text, day_text, deadline_text, hours_text, money, pay_text, where_text
 
 STATIC_DIR = Path("static")
 CONTENT_SECURITY_POLICY = (
@@ -165,15 +166,19 @@ class Renderer:
         self.linked: set[str] = set()  # the static files the page being rendered links
         self.root = root
         self.env = layout_environment(root)
+        words = self.config.words
+        self.env.install_gettext_translations(words.translations, newstyle=True)  # type: ignore[attr-defined]
         # The data every layout can see besides its page; page fingerprints include it.
         self.data = {"config": self.config, "nav": navigation(site), "csp": CONTENT_SECURITY_POLICY,
+                     "text_direction": words.direction,
                      "feed_formats": FEED_FORMATS, "feeds": {feed.base: FeedLink(feed.base, feed.title) for feed in site.feeds()}}
         language = self.config.language
         self.facets = Facets(site, lambda amount, currency: money(amount, currency, language))
         self.env.globals.update(
-            self.data, url=self.url, absolute_url=self.config.absolute, static=self.static_url, browse_word=BROWSE_WORD,
-            pay=lambda p: pay_text(p, language), where=where_text, closes=closes_text, host=site_host, day=lambda d: day_text(d, language),
-            deadline=lambda p: deadline_text(p, day_text(p.brief.deadline, language)),
+            self.data, search_words=search_page_words(words), url=self.url, absolute_url=self.config.absolute, static=self.static_url, browse_word=BROWSE_WORD,
+            hours=lambda n: hours_text(n, words), pay=lambda p: pay_text(p, words), where=lambda p: where_text(p, words),
+            apply_label=lambda address: apply_label(address, words),
+            closes=lambda p: closes_text(p, words), day=lambda d: day_text(d, language), deadline=lambda p: deadline_text(p, words),
         )
 
     def url(self, path: str) -> str:
@@ -208,8 +213,8 @@ class Renderer:
         logo = self.static_url(f"logos/{brief.company.logo}").encode().hex() if brief.company.logo else ""
         meta = (
             ("title", brief.title), ("company", brief.company.name), ("company_slug", project.company_slug),
-            ("logo", logo), ("pay", pay_text(project, self.config.language)), ("hours", f"{brief.hours} hours"),
-            ("where", where_text(project)), ("deadline", deadline_text(project, day_text(brief.deadline, self.config.language))),
+            ("logo", logo), ("pay", pay_text(project, self.config.words)), ("hours", hours_text(brief.hours, self.config.words)),
+            ("where", where_text(project, self.config.words)), ("deadline", deadline_text(project, self.config.words)),
             ("badge", badge), ("summary", project.summary),
             ("skills", json.dumps(list(zip(brief.skills, project.skill_slugs)), ensure_ascii=False)),
             ("kind", BROWSE_WORD),
@@ -238,38 +243,40 @@ def navigation(site: Site) -> Navigation:
 def page_specs(site: Site, renderer: Renderer) -> list[PageSpec]:
     """Every HTML page of the board, with the context it is rendered from. A context holds all its page
     shows that the project itself does not (the search record, the facets), so its digest covers it."""
+    _ = site.config.words.gettext
     specs = []
     for listing in site.listings():
-        title = listing.title if listing.kind != "home" else "Open projects"
+        title = listing.title if listing.kind != "home" else _("Open projects")
         if listing.number > 1:
-            title += f" (page {listing.number} of {listing.page_count})"
-        description = listing.description or _listing_description(listing)
+            title = _("%(title)s (page %(number)d of %(count)d)") % {"title": title, "number": listing.number, "count": listing.page_count}
+        description = listing.description or _listing_description(listing, site.config.words)
         chips = site.categories if listing.kind == "home" and listing.number == 1 else ()
         specs.append(PageSpec("listing.html", PageContext(listing.path, title, description, listing=listing, groups=chips)))
     specs += [project_spec(project, renderer) for project in site.projects]
     for template, path, title, description, groups in (
-        ("categories.html", "categories/", "Categories", "Every category of project on the board.", site.categories),
-        ("groups.html", "skills/", "Skills", "Projects by the skills they need.", site.skills),
-        ("groups.html", "companies/", "Companies", "The employers posting projects on the board.", site.companies),
+        ("categories.html", "categories/", _("Categories"), _("Every category of project on the board."), site.categories),
+        ("groups.html", "skills/", _("Skills"), _("Projects by the skills they need."), site.skills),
+        ("groups.html", "companies/", _("Companies"), _("The employers posting projects on the board."), site.companies),
     ):
         specs.append(PageSpec(template, PageContext(path, title, description, groups=groups)))
     for page in site.pages:
         specs.append(PageSpec("page.html", PageContext(page.path, page.title, page.description or site.config.description, content=page)))
-    specs.append(PageSpec("search.html", PageContext("search/", "Search", "Search every project on the board.", facets=renderer.facets.panel())))
-    specs.append(PageSpec("404.html", PageContext("404.html", "Page not found", "This page does not exist.", noindex=True)))
+    specs.append(PageSpec("search.html", PageContext("search/", _("Search"), _("Search every project on the board."), facets=renderer.facets.panel())))
+    specs.append(PageSpec("404.html", PageContext("404.html", _("Page not found"), _("This page does not exist."), noindex=True)))
     return specs
 
 
 def project_spec(project: Project, renderer: Renderer) -> PageSpec:
     json_ld = JobPosting(project, renderer.config) if project.is_open else None
     return PageSpec("project.html", PageContext(
-        project.path, f"{project.brief.title} at {project.brief.company.name}", project.summary,
+        project.path, renderer.config.words.gettext("%(title)s at %(company)s") % {"title": project.brief.title, "company": project.brief.company.name},
+        project.summary,
         noindex=not project.is_open, project=project, json_ld=json_ld, search=renderer.search_record(project)))
 
 
-def _listing_description(listing: Listing) -> str:
+def _listing_description(listing: Listing, words: Interface) -> str:
     if listing.kind == "company":
-        return f"Paid micro-internships from {listing.title}."
+        return words.gettext("Paid micro-internships from %(company)s.") % {"company": listing.title}
     return listing.title
 
 

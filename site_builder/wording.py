@@ -13,9 +13,11 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency
 
+from .i18n import Interface
 from .model import Project
 
 GENERATOR = "microboard"  # the name feeds and calendars give their generator
@@ -25,16 +27,21 @@ NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 @functools.lru_cache(maxsize=4096)
 def money(amount: Decimal, currency: str, language: str) -> str:
-    """Money as the board's language writes it: "$600", "600 €", "$22.50"."""
+    """Money as the board's language writes it: "$600", "600 €", "$22.50" (a whole amount without cents)."""
+    locale = Locale.parse(language.replace("-", "_"))
     whole = amount == amount.to_integral_value()
-    return format_currency(amount, currency, locale=language.replace("-", "_"),
-                           format="¤#,##0" if whole else None, currency_digits=not whole)
+    pattern = re.sub(r"\.0+", "", locale.currency_formats["standard"].pattern) if whole else None
+    return format_currency(amount, currency, locale=locale, format=pattern, currency_digits=not whole)
 
 
-def pay_text(project: Project, language: str) -> str:
+def pay_text(project: Project, words: Interface) -> str:
     pay = project.brief.compensation
-    amount = money(pay.amount, pay.currency, language)
-    return f"{amount} per hour" if pay.type == "hourly" else f"{amount} fixed"
+    amount = money(pay.amount, pay.currency, words.language)
+    return (words.gettext("%(amount)s per hour") if pay.type == "hourly" else words.gettext("%(amount)s fixed")) % {"amount": amount}
+
+
+def hours_text(hours: int, words: Interface) -> str:
+    return words.ngettext("%(num)d hour", "%(num)d hours", hours) % {"num": hours}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -43,11 +50,11 @@ def day_text(day: date, language: str) -> str:
     return format_date(day, format="medium", locale=language.replace("-", "_"))
 
 
-def where_text(project: Project) -> str:
+def where_text(project: Project, words: Interface) -> str:
     brief = project.brief
     if brief.remote:
-        return "Remote"
-    return f"On site: {brief.location}"
+        return words.gettext("Remote")
+    return words.gettext("On site: %(location)s") % {"location": brief.location}
 
 
 def site_host(url: str) -> str:
@@ -56,26 +63,40 @@ def site_host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def closes_text(project: Project) -> str:
+def apply_label(address: str, words: Interface) -> str:
+    """The apply button's words, naming the kind of contact: "Apply by e-mail", "Apply on acme.example"."""
+    if address.startswith("mailto:"):
+        return words.gettext("Apply by e-mail")
+    return words.gettext("Apply on %(site)s") % {"site": site_host(address)}
+
+
+def closes_text(project: Project, words: Interface) -> str:
     days = project.days_left
     if days < 0:
-        return "Closed"
+        return words.gettext("Closed")
     if days == 0:
-        return "Closes today"
-    return "Closes tomorrow" if days == 1 else f"Closes in {days} days"
+        return words.gettext("Closes today")
+    if days == 1:
+        return words.gettext("Closes tomorrow")
+    return words.ngettext("Closes in %(num)d day", "Closes in %(num)d days", days) % {"num": days}
 
 
-def deadline_text(project: Project, day: str) -> str:
+def deadline_text(project: Project, words: Interface) -> str:
     """The deadline as a card states it: "Closes in 3 days (Dec 15, 2026)" or "Closed Dec 15, 2026"."""
-    return f"{closes_text(project)} ({day})" if project.is_open else f"Closed {day}"
+    day = day_text(project.brief.deadline, words.language)
+    if project.is_open:
+        return words.gettext("%(closes)s (%(day)s)") % {"closes": closes_text(project, words), "day": day}
+    return words.gettext("Closed %(day)s") % {"day": day}
 
 
-def project_facts(project: Project, language: str) -> list[tuple[str, str]]:
+def project_facts(project: Project, words: Interface) -> list[tuple[str, str]]:
     """What a student checks first, in the order feeds and the deadlines calendar state it."""
     brief = project.brief
-    where = where_text(project) + (f" (from {', '.join(brief.countries)})" if brief.remote else "")
-    return [("Pay", pay_text(project, language)), ("Effort", f"{brief.hours} hours"),
-            ("Deadline", day_text(brief.deadline, language)), ("Where", where)]
+    where = where_text(project, words)
+    if brief.remote:
+        where = words.gettext("%(where)s (from %(countries)s)") % {"where": where, "countries": ", ".join(brief.countries)}
+    return [(words.gettext("Pay"), pay_text(project, words)), (words.gettext("Effort"), hours_text(brief.hours, words)),
+            (words.gettext("Deadline"), day_text(brief.deadline, words.language)), (words.gettext("Where"), where)]
 
 
 def xml_document(root: ET.Element) -> bytes:

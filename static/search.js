@@ -16,6 +16,9 @@ const cardTemplate = document.getElementById("search-card");
 const facets = [...form.querySelectorAll("fieldset[data-facet]")];
 
 const filterPanel = document.getElementById("search-filters");
+// The page's words, in the board's language: written by the build from its catalog (site_builder/i18n.py).
+const STRINGS = JSON.parse(document.getElementById("search-strings").textContent);
+const pluralRules = new Intl.PluralRules(document.documentElement.lang || "en");
 const filterCount = document.getElementById("search-filter-count");
 
 const PAGE_SIZE = 10;
@@ -133,7 +136,7 @@ async function runSearch({ keepShown = false, scrollTo = null } = {}) {
   showCounts(counts);
   showSummary(text, selected);
   const active = [...paramsFromForm().keys()].filter((name) => name !== "q" && name !== "sort").length;
-  filterCount.textContent = active ? `(${active} active)` : "";
+  filterCount.textContent = active ? plural("active", active) : "";
   resultList.removeAttribute("aria-busy");
   if (scrollTo !== null) window.scrollTo(0, scrollTo);
 }
@@ -216,7 +219,7 @@ function showListedValues(fieldset, valueCounts) {
   const moreValues = fieldset.querySelector(".facet-more");
   moreValues.hidden = available.length <= LISTED_VALUES;
   moreValues.setAttribute("aria-expanded", String(expanded.has(name)));
-  moreValues.textContent = expanded.has(name) ? "Show fewer" : `Show all ${available.length}`;
+  moreValues.textContent = expanded.has(name) ? words("show_fewer") : plural("show_all", available.length);
   fieldset.hidden = available.length === 0;
 }
 
@@ -234,15 +237,25 @@ function listedItem(name, value) {
 
 function showSummary(text, selected) {
   const total = results.length;
-  const status = selected.status.length === 1 ? `${selected.status[0]} ` : "";
-  const noun = `${status}project${total === 1 ? "" : "s"}`;
+  const status = selected.status.length === 1 ? selected.status[0] : ANY_STATUS;
   const shownNow = resultList.children.length;
-  let message = total ? `${total} ${noun}` : `No ${status}projects`;
-  if (text) message += ` match “${text}”`;
-  if (!total) message += ". Try other words or fewer filters.";
-  else if (shownNow < total) message += `, showing ${shownNow}`;
+  let message = total ? plural(`projects_${status}`, total) : words(`no_projects_${status}`);
+  if (text) message = words("match", { projects: message, text });
+  if (!total) message = words("try_other_words", { message });
+  else if (shownNow < total) message = words("showing", { message, shown: shownNow });
   summary.textContent = message;
   moreButton.hidden = shownNow >= total;
+}
+
+// A message of the page's catalog, with its %(name)s / %(name)d placeholders filled in.
+function words(key, values = {}) {
+  return STRINGS[key].replace(/%\((\w+)\)[sd]/g, (match, name) => String(values[name] ?? match));
+}
+
+// A plural message in the form the language uses for `count` ("1 project", "5 projects").
+function plural(key, count) {
+  const forms = STRINGS[key];
+  return (forms[pluralRules.select(count)] ?? forms.other).replace(/%\(num\)d/g, String(count));
 }
 
 // Every change makes a history entry, except that a query being typed updates its own entry.

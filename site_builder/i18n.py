@@ -1,0 +1,153 @@
+"""The board's interface in its own language: the theme's gettext catalogs, overridden string by string
+by the board's own `translations/` folder, the same rule as for layouts and static files.
+
+Catalogs are kept as `.po` files (what translators edit) and compiled in memory when a build starts, so
+a board never holds a stale `.mo`. A string left fuzzy or untranslated stays English: the build summary
+lists it, so a half-translated board is never silent about it. `board check`'s messages stay English:
+they are for maintainers and employers on GitHub, not for the board's visitors.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+TRANSLATIONS_DIR = Path("translations")
+THEME_TRANSLATIONS = Path(__file__).resolve().parent.parent / TRANSLATIONS_DIR
+TEMPLATE = "messages.pot"  # every string of the theme, as `make messages` extracts it
+
+
+@dataclass(frozen=True)
+class Interface:
+    """The translated interface of one board: gettext for the layouts and the build's own texts.
+
+    Plain values only (the compiled catalog as bytes), so that every fingerprint of the build that
+    covers the config covers the board's words too."""
+
+    language: str
+    compiled: bytes = b""  # the catalog as a .mo file; empty: English
+    direction: str = "ltr"  # or "rtl", from CLDR's character order for the language
+    left_in_english: tuple[str, ...] = ()  # msgids the catalogs leave untranslated or fuzzy
+    catalog_found: bool = False
+
+    @functools.cached_property
+    def translations(self) -> NullTranslations:
+        return Translations(io.BytesIO(self.compiled)) if self.compiled else NullTranslations()
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def plural_forms(self, singular: str, plural: str) -> dict[str, str]:
+        """The translation of a plural message for each CLDR plural category of the language, for
+        `Intl.PluralRules` in the browser to pick from (search.js has no catalog of its own)."""
+        return {category: self.ngettext(singular, plural, n) for category, n in _plural_samples(self.language).items()}
+
+    def summary(self) -> str | None:
+        """One line for the build summary when part of the interface stays English, else None."""
+        if self.language.split("-")[0].split("_")[0] == "en":
+            return None
+        if not self.catalog_found:
+            return f"interface in English: no translation catalog for language {self.language!r} (see translations/)"
+        if not self.left_in_english:
+            return None
+        shown = "; ".join(f'"{text}"' for text in self.left_in_english[:3])
+        more = f" and {len(self.left_in_english) - 3} more" if len(self.left_in_english) > 3 else ""
+        return f"interface: {len(self.left_in_english)} strings left in English for {self.language!r} (fuzzy or untranslated): {shown}{more}"
+
+
+def catalog_names(language: str) -> list[str]:
+    """The catalog folders to look for, most specific first: `pt-BR` -> ["pt_BR", "pt"]."""
+    name = language.replace("-", "_")
+    return [name, name.split("_")[0]] if "_" in name else [name]
+
+
+def load_interface(root: Path, language: str) -> Interface:
+    """The interface of the board at `root` in `language`: the theme's catalog, then the board's own."""
+    catalog: Catalog | None = None
+    own = (root / TRANSLATIONS_DIR).resolve()
+    for folder in (THEME_TRANSLATIONS, *([own] if own != THEME_TRANSLATIONS else [])):
+        path = next((p for name in catalog_names(language)
+                     if (p := folder / name / "LC_MESSAGES" / "messages.po").is_file()), None)
+        if path is None:
+            continue
+        found = read_po(path.open("rb"), locale=_locale(language))
+        if catalog is None:
+            catalog = found
+        else:  # the board's own strings replace the theme's, one by one
+            for message in found:
+                if message.id and message.string and not message.fuzzy:
+                    catalog[message.id] = message
+    if catalog is None:
+        return Interface(language, direction=_direction(language))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    return Interface(language, compiled.getvalue(), _direction(language), _left_in_english(catalog), True)
+
+
+def _left_in_english(catalog: Catalog) -> tuple[str, ...]:
+    """Every msgid of the theme's template that `catalog` does not translate (missing, empty or fuzzy)."""
+    template = THEME_TRANSLATIONS / TEMPLATE
+    ids = [m.id for m in read_po(template.open("rb"))] if template.is_file() else [m.id for m in catalog]
+    left = []
+    for msgid in ids:
+        if not msgid:
+            continue
+        message = catalog.get(msgid)
+        strings = message.string if message else None
+        translated = all(strings) if isinstance(strings, tuple) else bool(strings)
+        if message is None or message.fuzzy or not translated:
+            left.append(msgid if isinstance(msgid, str) else msgid[0])
+    return tuple(left)
+
+
+def _locale(language: str) -> Locale | None:
+    try:
+        return Locale.parse(language, sep="-" if "-" in language else "_")
+    except (ValueError, UnknownLocaleError):
+        return None
+
+
+def _direction(language: str) -> str:
+    locale = _locale(language)
+    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"
+
+
+@functools.lru_cache(maxsize=8)
+def _plural_samples(language: str) -> dict[str, int]:
+    """A number in each CLDR plural category of `language` ("one": 1, "other": 0, ...)."""
+    locale = _locale(language) or Locale("en")
+    samples: dict[str, int] = {}
+    for n in range(0, 1000):
+        samples.setdefault(locale.plural_form(n), n)
+    return samples
+
+
+def search_page_words(interface: Interface) -> dict[str, str | dict[str, str]]:
+    """What static/search.js writes on the page, in the board's language (it has no catalog of its own):
+    plain messages with %(name)s placeholders, and plural ones as CLDR category -> form."""
+    _, plural_forms = interface.gettext, interface.plural_forms
+    return {
+        "active": plural_forms("(%(num)d active)", "(%(num)d active)"),
+        "show_all": plural_forms("Show all %(num)d", "Show all %(num)d"),
+        "show_fewer": _("Show fewer"),
+        "projects_open": plural_forms("%(num)d open project", "%(num)d open projects"),
+        "projects_closed": plural_forms("%(num)d closed project", "%(num)d closed projects"),
+        "projects_all": plural_forms("%(num)d project", "%(num)d projects"),
+        "no_projects_open": _("No open projects"),
+        "no_projects_closed": _("No closed projects"),
+        "no_projects_all": _("No projects"),
+        "match": _("%(projects)s match “%(text)s”"),
+        "try_other_words": _("%(message)s. Try other words or fewer filters."),
+        "showing": _("%(message)s, showing %(shown)d"),
+    }
