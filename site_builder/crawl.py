@@ -50,7 +50,7 @@ def opml(config: SiteConfig, feeds: tuple[Feed, ...]) -> list[OutputFile]:
     """OPML 2.0 subscription list: the board's feed, then a folder of category feeds and one of skill feeds."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
-    ET.SubElement(head, "title").text = f"{config.title}: every feed"
+    ET.SubElement(head, "title").text = config.words.gettext("%(board)s: every feed") % {"board": config.title}
     ET.SubElement(head, "dateModified").text = format_datetime(max(feed.updated for feed in feeds))
     ET.SubElement(head, "docs").text = "http://opml.org/spec2.opml"
     body = ET.SubElement(root, "body")

@@ -87,6 +87,7 @@ def load_interface(root: Path, language: str) -> Interface:
         else:  # the board's own strings replace the theme's, one by one
             for message in found:
                 if message.id and message.string and not message.fuzzy:
+                    catalog.delete(message.id)  # Catalog's own setter would keep the theme's string
                     catalog[message.id] = message
     if catalog is None:
         return Interface(language, direction=_direction(language))

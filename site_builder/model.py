@@ -200,10 +200,12 @@ class Site:
 
     def feeds(self) -> list[Feed]:
         """The board's feed, then one per category and one per skill, like their listings."""
-        title, items = self.config.title, self.config.feed_items
+        title, items, _ = self.config.title, self.config.feed_items, self.config.words.gettext
         lists = [("", title, self.config.description, self.open)]
-        for prefix, groups in (("categories", self.categories), ("skills", self.skills)):
-            lists += [(f"{prefix}/{g.key}/", f"{title}: {g.name}", g.description, g.open) for g in groups]
+        lists += [(f"categories/{g.key}/", _("%(board)s: %(category)s projects") % {"board": title, "category": g.name},
+                   g.description, g.open) for g in self.categories]
+        lists += [(f"skills/{g.key}/", _("%(board)s: projects that need %(skill)s") % {"board": title, "skill": g.name},
+                   g.description, g.open) for g in self.skills]
         empty = start_of(self.today, self.config.timezone)
         return [Feed(base, name, about, projects[:items], max((p.updated for p in projects[:items]), default=empty))
                 for base, name, about, projects in lists]

@@ -130,7 +130,9 @@ def job_posting(project: Project, config: SiteConfig) -> str:
         organization["sameAs"] = brief.company.url
     if brief.company.logo:
         organization["logo"] = config.absolute(f"static/logos/{brief.company.logo}")
-    facts = f"<p>Pay: {escape(pay_text(project, config.language))}. Effort: {brief.hours} hours.</p>\n"
+    words = config.words
+    facts = (f"<p>{escape(words.gettext('Pay'))}: {escape(pay_text(project, words))}. "
+             f"{escape(words.gettext('Effort'))}: {escape(hours_text(brief.hours, words))}.</p>\n")
     last_moment = datetime.combine(brief.deadline, time(23, 59, 59), ZoneInfo(config.timezone))
     posting: dict[str, Any] = {
         "@context": "https://schema.org/", "@type": "JobPosting",

@@ -92,7 +92,7 @@ def test_archive_lists_closed_projects_most_recently_closed_first(example):
 def test_open_project_page_shows_the_facts_an_apply_button_and_job_posting(example):
     output, _ = example
     page = html_of(output, "projects/acme-crm-cleanup/index.html")
-    for fact in ("$600 fixed", "20 hours", "Remote", "Dec 15, 2026", "closes in 20 days", "Acme Analytics",
+    for fact in ("$600 fixed", "20 hours", "Remote", "Dec 15, 2026", "Closes in 20 days", "Acme Analytics",
                  'href="/board/skills/data-cleaning/"', 'class="apply" href="https://acme.example/jobs/123"'):
         assert fact in page
     assert 'name="robots"' not in page

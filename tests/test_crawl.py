@@ -112,7 +112,7 @@ def test_hostile_text_stays_text_in_calendar_opml_and_sitemap(site_board):
     assert HOSTILE_SUMMARY in str(event["description"])
     opml = ET.fromstring((output / "feeds.opml").read_bytes())
     titles = [o.get("title") for o in opml.iter("outline") if o.get("xmlUrl")]
-    assert """Test Board: "Q" & 'A' ]]>""" in titles and "Test Board: <script>x" in titles
+    assert """Test Board: projects that need "Q" & 'A' ]]>""" in titles and "Test Board: projects that need <script>x" in titles
     assert BASE + "projects/hostile-brief/" in sitemap_entries((output / "sitemap.xml").read_bytes())
 
 

@@ -133,7 +133,7 @@ def test_category_and_skill_feeds_hold_exactly_their_open_projects(example_build
 def test_rss_has_the_required_elements_and_rfc822_dates(example_build):
     output, result = example_build
     channel = ET.fromstring((output / "categories/data/feed.xml").read_bytes()).find("channel")
-    assert channel.findtext("title") == "Micro-Internship Board: Data"
+    assert channel.findtext("title") == "Micro-Internship Board: Data projects"
     assert channel.findtext("link") == BASE + "categories/data/"
     assert channel.findtext("description") == "Cleaning, auditing and analysing spreadsheets and databases."
     assert channel.findtext("language") == "en"
@@ -206,7 +206,7 @@ def test_json_feed_has_the_required_elements_and_rfc3339_dates(example_build):
     output, result = example_build
     document = json.loads((output / "skills/sql/feed.json").read_bytes())
     assert document["version"] == "https://jsonfeed.org/version/1.1"
-    assert document["title"] == "Micro-Internship Board: SQL"
+    assert document["title"] == "Micro-Internship Board: projects that need SQL"
     assert document["feed_url"] == BASE + "skills/sql/feed.json"
     assert document["home_page_url"] == BASE + "skills/sql/"
     assert document["language"] == "en"
