@@ -56,6 +56,8 @@ class BuildResult:
         if site.drafts_left_out:
             lines.append(f"left out {site.drafts_left_out} draft{'s' * (site.drafts_left_out != 1)} (build with --drafts to see them)")
         lines.append(f"next change: {site.next_change}" if site.next_change else "next change: none scheduled")
+        if untranslated := site.config.words.summary():
+            lines.append(untranslated)
         return "\n".join(lines)
 
 
