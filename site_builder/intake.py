@@ -125,8 +125,9 @@ class _Change:
         if broken:
             return _failed(self.reply_with(self.located(broken, path, original)))
         if close == WITHDRAWN or (close == FILLED and self.today - timedelta(days=1) < briefs[0].posted):
-            path.unlink()
-            title, done = f"Withdraw {slug}", "takes the listing off the board"
+            path.unlink()  # a listing posted today (or not yet) cannot close before it opened: it goes, as withdrawn
+            title = f"Withdraw {slug}" if close == WITHDRAWN else f"Close {slug}: filled the day it was posted"
+            done = "takes the listing off the board"
         else:
             deadline = self.today - timedelta(days=1) if close == FILLED else _day(self.answers["deadline"])
             path.write_text(_with_deadline(original, path.name, deadline), encoding="utf-8")

@@ -229,6 +229,8 @@ def test_an_issue_as_github_writes_it_becomes_a_brief_that_check_and_build_accep
     ("pay", "1,200.50 usd", "compensation", {"amount": 1200.5, "currency": "USD", "type": "fixed"}),
     ("pay", "EUR 600", "compensation", {"amount": 600, "currency": "EUR", "type": "fixed"}),
     ("countries", "us, DE,ca", "countries", ["US", "DE", "CA"]),
+    ("countries", "eu, 419", "countries", ["EU", "419"]),
+    ("countries", "anywhere", "countries", ["anywhere"]),
     ("deadline", "2026-12-20", "deadline", date(2026, 12, 20)),
     ("apply", "jobs@acme.example", "apply", "mailto:jobs@acme.example"),
     ("apply", "https://acme.example/apply?job=9", "apply", "https://acme.example/apply?job=9"),
@@ -378,6 +380,15 @@ def test_filled_closes_the_listing_yesterday_and_withdrawn_removes_it(board, tmp
     assert brief["deadline"] == TODAY - timedelta(days=1)
     status, reply = update(board, tmp_path, author="acme-hiring", close=1)
     assert status == 0 and not (board / "content/projects/acme-crm-cleanup.md").exists()
+
+
+def test_filled_on_the_day_it_was_posted_takes_the_listing_off_the_board(board, tmp_path, capsys):
+    brief = board / "content/projects/acme-crm-cleanup.md"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("posted: 2026-11-20", f"posted: {EXAMPLE_DATE}"), encoding="utf-8")
+    commit_all(board, "Post it today", user="dana-acme")
+    status, reply = update(board, tmp_path, close=0)
+    assert status == 0 and not brief.exists(), reply
+    assert capsys.readouterr().out == "Close acme-crm-cleanup: filled the day it was posted\n"
 
 
 def test_someone_who_is_not_a_maintainer_is_told_so_and_nothing_changes(unchanged_board, tmp_path):
