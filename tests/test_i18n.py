@@ -10,6 +10,8 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from site_builder.build import BuildResult, build
@@ -81,6 +83,16 @@ def interface_text(html: str, owners: set[str]) -> str:
     for owned in sorted(owners, key=len, reverse=True):
         text = text.replace(owned, " ")
     return text
+
+
+def test_the_message_template_holds_every_string_the_layouts_and_the_build_use():
+    """A string wrapped in _() but missing from messages.pot would reach no translator: `make messages`."""
+    repo = THEME_TRANSLATIONS.parent
+    method_map, options_map = parse_mapping_cfg((repo / "babel.cfg").open())
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "plural_forms": (1, 2)}
+    used = {message for folder in ("layouts", "site_builder")
+            for _, _, message, _, _ in extract_from_dir(repo / folder, method_map, options_map, keywords=keywords)}
+    assert used == set(template_ids()), "translations/messages.pot is out of date: run `make messages`"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
