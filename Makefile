@@ -46,8 +46,9 @@ LANGUAGES := de es fr
 messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k plural_forms:1,2 --no-location --sort-output \
 		--project microboard --copyright-holder "microboard contributors" -o translations/messages.pot layouts site_builder
+	sed -i '/^"POT-Creation-Date:/d' translations/messages.pot  # no change to commit when no string changed
 	for lang in $(LANGUAGES); do \
-		$(BIN)/pybabel -q update --ignore-obsolete -w 100 -i translations/messages.pot -d translations -l $$lang; \
+		$(BIN)/pybabel -q update --ignore-obsolete --ignore-pot-creation-date -w 100 -i translations/messages.pot -d translations -l $$lang; \
 		$(BIN)/pybabel compile --statistics -l $$lang -i translations/$$lang/LC_MESSAGES/messages.po -o /dev/null; \
 	done
 
