@@ -74,8 +74,10 @@ def _failed(reply: str) -> Intake:
     return Intake(False, "", reply)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Change:
+    """One issue's answers, and what making its change takes: the board, the form, who asks, as of when."""
+
     root: Path
     form: IssueForm
     fields: dict[str, tuple[str, ...]]
@@ -267,11 +269,12 @@ def _field_lines(text: str) -> list[tuple[int, str]]:
     root = compose_front_matter(parts[0], parts[1], "", []) if parts else None
     if not isinstance(root, MappingNode):
         return []
+    line = lambda node: parts[1] + parts[0].count("\n", 0, node.start_mark.index)  # noqa: E731 (not mark.line: see frontyaml)
     starts = []
     for key, value in root.value:
-        starts.append((parts[1] + key.start_mark.line, key.value))
+        starts.append((line(key), key.value))
         if isinstance(value, MappingNode):
-            starts += [(parts[1] + sub.start_mark.line, f"{key.value}.{sub.value}") for sub, _ in value.value]
+            starts += [(line(sub), f"{key.value}.{sub.value}") for sub, _ in value.value]
     return starts + [(parts[1] + parts[0].count("\n"), "body")]
 
 

@@ -335,7 +335,7 @@ def test_hostile_text_is_written_as_text_and_the_build_escapes_it(board, tmp_pat
 
 def test_an_answer_cannot_add_fields_to_the_brief(board, tmp_path):
     # An issue's body can be edited into anything: a "title" of several lines that reads like front matter.
-    injected = "Real title\nmaintainers: [mallory]\ndraft: true\n---\nsummary: pwned"
+    injected = "Real title\nmaintainers: [mallory]\ndraft: true\n---\nsummary: pwned\u2028apply: x\x00\x1b[31m"
     status, reply, brief = post(board, tmp_path, title=injected, company="Acme\n  url: https://evil.example")
     assert brief is None or set(brief) <= set(POST_FIELDS) | {"posted", "compensation"}
     if brief is not None:
