@@ -92,6 +92,9 @@ class _Change:
         terms = self.form.question("terms")
         if missing := unticked(terms, self.answers.get("terms")):
             problems.append((terms.label, "tick every box, or the project cannot be posted: " + "; ".join(missing)))
+        if (description := self.form.question("description")).unchanged(self.answers.get("description")):
+            problems.append((description.label, "write a few sentences under each heading: what the project is for, what you "
+                                                "want handed over, and how you will judge it"))
         front = self.brief_fields(problems)
         path = self.root / PROJECTS_DIR / f"{self.free_slug()}.md"
         text = _brief_text(front, self.answers.get("description") or "")

@@ -31,6 +31,11 @@ class Question:
     label: str
     required: bool
     options: tuple[str, ...] = ()  # a dropdown's choices, or the checkboxes' labels
+    value: str = ""  # the text a textarea starts with
+
+    def unchanged(self, answer: str | None) -> bool:
+        """True when `answer` is the text the question started with, not one word changed (spacing aside)."""
+        return bool(self.value.strip()) and (answer or "").split() == self.value.split()
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ def read_form(root: Path, file_name: str) -> IssueForm:
         attributes = item.get("attributes") or {}
         options = tuple(o["label"] if isinstance(o, dict) else str(o) for o in attributes.get("options") or ())
         questions.append(Question(str(item.get("id")), str(item.get("type")), str(attributes.get("label")),
-                                  bool((item.get("validations") or {}).get("required")), options))
+                                  bool((item.get("validations") or {}).get("required")), options, str(attributes.get("value") or "")))
     if not questions:
         raise BoardError([Problem(where, 1, "the issue form has no questions: give it a body: of inputs, like GitHub's form syntax")])
     return IssueForm(where, str(data.get("name", file_name)), tuple(questions))

@@ -285,6 +285,8 @@ def test_a_slug_already_taken_gets_a_number(board, tmp_path):
     ("apply", "acme.example/jobs", "Where to apply", "apply must be an https:// web address or a mailto: e-mail address"),
     ("maintainers", "not a handle!", "Colleagues who may also edit the listing (optional)", "maintainers: handle! is not a GitHub handle"),
     ("description", None, "The project", "this question needs an answer"),
+    ("description", form("post-a-project.yml")["body"][-2]["attributes"]["value"].replace("\n\n", "\n"), "The project",
+     "write a few sentences under each heading"),
     ("terms", False, "Before you submit", "tick every box, or the project cannot be posted: It is paid"),
 ])
 def test_each_mistake_is_told_under_its_question_and_writes_nothing(unchanged_board, tmp_path, question, answer, label, message):
