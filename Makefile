@@ -26,7 +26,7 @@ build: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/board serve --now $(EXAMPLE_DATE)
 
-# Test tools from the npm registry (the W3C HTML checker, axe-core); `npm ci` keeps them to the lock file.
+# Test tools from the npm registry (the W3C HTML checker, axe-core, Lighthouse); `npm ci` keeps them to the lock file.
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
