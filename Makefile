@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # the same whenever it is built. A real board builds as of today: `board build`.
 EXAMPLE_DATE := 2026-11-25
 
-.PHONY: build serve test bench clean messages
+.PHONY: build serve test screenshots bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest
+
+# The README's screenshots of the example board, taken again with Debian's Chromium through Playwright,
+# which the test tools bring (see docs/screenshots/take.py).
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python docs/screenshots/take.py
 
 # Build speed on generated boards of 1,000 and 10,000 briefs against the floor of any build (not part of
 # `make test`: about 15 minutes). Prints a markdown table; see bench/bench.py.

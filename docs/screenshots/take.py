@@ -1,10 +1,10 @@
 """Regenerate the README's screenshots of the example board with one command, from the repository root:
 
-    .venv/bin/python docs/screenshots/take.py
+    make screenshots
 
-It builds the example board as of 2026-11-25 into a temporary folder, serves it on 127.0.0.1, and
-photographs it with Debian's Chromium (/usr/bin/chromium) through Playwright (`make test` installs
-Playwright; never run `playwright install`):
+(which installs Playwright into .venv with the test tools, then runs this file). It builds the example
+board as of 2026-11-25 into a temporary folder, serves it on 127.0.0.1, and photographs it with
+Debian's Chromium (/usr/bin/chromium) through Playwright (never run `playwright install`):
     home.png     the home page, 1280 px wide, top of the page
     project.png  an open, closing-soon project page, 1280 px wide
     phone.png    the same project page on a 360 px phone, at 2x pixel density
