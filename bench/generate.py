@@ -54,7 +54,7 @@ closing_soon_days = 3
 items = 50
 
 [policy]
-min_hourly_rate = { USD = 20, EUR = 18, GBP = 16 }
+min_hourly_rate = { USD = 20, EUR = 18, GBP = 16, CAD = 25, INR = 600 }
 
 [board]
 maintainers = ["board-admin"]

@@ -1,4 +1,4 @@
-"""The pipeline, top to bottom. `check` is the same chain as `build`, minus rendering and writing."""
+"""The pipeline, top to bottom. `check` is the same chain as `build`, minus rendering pages and writing."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from typing import Any
 
 from .cache import BuildCache, Digester, OutputRecord, brief_fingerprint, entry_key
 from .config import SiteConfig, load_config
-from .content import Brief, brief_paths, is_editor_noise, load_briefs, load_pages, read_brief, read_limited, unique_briefs
+from .content import Brief, PageSource, brief_paths, is_editor_noise, load_briefs, load_pages, read_brief, read_limited, unique_briefs
 from .crawl import crawl_specs
 from .errors import BoardError, Problem
 from .feeds import feed_specs
 from .history import last_commit_times
 from .layouts import LAYOUTS_DIR, layout_problems, layouts_used
-from .markup import RenderedBody, render_markdown
+from .markup import RenderedBody, UnrenderableBody, render_markdown
 from .model import FEED_FORMATS, ContentPage, OutputFile, Site, SiteFile, Status, build_model, edited_in_place, status_of
 from .ownership import ownership_problems
 from .pages import PageSpec, Renderer, page_specs, project_spec, static_files
@@ -43,6 +43,7 @@ class BuildResult:
     seconds: float
     renderer: Renderer  # the build's layouts and helpers, for `preview_edits` to render with
     search_key: str | None = None  # fingerprint of the project pages the search index is made from (None: unknown)
+    warnings: tuple[str, ...] = ()  # what the build worked around and someone should look at
 
     def summary(self) -> str:
         site = self.site
@@ -58,14 +59,19 @@ class BuildResult:
         lines.append(f"next change: {site.next_change}" if site.next_change else "next change: none scheduled")
         if untranslated := site.config.words.summary():
             lines.append(untranslated)
-        return "\n".join(lines)
+        return "\n".join(lines + [f"warning: {warning}" for warning in self.warnings])
 
 
 def check_board(root: Path, today: date, files: list[Path] | None = None,
                 base: str | None = None, author: str | None = None) -> CheckResult:
-    """Validate config and briefs (all, or only `files`) and, given `base`, `author`'s right to every change since it."""
+    """Validate config and briefs (all, or only `files`) and, given `base`, `author`'s right to every change since it.
+
+    Each description is rendered as the build renders it (reusing, never writing, the build's cache), so a
+    body the build would refuse or stop is a problem here too."""
     config = load_config(root)
     briefs, problems = load_briefs(root, config, files)
+    cache = BuildCache.for_board(root)
+    problems += [rendered for brief in briefs if isinstance(rendered := rendered_brief(cache, brief), Problem)]
     if files is None:
         problems += load_pages(root)[1]
     if base is not None and author is not None:
@@ -92,8 +98,9 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     page_sources, page_problems = load_pages(root)
     if problems or page_problems:
         raise BoardError(problems + page_problems)
-    pages = tuple(ContentPage(p.slug, p.title, p.description, rendered_body(cache, p.body, None).html) for p in page_sources)
-    site = build_model(config, briefs, bodies, today, pages, drafts, changed=last_commit_times(root))
+    pages = tuple(ContentPage(p.slug, p.title, p.description, page_body(cache, p)) for p in page_sources)
+    changed, warnings = last_commit_times(root)
+    site = build_model(config, briefs, bodies, today, pages, drafts, changed=changed)
     renderer, statics = Renderer(root, site), static_files(root)
     specs = page_specs(site, renderer)
     previous = intact_records(output, cache.outputs(output))
@@ -118,7 +125,7 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     cache.save()
     return BuildResult(site, len(specs), len(site.feeds()) * len(FEED_FORMATS),
                        len(site.projects) if search else None, time.perf_counter() - started, renderer,
-                       search_key if cache.enabled else None)
+                       search_key if cache.enabled else None, tuple(warnings))
 
 
 def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path], cache: BuildCache) -> list[str]:
@@ -130,7 +137,8 @@ def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path
     for path in briefs:
         problems: list[Problem] = []
         brief = read_brief(path, root, site.config, problems, _bytes(path))
-        project = brief and edited_in_place(site, brief, rendered_body(cache, brief.body, brief.summary))
+        rendered = rendered_brief(cache, brief) if brief else None
+        project = edited_in_place(site, brief, rendered) if isinstance(rendered, RenderedBody) else None
         if project is None:
             return []
         pages.append(renderer.render(project_spec(project, renderer)))
@@ -196,10 +204,14 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, cache
         path, raw, brief = item
         found: list[Problem] = []
         brief = brief or read_brief(path, root, config, found, raw)
-        return brief, found, rendered_body(cache, brief.body, brief.summary) if brief and shown(brief) else None
+        rendered = rendered_brief(cache, brief) if brief else None
+        if isinstance(rendered, Problem):
+            return None, [*found, rendered], None
+        return brief, found, rendered
 
+    # Every body is rendered, shown or not yet, so a scheduled brief cannot stop a later build.
     # Only briefs with work left go to the processes; a cached brief with a cached body is done here.
-    todo = [i for i, brief in enumerate(known) if brief is None or (shown(brief) and cached_body(cache, brief.body, brief.summary) is None)]
+    todo = [i for i, brief in enumerate(known) if brief is None or cached_body(cache, brief.body, brief.summary) is None]
     loaded = dict(zip(todo, map_in_processes(load, [(*sources[i][:2], known[i]) for i in todo], jobs)))
     bodies: dict[str, RenderedBody] = {}
     briefs = []
@@ -231,6 +243,22 @@ def _body_key(cache: BuildCache, body: str, summary: str | None) -> str:
 
 def cached_body(cache: BuildCache, body: str, summary: str | None) -> RenderedBody | None:
     return cache.body(_body_key(cache, body, summary))
+
+
+def page_body(cache: BuildCache, page: PageSource) -> str:
+    """A content page's HTML; a page the markup stage refuses stops the build with its file named."""
+    try:
+        return rendered_body(cache, page.body, None).html
+    except UnrenderableBody as error:
+        raise BoardError([Problem(page.source, 1, error.message)]) from None
+
+
+def rendered_brief(cache: BuildCache, brief: Brief) -> RenderedBody | Problem:
+    """A brief's rendered body, or the problem on its line when the markup stage refuses it."""
+    try:
+        return rendered_body(cache, brief.body, brief.summary)
+    except UnrenderableBody as error:
+        return Problem(brief.source, brief.body_line + error.line, error.message)
 
 
 def rendered_body(cache: BuildCache, body: str, summary: str | None, rendered: RenderedBody | None = None) -> RenderedBody:

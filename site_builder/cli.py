@@ -40,7 +40,7 @@ def _date(text: str) -> date:
 
 def _handle(text: str) -> str:
     handle = text.removeprefix("@")
-    if not GITHUB_HANDLE.match(handle.removesuffix("[bot]")):
+    if not GITHUB_HANDLE.fullmatch(handle.removesuffix("[bot]")):
         raise argparse.ArgumentTypeError(f"expected a GitHub handle like octocat, got {text!r}")
     return handle
 

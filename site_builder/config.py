@@ -25,8 +25,9 @@ from .i18n import Interface, load_interface
 from .tomlread import TomlReader, shown, toml_problem
 
 CONFIG_FILE = "site.toml"
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-GITHUB_HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+# Both are used with fullmatch: `$` also matches before a final line break, and "acme\n" is no slug.
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+GITHUB_HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def _handles(reader: TomlReader, option: Option, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         reader.problem(where, f'board maintainers must be a list of GitHub handles, e.g. ["board-admin"], got {shown(value)}')
         return ()
-    bad = [handle for handle in value if not (isinstance(handle, str) and GITHUB_HANDLE.match(handle))]
+    bad = [handle for handle in value if not (isinstance(handle, str) and GITHUB_HANDLE.fullmatch(handle))]
     for handle in bad:
         fix = f" (write {handle.lstrip('@')}, without the @)" if isinstance(handle, str) and handle.startswith("@") else ""
         reader.problem(where, f"board maintainers: {shown(handle)} is not a GitHub handle{fix}")
@@ -197,7 +198,7 @@ def _categories(reader: TomlReader, option: Option, table: Any) -> tuple[Categor
     categories = []
     for key, fields in table.items():
         prefix = f"categories.{key}."
-        if not SLUG_PATTERN.match(key):
+        if not SLUG_PATTERN.fullmatch(key):
             reader.problem(f"categories.{key}", f"category key '{key}' must be lowercase letters, digits and hyphens (it becomes a URL)")
         if not isinstance(fields, dict):
             reader.problem(f"categories.{key}", f"categories.{key} must be a table with title and description")
@@ -242,7 +243,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("feeds.items", "feed_items", "a whole number", 50, "Newest open projects in each RSS, Atom and JSON feed.",
            _whole, "50", allowed=(1, 1000)),
     Option("policy.min_hourly_rate", "min_hourly_rate", "a table of ISO 4217 currency = amount", {},
-           "Pay floor per hour in each currency; a currency not listed has no floor.", _rates, "{ USD = 20, EUR = 18, GBP = 16 }"),
+           "Pay floor per hour in each currency; briefs may pay only in the currencies listed.", _rates, "{ USD = 20, EUR = 18, GBP = 16 }"),
     Option("board.maintainers", "board_maintainers", "a list of GitHub handles", [], "GitHub handles that may edit any brief.",
            _handles, '["board-admin"]'),
     Option("categories", "categories", "a [categories.KEY] table for each category", REQUIRED,

@@ -24,6 +24,7 @@ from .config import GITHUB_HANDLE, SLUG_PATTERN, SiteConfig
 from .eligibility import ANYWHERE, code_problem, is_country
 from .errors import Problem, unknown_key_message
 from .frontyaml import PLACEHOLDER, FieldReader, compose_front_matter, decode_text, split_front_matter
+from .text import MAX_NAME_SLUG, code_point, first_forbidden, slug_of
 
 PROJECTS_DIR = Path("content/projects")
 LOGOS_DIR = Path("static/logos")
@@ -114,7 +115,7 @@ def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Proble
     slug = path.stem
     if path.suffix != ".md":
         fail(f"a brief's file name must end in .md: rename it to {slug}.md")
-    if not (3 <= len(slug) <= 80 and SLUG_PATTERN.match(slug)):
+    if not (3 <= len(slug) <= 80 and SLUG_PATTERN.fullmatch(slug)):
         fail(f"the file name '{slug}' is not a valid slug: use 3 to 80 lowercase letters, digits and single hyphens, like acme-crm-cleanup.md")
     try:
         raw = read_limited(path) if raw is None else raw
@@ -167,11 +168,16 @@ def _size(size: int) -> str:
 
 
 def _check_body(reader: FieldReader, body: str, body_line: int, closing_line: int) -> None:
+    forbidden = first_forbidden(body)
     if not body.strip():
         reader.problems.append(Problem(reader.source, closing_line, "the description is empty: after the second --- line, describe "
                                                                     "the context, the deliverable and what success looks like"))
     elif body.lstrip().upper().startswith(PLACEHOLDER):
         reader.problems.append(Problem(reader.source, body_line, "the description still holds the template's placeholder: replace it with your brief"))
+    elif forbidden:
+        line = body_line + body.count("\n", 0, forbidden.start())
+        reader.problems.append(Problem(reader.source, line, f"the description contains the character {code_point(forbidden.group())}, "
+                                                            "a control character or non-character that pages and feeds cannot carry: delete it"))
 
 
 def _read_fields(reader: FieldReader, fields: dict[str, tuple[Node, Node]], slug: str, source: str,
@@ -192,7 +198,7 @@ def _read_fields(reader: FieldReader, fields: dict[str, tuple[Node, Node]], slug
         category = None
     skills = _skills(reader, value["skills"]) if "skills" in value else ()
     hours = reader.whole_number(value["hours"], "hours", MIN_HOURS, MAX_HOURS) if "hours" in value else None
-    compensation = _compensation(reader, key["compensation"], value["compensation"]) if "compensation" in value else None
+    compensation = _compensation(reader, key["compensation"], value["compensation"], config) if "compensation" in value else None
     remote = reader.flag(value["remote"], "remote") if "remote" in value else None
     countries = _countries(reader, value["countries"]) if "countries" in value else None
     location = _location(reader, value["location"]) if "location" in value else None
@@ -207,7 +213,7 @@ def _read_fields(reader: FieldReader, fields: dict[str, tuple[Node, Node]], slug
     maintainers = _maintainers(reader, value["maintainers"]) if "maintainers" in value else None
     draft = reader.flag(value["draft"], "draft") if "draft" in value else False
     summary = reader.text(value["summary"], "summary", MAX_SUMMARY_LENGTH) if "summary" in value else None
-    if compensation and hours and compensation.currency in config.min_hourly_rate:
+    if compensation and hours:
         _check_pay_floor(reader, value["compensation"], compensation, hours, config.min_hourly_rate[compensation.currency])
     if None in (title, company, category, skills, hours, compensation, remote, countries, posted, deadline, apply, maintainers, draft):
         return None
@@ -221,6 +227,9 @@ def _company(reader: FieldReader, key: Node, node: Node, root: Path) -> Company 
     if "name" not in fields and isinstance(node, MappingNode):
         reader.problem(key, "company needs a name: add a line `  name: Your Company` under company:")
     name = reader.text(fields["name"][1], "company.name", 100) if "name" in fields else None
+    if name and len(slug_of(name)) > MAX_NAME_SLUG:
+        reader.problem(fields["name"][1], _long_slug_message("company.name", name))
+        name = None
     url = reader.url(fields["url"][1], "company.url", allow_mailto=False, example="https://acme.example") if "url" in fields else None
     logo = None
     if "logo" in fields:
@@ -235,7 +244,7 @@ def _company(reader: FieldReader, key: Node, node: Node, root: Path) -> Company 
     return Company(name, url, logo) if len(reader.problems) == before else None
 
 
-def _compensation(reader: FieldReader, key: Node, node: Node) -> Compensation | None:
+def _compensation(reader: FieldReader, key: Node, node: Node, config: SiteConfig) -> Compensation | None:
     fields = reader.mapping(node, "compensation", COMPENSATION_FIELDS)
     for name in COMPENSATION_FIELDS:
         if name not in fields and isinstance(node, MappingNode):
@@ -249,6 +258,12 @@ def _compensation(reader: FieldReader, key: Node, node: Node) -> Compensation | 
     elif currency in NOT_MONEY:
         reader.problem(fields["currency"][1], f"compensation.currency {currency} is the ISO 4217 code {NOT_MONEY[currency]}: "
                                               "every project is paid, so give the currency you pay in, such as USD, EUR or GBP")
+        currency = None
+    elif currency and currency not in config.min_hourly_rate:
+        # A currency with no floor would let a 40-hour project pay 1 IRR: the board takes only the ones it set a floor for.
+        accepted = ", ".join(config.min_hourly_rate) or "none yet"
+        reader.problem(fields["currency"][1], f"compensation.currency: this board takes pay only in the currencies it sets a pay floor "
+                                              f"for in site.toml ([policy] min_hourly_rate), got {currency}; accepted: {accepted}")
         currency = None
     pay_type = reader.text(fields["type"][1], "compensation.type") if "type" in fields else None
     if pay_type and pay_type not in PAY_TYPES:
@@ -287,10 +302,17 @@ def _skills(reader: FieldReader, node: Node) -> tuple[str, ...] | None:
     for item, skill in items:
         if len(skill) > MAX_SKILL_LENGTH:
             reader.problem(item, f"each skill must be at most {MAX_SKILL_LENGTH} characters, got {len(skill)}: {skill}")
+        elif len(slug_of(skill)) > MAX_NAME_SLUG:
+            reader.problem(item, _long_slug_message("skill", skill))
         elif skill.casefold() in seen:
             reader.problem(item, f"skill '{skill}' is listed twice")
         seen.add(skill.casefold())
     return tuple(skill for _, skill in items)
+
+
+def _long_slug_message(name: str, value: str) -> str:
+    return (f"{name} makes a web address of {len(slug_of(value))} characters once written in Latin letters "
+            f"(at most {MAX_NAME_SLUG}): shorten it, got {value}")
 
 
 def _countries(reader: FieldReader, node: Node) -> tuple[str, ...] | None:
@@ -330,7 +352,7 @@ def _maintainers(reader: FieldReader, node: Node) -> tuple[str, ...] | None:
     if isinstance(node, SequenceNode) and not node.value:
         reader.problem(node, "maintainers needs at least one GitHub handle: the people allowed to edit this brief later")
     for item, handle in items:
-        if not GITHUB_HANDLE.match(handle):
+        if not GITHUB_HANDLE.fullmatch(handle):
             fix = f" (write {handle.lstrip('@')}, without the @)" if handle.startswith("@") else ""
             reader.problem(item, f"maintainers: {handle} is not a GitHub handle{fix}")
     return tuple(handle for _, handle in items)
@@ -440,7 +462,7 @@ def load_pages(root: Path) -> tuple[list[PageSource], list[Problem]]:
             problems.append(Problem(source, 1, 'a page needs a title in its front matter: title: "About this board"'))
         elif not isinstance(description, str):
             problems.append(Problem(source, 1, "description must be text in quotes"))
-        elif not SLUG_PATTERN.match(path.stem) or path.stem in RESERVED_SLUGS:
+        elif not SLUG_PATTERN.fullmatch(path.stem) or path.stem in RESERVED_SLUGS:
             problems.append(Problem(source, 1, f"'{path.stem}' cannot be a page's file name: use lowercase letters, digits and "
                                                f"hyphens, and none of {', '.join(sorted(RESERVED_SLUGS))}"))
         else:

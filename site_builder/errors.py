@@ -6,6 +6,8 @@ import difflib
 import json
 from dataclasses import asdict, dataclass
 
+from .text import printable
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -14,6 +16,12 @@ class Problem:
     path: str
     line: int
     message: str
+
+    def __post_init__(self) -> None:
+        # A message quotes what a file holds and a path is what someone named a file: either may carry a lone
+        # surrogate, an escape sequence or a line break. Escaped here, every format can print every problem.
+        object.__setattr__(self, "path", printable(self.path))
+        object.__setattr__(self, "message", printable(self.message))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"

@@ -18,9 +18,12 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem, unknown_key_message
+from .text import DIGITS, code_point, first_forbidden
 
 PLACEHOLDER = "FILL IN"  # what `board new` writes where the employer must write their own text
-EMAIL = re.compile(r"^[^@\s/?#]+@[^@\s/?#]+\.[^@\s/?#]+$")
+EMAIL = re.compile(r"[^@\s/?#]+@[^@\s/?#]+\.[^@\s/?#]+")  # used with fullmatch: `$` would let a line break end it
+MAX_WHOLE_DIGITS, MAX_AMOUNT_DIGITS = 6, 12  # more digits than any count or pay needs; int() of thousands is slow or refused
+MIN_YEAR, MAX_YEAR = 2000, 2999  # a board's dates; near year 9999 a deadline plus a few days is no date at all
 
 
 class _RejectAliases(yaml.SafeLoader):
@@ -62,8 +65,6 @@ class FieldReader:
         return self.first_line + bisect.bisect_left(self.line_breaks, node.start_mark.index)
 
     def problem(self, node: Node | None, message: str) -> None:
-        # A value quoted as "a\nb" holds a line break; shown as written, the problem stays on one output line.
-        message = message.replace("\r", "\\r").replace("\n", "\\n")
         self.problems.append(Problem(self.source, self.line(node) if node else 1, message))
 
     def mapping(self, node: Node, name: str | None, known: list[str]) -> dict[str, tuple[Node, Node]]:
@@ -107,6 +108,11 @@ class FieldReader:
         if max_length and len(value) > max_length:
             self.problem(node, f"{name} must be at most {max_length} characters, got {len(value)}")
             return None
+        forbidden = first_forbidden(value)
+        if forbidden:
+            self.problem(node, f"{name} contains the character {code_point(forbidden.group())}, a control character or "
+                               "non-character that pages and feeds cannot carry: delete it")
+            return None
         return value
 
     def text_list(self, node: Node, name: str, example: str) -> list[tuple[Node, str]]:
@@ -118,15 +124,20 @@ class FieldReader:
 
     def whole_number(self, node: Node, name: str, low: int, high: int) -> int | None:
         value = node.value.strip() if isinstance(node, ScalarNode) else ""
-        if not re.fullmatch(r"\d+", value) or not low <= int(value) <= high:
-            self.problem(node, f"{name} must be a whole number from {low} to {high}, got {shown(node)}")
+        if not (DIGITS.fullmatch(value) and len(value) <= MAX_WHOLE_DIGITS and low <= int(value) <= high):
+            self.problem(node, f"{name} must be a whole number from {low} to {high}, got {shown(node)}{_digits_hint(value)}")
             return None
         return int(value)
 
     def amount(self, node: Node, name: str) -> Decimal | None:
         value = node.value.strip() if isinstance(node, ScalarNode) else ""
-        if not re.fullmatch(r"\d+(\.\d{1,2})?", value) or Decimal(value) <= 0:
-            self.problem(node, f"{name} must be an amount greater than 0 written as digits, like 600 or 22.50, got {shown(node)}")
+        whole, point, cents = value.partition(".")
+        if not (DIGITS.fullmatch(whole) and (not point or DIGITS.fullmatch(cents) and len(cents) <= 2)) or Decimal(value) <= 0:
+            self.problem(node, f"{name} must be an amount greater than 0 written as digits, like 600 or 22.50, "
+                               f"got {shown(node)}{_digits_hint(value)}")
+            return None
+        if len(whole.lstrip("0")) > MAX_AMOUNT_DIGITS:
+            self.problem(node, f"{name} has {len(whole.lstrip('0'))} digits before the point; an amount has at most {MAX_AMOUNT_DIGITS}")
             return None
         return Decimal(value)
 
@@ -139,14 +150,18 @@ class FieldReader:
 
     def day(self, node: Node, name: str) -> date | None:
         value = node.value.strip() if isinstance(node, ScalarNode) else ""
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            self.problem(node, f"{name} must be a date written YYYY-MM-DD, like 2026-11-20, got {shown(node)}")
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            self.problem(node, f"{name} must be a date written YYYY-MM-DD, like 2026-11-20, got {shown(node)}{_digits_hint(value)}")
             return None
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.problem(node, f"{name} must be a real calendar date, got {value}: there is no such day (the format is YYYY-MM-DD)")
             return None
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            self.problem(node, f"{name} must be a date in the years {MIN_YEAR} to {MAX_YEAR}, got {value}")
+            return None
+        return day
 
     def url(self, node: Node, name: str, allow_mailto: bool, example: str = "https://acme.example/jobs/123") -> str | None:
         value = self.text(node, name)
@@ -154,7 +169,7 @@ class FieldReader:
             return None
         parts = urlsplit(value)
         if allow_mailto and parts.scheme == "mailto":
-            if EMAIL.match(parts.path):
+            if EMAIL.fullmatch(parts.path):
                 return value
             self.problem(node, f"{name} must be mailto: followed by one e-mail address, like mailto:jobs@acme.example, got {value}")
             return None
@@ -166,9 +181,18 @@ class FieldReader:
 
 
 def shown(node: Node) -> str:
+    """A value as a message quotes it: cut short when long (a number of thousands of digits is one line)."""
     if isinstance(node, ScalarNode):
-        return node.value if node.value.strip() else "nothing"
+        value = node.value if node.value.strip() else "nothing"
+        return value if len(value) <= 60 else value[:60] + "…"
     return "a list" if isinstance(node, SequenceNode) else "a set of fields"
+
+
+def _digits_hint(value: str) -> str:
+    """The fix for a number written with digits other than 0-9 (١٠, ４５), which people read differently."""
+    if any(c.isdigit() for c in value) and not value.isascii():
+        return " (write numbers and dates with the digits 0-9)"
+    return ""
 
 
 def split_front_matter(text: str) -> tuple[str, int, str, int] | None:

@@ -2,12 +2,19 @@
 
 Employer text is untrusted. Python-Markdown renders it (raw HTML included), then nh3 keeps only an
 allowlist of tags, attributes and URL schemes; whatever survives cannot run script on the board.
+Python-Markdown is also slow on some shapes of text (a 30 KB run of `[` takes minutes) and recurses
+once per level of nesting, so a body is measured before it is rendered and stopped when it takes too
+long: a description is refused, never a build hung.
 """
 
 from __future__ import annotations
 
+import ctypes
 import html
 import re
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
@@ -17,6 +24,9 @@ import nh3
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 SUMMARY_LENGTH = 200
+MAX_BODY_CHARACTERS = 20_000  # about 3,000 words; the example briefs have 300 to 600
+MAX_NESTING = 8  # lists and quotes inside each other; Python-Markdown's stack runs out a few dozen levels down
+RENDER_SECONDS = 2.0  # processor time one description may take to render; a long brief takes 0.02 s
 
 MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "sane_lists", "smarty")
 MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
@@ -37,6 +47,18 @@ LINK_REL = "nofollow noopener ugc"
 MARKUP_FINGERPRINT = repr((markdown.__version__, MARKDOWN_EXTENSIONS, MARKDOWN_CONFIG, nh3.__version__,
                            sorted(ALLOWED_TAGS), sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items()),
                            sorted(URL_SCHEMES), LINK_REL, SUMMARY_LENGTH))
+
+
+class UnrenderableBody(ValueError):
+    """A description the board will not render (too long, nested too deeply, too slow): the message says
+    which and what to do, `line` is where in the body (0 for its first line)."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+    def __reduce__(self) -> tuple[type[UnrenderableBody], tuple[str, int]]:
+        return UnrenderableBody, (self.message, self.line)
 
 
 @dataclass(frozen=True)
@@ -134,9 +156,101 @@ def absolute_links(fragment: str, page_url: str) -> str:
 
 
 def render_markdown(body: str, summary: str | None = None) -> RenderedBody:
-    """Render and sanitize a body; the summary is the given one, else the first paragraph's text."""
-    safe_html = _IMAGE_WITHOUT_SOURCE.sub("", _cleaner.clean(_markdown().convert(body)))
+    """Render and sanitize a body; the summary is the given one, else the first paragraph's text.
+
+    Raises UnrenderableBody for a body over the limits or one that takes over RENDER_SECONDS."""
+    check_body_shape(body)
+    safe_html = _IMAGE_WITHOUT_SOURCE.sub("", _cleaner.clean(_convert_in_time(body)))
     if summary is None:
         first = re.search(r"<p>(.*?)</p>", safe_html, re.S)
         summary = plain_text(first.group(1) if first else safe_html)
     return RenderedBody(safe_html, shorten(" ".join(summary.split())))
+
+
+_FENCE = re.compile(r"[ \t]*(```|~~~)")
+_BLOCK_MARKERS = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])))+")
+
+
+def check_body_shape(body: str) -> None:
+    """Raise UnrenderableBody for a body too big or too deeply nested to render, before rendering it."""
+    if len(body) > MAX_BODY_CHARACTERS:
+        raise UnrenderableBody(f"the description is {len(body):,} characters long; a brief's description may have at most "
+                               f"{MAX_BODY_CHARACTERS:,}: shorten it, or link to a longer document")
+    in_fence = False
+    for number, line in enumerate(body.split("\n")):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        markers = None if in_fence else _BLOCK_MARKERS.match(line)
+        if markers:
+            indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+            depth = indent // 4 + len(re.findall(r">|[-*+]|[0-9]+[.)]", markers.group()))
+            if depth > MAX_NESTING:
+                raise UnrenderableBody(f"the description nests lists or quotes {depth} levels deep on this line; "
+                                       f"at most {MAX_NESTING} are allowed: flatten it", number)
+
+
+class _OutOfTime(BaseException):
+    """Raised inside the rendering thread by its watchdog; BaseException, so no `except Exception` swallows it."""
+
+
+def _convert_in_time(body: str) -> str:
+    """Python-Markdown's HTML for `body`, or UnrenderableBody when it runs out of time or stack."""
+    global _converter
+    watchdog = _Watchdog(RENDER_SECONDS)
+    try:
+        try:
+            return _markdown().convert(body)
+        finally:
+            watchdog.stop()
+    except _OutOfTime:
+        watchdog.stop()  # the exception may have arrived inside the first stop(); stopping twice is harmless
+        _converter = None  # stopped halfway, the converter's state is not to be trusted
+        raise UnrenderableBody(f"the description takes more than {RENDER_SECONDS:g} seconds to render, so it was "
+                               "stopped: simplify its Markdown (long runs of [, ! or other marks, deep nesting)") from None
+    except RecursionError:
+        _converter = None
+        raise UnrenderableBody("the description is nested too deeply to render: flatten its lists and quotes") from None
+
+
+class _Watchdog:
+    """Raises _OutOfTime in the thread that made it once that thread has used `seconds` of processor time.
+
+    Python-Markdown spends its time in Python code, which an asynchronous exception interrupts between
+    two bytecodes; unlike a signal, this works in any thread (`board serve` builds in a background
+    thread). Processor time, not wall time, so a busy machine does not refuse a brief a quiet one takes."""
+
+    def __init__(self, seconds: float):
+        self._target = threading.get_ident()
+        self._clock = _thread_clock(self._target)
+        self._limit = self._clock() + seconds
+        self._stopped = threading.Event()
+        self._lock = threading.Lock()
+        self._fired = False
+        self._thread = threading.Thread(target=self._watch, name="markdown-watchdog", daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stopped.wait(0.05):
+            if self._clock() > self._limit:
+                with self._lock:
+                    if not self._stopped.is_set():
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._target), ctypes.py_object(_OutOfTime))
+                        self._fired = True
+                return
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped.set()
+        self._thread.join()
+        if self._fired:  # fired as the work finished: take back the exception if it has not arrived yet
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._target), None)
+
+
+def _thread_clock(ident: int) -> Callable[[], float]:
+    """The processor time of thread `ident`, where the system tells it; else wall time."""
+    try:
+        clock_id = time.pthread_getcpuclockid(ident)
+        time.clock_gettime(clock_id)
+    except (AttributeError, OSError):
+        return time.monotonic
+    return lambda: time.clock_gettime(clock_id)

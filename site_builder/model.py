@@ -11,11 +11,10 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slugify import slugify
-
 from .config import SiteConfig
 from .content import Brief
 from .markup import RenderedBody
+from .text import slug_of
 
 
 class Status(str, Enum):
@@ -221,11 +220,6 @@ def paginate(kind: str, title: str, description: str, projects: tuple[Project, .
     page_count = max(1, -(-len(projects) // per_page))
     return [Listing(kind, title, description, projects[(n - 1) * per_page: n * per_page], n, page_count, len(projects), base, group)
             for n in range(1, page_count + 1)]
-
-
-def slug_of(name: str) -> str:
-    """A URL slug for a skill or company name, keeping the signs that tell C from C# and C++."""
-    return slugify(name, replacements=[["#", "sharp"], ["+", "plus"]]) or "x"
 
 
 def unique_slugs(names: list[str]) -> dict[str, str]:

@@ -25,7 +25,7 @@ skills: [Excel, SQL]                        # 0 to 10 skills, each at most 40 ch
 hours: 20                                   # your estimate of the effort: a whole number from 5 to 40
 compensation:
   amount: 600                               # every project is paid: more than 0
-  currency: USD                             # ISO 4217 code: USD, EUR, GBP, …
+  currency: {currency}                             # ISO 4217 code, one of: {currencies}
   type: fixed                               # fixed (for the deliverable) or hourly (per hour)
 remote: true                                # false if applicants must come on site
 countries: ["US"]                           # where applicants may be based, in quotes: "US", "EU", "150" (Europe), or anywhere
@@ -59,7 +59,7 @@ How you will evaluate the work.
 
 
 def _is_slug(slug: str) -> bool:
-    return 3 <= len(slug) <= 80 and bool(SLUG_PATTERN.match(slug))
+    return 3 <= len(slug) <= 80 and bool(SLUG_PATTERN.fullmatch(slug))
 
 
 def new_brief(root: Path, config: SiteConfig, slug: str, today: date) -> Path:
@@ -79,6 +79,8 @@ def new_brief(root: Path, config: SiteConfig, slug: str, today: date) -> Path:
         fill=PLACEHOLDER,
         category=config.categories[0].key,
         categories=", ".join(c.key for c in config.categories),
+        currency="USD" if "USD" in config.min_hourly_rate else next(iter(config.min_hourly_rate), "USD"),
+        currencies=", ".join(config.min_hourly_rate) or "none yet (site.toml sets no [policy] min_hourly_rate)",
         posted=today.isoformat(),
         deadline=(today + timedelta(days=DEADLINE_AFTER_DAYS)).isoformat(),
     ), encoding="utf-8")

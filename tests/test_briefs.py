@@ -238,8 +238,12 @@ def test_accepts_pay_exactly_at_the_floor(board):
     assert board.errors(compensation="\n  amount: 16\n  currency: GBP\n  type: hourly") == []
 
 
-def test_accepts_low_pay_in_a_currency_without_a_floor(board):
-    assert board.errors(compensation="\n  amount: 10\n  currency: CAD\n  type: fixed") == []
+def test_refuses_a_currency_the_board_sets_no_floor_for_and_lists_the_accepted_ones(board):
+    # With no floor, a 40-hour project could pay 1 IRR.
+    assert board.errors(compensation="\n  amount: 10\n  currency: CAD\n  type: fixed") == [
+        at("compensation.currency", "compensation.currency: this board takes pay only in the currencies it sets a pay floor for "
+                                    "in site.toml ([policy] min_hourly_rate), got CAD; accepted: EUR, GBP, USD"),
+    ]
 
 
 # --- where: remote, countries, location --------------------------------------------------------------

@@ -170,9 +170,19 @@ def test_check_prints_an_empty_json_list_and_nothing_in_github_format_when_all_i
     assert capsys.readouterr() == ("", "")
 
 
-def test_github_format_escapes_percent_and_line_breaks_in_messages():
+def test_github_format_escapes_percent_and_a_problem_shows_line_breaks_as_escapes():
     problem = Problem("content/projects/acme.md", 3, "100% of it\r\nis wrong")
-    assert format_github([problem]) == "::error file=content/projects/acme.md,line=3::100%25 of it%0D%0Ais wrong\n"
+    assert format_github([problem]) == "::error file=content/projects/acme.md,line=3::100%25 of it\\r\\nis wrong\n"
+
+
+def test_a_problem_escapes_surrogates_and_control_characters_so_every_format_can_print_it():
+    # A message quotes what a file holds, a path is what someone named a file: a lone surrogate cannot be
+    # written as UTF-8, an escape sequence would drive the terminal, a line break would split the line.
+    problem = Problem("content/projects/\udcff\n.md", 3, "got \ud800, \x1b[2J and \ufffe")
+    assert (problem.path, problem.message) == ("content/projects/\\udcff\\n.md", "got \\ud800, \\x1b[2J and \\ufffe")
+    assert format_text([problem]) == "content/projects/\\udcff\\n.md:3: got \\ud800, \\x1b[2J and \\ufffe\n"
+    assert format_github([problem]).encode("utf-8").count(b"\n") == 1
+    assert json.loads(format_json([problem]).encode("utf-8"))[0]["message"] == problem.message
 
 
 def test_github_format_escapes_colon_and_comma_in_the_file_property():

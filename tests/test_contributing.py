@@ -109,6 +109,7 @@ MISTAKES = {  # the guide's "The check says" column -> the mistake, made in a go
         "title: Clean up our customer records before the CRM migration", "title: Cleanup: the CRM"),
     "countries item must be text, but YAML reads NO as a yes/no value": ('countries: ["US", "CA"]', "countries: [NO, SE]"),
     "pay is below this board's floor": ("amount: 600", "amount: 60"),
+    "this board takes pay only in the currencies it sets a pay floor for": ("currency: USD", "currency: IRR"),
     "a new brief must list its author among its maintainers": ("maintainers: [dana-acme, acme-hiring]", "maintainers: [someone]"),
 }
 
@@ -172,7 +173,7 @@ def test_a_new_user_following_only_the_guide_posts_a_project_that_passes_the_che
     git(board, "checkout", "--quiet", "-b", "add-our-project")
     # 1. Create your file: lowercase words joined by hyphens, ending in .md; then paste the template.
     slug = "acme-customer-survey"
-    assert 3 <= len(slug) <= 80 and SLUG_PATTERN.match(slug)
+    assert 3 <= len(slug) <= 80 and SLUG_PATTERN.fullmatch(slug)
     path = board / "content/projects" / f"{slug}.md"
     path.write_text(template_block(), encoding="utf-8")
     status, out = run_check(capsys, board, f"content/projects/{slug}.md")

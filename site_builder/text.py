@@ -1,0 +1,50 @@
+"""Rules for text that comes from untrusted files: the characters no page, feed or message may carry,
+the slugs made from names, and numbers written the one way every reader reads the same.
+
+Every stage that reads or writes employer text uses these, so the check refuses what the build
+could not write, and outputs stay clean even where the check was not run.
+"""
+
+from __future__ import annotations
+
+import re
+
+from slugify import slugify
+
+# C0 and C1 controls (tab and line feed aside), DEL, lone surrogates, and Unicode's noncharacters
+# (U+FDD0..U+FDEF and the last two code points of every plane): HTML, XML and JSON readers refuse or
+# mangle them, a terminal obeys them, and an encoder to UTF-8 raises on a surrogate.
+_FORBIDDEN = "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+FORBIDDEN_CHARACTER = re.compile(f"[{_FORBIDDEN}]")
+_FORBIDDEN_OR_LINE_BREAK = re.compile(f"[{_FORBIDDEN}\n\r\u2028\u2029]")
+
+MAX_NAME_SLUG = 100  # characters in the web address made from a company or skill name (a file name too)
+DIGITS = re.compile(r"[0-9]+")  # ASCII only: `\d` also takes ١٠ and ４５, which int() reads and people do not
+
+
+def first_forbidden(text: str) -> re.Match[str] | None:
+    """The first character of `text` no output may carry, or None."""
+    return FORBIDDEN_CHARACTER.search(text)
+
+
+def code_point(character: str) -> str:
+    """How a message names a character: U+001B."""
+    return f"U+{ord(character):04X}"
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on one line in any encoding a terminal or log uses: every forbidden
+    character and line break is written as its escape (\\u001b), so a message quoting hostile text
+    can always be printed, and shows what is there."""
+    return _FORBIDDEN_OR_LINE_BREAK.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def without_forbidden(text: str) -> str:
+    """`text` with the characters no output may carry removed: the writers' last defence."""
+    return FORBIDDEN_CHARACTER.sub("", text)
+
+
+def slug_of(name: str) -> str:
+    """A URL slug for a skill or company name, keeping the signs that tell C from C# and C++."""
+    return slugify(name, replacements=[["#", "sharp"], ["+", "plus"]]) or "x"
