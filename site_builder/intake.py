@@ -118,7 +118,7 @@ class _Change:
             problems.append((close_question.label, "choose one of: " + "; ".join(close_question.options)))
         slug = (self.answers.get("listing") or "").strip().rstrip("/").rpartition("/")[2].removesuffix(".md").lower()
         path = self.root / PROJECTS_DIR / f"{slug}.md"
-        if self.answers.get("listing") and not (SLUG_PATTERN.match(slug) and path.is_file()):
+        if self.answers.get("listing") and not (SLUG_PATTERN.fullmatch(slug) and path.is_file()):
             problems.append((listing.label, f"there is no listing {slug or self.answers['listing']} on this board: give the last "
                                             "part of its address, like acme-crm-cleanup for …/projects/acme-crm-cleanup/"))
         if close is None and self.answers.get("deadline") is None and self.answers.get("close") is None:
