@@ -39,6 +39,9 @@ let generation = 0; // bumped by every search, so a slow one never overwrites a 
 let typingTimer = 0;
 let typingEntry = false; // the current history entry is a query being typed
 
+// A value of one of the page's own tables, never one inherited from Object.prototype: a name in the URL
+// (?sort=constructor) or a value in the index (a skill called "__proto__") is data, not a property name.
+const own = (table, key) => (Object.hasOwn(table, key) ? table[key] : undefined);
 const nameOf = (fieldset) => fieldset.dataset.facet;
 const isSingle = (fieldset) => fieldset.hasAttribute("data-single");
 const isListed = (fieldset) => fieldset.hasAttribute("data-listed");
@@ -94,7 +97,7 @@ function formFromParams(params) {
     }
   }
   const sort = params.get("sort");
-  chosenSort = sort === "relevance" || sort in SORTS ? sort : null;
+  chosenSort = sort === "relevance" || own(SORTS, sort) ? sort : null;
 }
 
 function pagefindFilters(selected, without = null) {
@@ -115,17 +118,17 @@ async function runSearch({ keepShown = false, scrollTo = null } = {}) {
   sortSelect.querySelector('option[value="relevance"]').disabled = !text;
   // With no query, search for the word every project carries (see BROWSE_WORD in facets.py).
   const term = text ?? form.dataset.browseWord;
-  const search = await pagefind.search(term, { filters: pagefindFilters(selected), sort: SORTS[sortKey] ?? {} });
+  const search = await pagefind.search(term, { filters: pagefindFilters(selected), sort: own(SORTS, sortKey) ?? {} });
   if (!search || ticket !== generation) return;
   // A filter's counts come from the same search without that filter's own selection: when it is the
   // only filter in use, that is the query's own counts; otherwise one more search (on 10,000 briefs,
   // each costs a second or so on a slow machine, so the common case avoids it).
   const counts = { ...search.filters };
   const inUse = Object.keys(selected).filter((name) => selected[name].length);
-  if (inUse.length === 1) counts[inUse[0]] = search.totalFilters[inUse[0]] ?? {};
+  if (inUse.length === 1) counts[inUse[0]] = own(search.totalFilters, inUse[0]) ?? {};
   else await Promise.all(inUse.map(async (name) => {
     const others = await pagefind.search(term, { filters: pagefindFilters(selected, name) });
-    counts[name] = others.filters[name] ?? {};
+    counts[name] = own(others.filters, name) ?? {};
   }));
   if (ticket !== generation) return;
   results = search.results;
@@ -181,7 +184,7 @@ function card(result, text) {
 function showCounts(counts) {
   for (const fieldset of facets) {
     const name = nameOf(fieldset);
-    const valueCounts = counts[name] ?? {};
+    const valueCounts = own(counts, name) ?? {};
     if (isListed(fieldset)) {
       showListedValues(fieldset, valueCounts);
       continue;
@@ -189,7 +192,7 @@ function showCounts(counts) {
     for (const input of fieldset.querySelectorAll("input")) {
       const count = input.value === ANY_STATUS
         ? Object.values(valueCounts).reduce((sum, n) => sum + n, 0)
-        : valueCounts[input.value] ?? 0;
+        : own(valueCounts, input.value) ?? 0;
       input.closest("label").querySelector(".facet-count").textContent = `(${count})`;
     }
   }
@@ -201,8 +204,8 @@ function showCounts(counts) {
 function showListedValues(fieldset, valueCounts) {
   const name = nameOf(fieldset);
   const ticked = listedSelection.get(name) ?? new Set();
-  const count = (value) => valueCounts[value] ?? 0;
-  const available = [...new Set([...ticked, ...Object.keys(indexValues[name] ?? {})])]
+  const count = (value) => own(valueCounts, value) ?? 0;
+  const available = [...new Set([...ticked, ...Object.keys(own(indexValues, name) ?? {})])]
     .filter((value) => ticked.has(value) || count(value) > 0)
     .sort((a, b) => count(b) - count(a) || a.localeCompare(b));
   const visible = expanded.has(name) ? available : available.filter((value, i) => i < LISTED_VALUES || ticked.has(value));

@@ -442,3 +442,25 @@ def test_pages_have_no_serious_accessibility_violations(browser, board, path):
     violations = axe_violations(page)
     context.close()
     assert violations == []
+
+
+@pytest.mark.parametrize("query", ["?sort=constructor", "?sort=__proto__", "?sort=toString&category=__proto__",
+                                   "?status=hasOwnProperty&where=constructor&pay=__proto__"])
+def test_a_url_naming_object_properties_browses_as_if_they_were_not_there(page, board, query):
+    # The page looks URL parameters up in its own tables only: `"constructor" in SORTS` is true in JavaScript.
+    search(page, board, query)
+    newest = [board.link(p) for p in board.site.open]
+    expect(page.locator("#search-summary")).to_have_text(f"{len(newest)} open projects, showing {PAGE_SIZE}")
+    assert result_links(page) == newest[:PAGE_SIZE]
+    expect(page.locator("#search-sort")).to_have_value("newest")
+
+
+@pytest.mark.parametrize("name", ["skill", "company"])
+@pytest.mark.parametrize("value", ["__proto__", "constructor"])
+def test_a_filter_value_named_like_an_object_property_matches_nothing_and_says_so(page, board, name, value):
+    search(page, board, f"?{name}={value}")
+    expect(page.locator("#search-summary")).not_to_have_text("Loading search…")
+    assert result_links(page) == []
+    ticked = page.locator(f'fieldset[data-facet="{name}"] input[value="{value}"]')
+    expect(ticked).to_be_checked()
+    assert facet_count(page, name, value) == 0
