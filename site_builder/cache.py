@@ -1,8 +1,8 @@
-"""Build cache: what earlier builds computed, reused only when everything it was computed from is unchanged.
+"""Build cache: the store of what earlier builds computed; `buildstate` decides what of it is still current.
 
 Three things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
-- parsed briefs, keyed by a hash of the brief's path and bytes plus `brief_fingerprint` (site.toml, the
-  logos a brief may name, the generator's code);
+- parsed briefs, keyed by a hash of the brief's path and bytes plus the board's settings, the logos a
+  brief may name and the generator's code;
 - rendered Markdown, keyed by a hash of the body and summary plus the markup stage's fingerprint;
 - for each output folder, a record of every file written there: the fingerprint of what it was made from,
   the hash of its bytes and its size, time and inode. A page whose inputs fingerprint is unchanged and whose
@@ -15,122 +15,19 @@ take code from). A damaged or foreign cache is ignored, never an error.
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import Enum
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .config import SiteConfig
-from .content import LOGOS_DIR, Brief
-from .markup import MARKUP_FINGERPRINT, RenderedBody
+from .content import Brief
+from .fingerprint import FORMAT, code_fingerprint, digest_of
+from .markup import RenderedBody
 
 CACHE_DIR = Path(".cache")
-FORMAT = 3  # bump when the layout of the cache files changes
 SHARDS = 64  # entries are kept in this many files, by key, so a small change rewrites little
-_PACKAGE = Path(__file__).parent
-
-
-def _hash(*parts: bytes) -> str:
-    digest = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        digest.update(len(part).to_bytes(8, "little"))
-        digest.update(part)
-    return digest.hexdigest()
-
-
-def code_fingerprint() -> str:
-    """The generator itself: a new version or a local change to its code invalidates everything."""
-    sources = sorted(_PACKAGE.rglob("*.py"))
-    return _hash(__version__.encode(), str(FORMAT).encode(), *(p.relative_to(_PACKAGE).as_posix().encode() + p.read_bytes() for p in sources))
-
-
-def brief_fingerprint(root: Path, config: SiteConfig, code: str) -> str:
-    """Everything besides its own bytes that decides whether a brief is valid and what it says."""
-    # The base URL decides links, never what a brief holds: `board serve` and `board build` share entries.
-    settings = repr(dataclasses.replace(config, base_url="")).encode()
-    logos = root / LOGOS_DIR
-    names = sorted(p.name for p in logos.iterdir()) if logos.is_dir() else []
-    return _hash(code.encode(), settings, "\n".join(names).encode())
-
-
-def body_fingerprint(code: str) -> str:
-    return _hash(code.encode(), MARKUP_FINGERPRINT.encode())
-
-
-def entry_key(fingerprint: str, *parts: str | bytes) -> str:
-    return _hash(fingerprint.encode(), *(p.encode() if isinstance(p, str) else p for p in parts))
-
-
-class Digester:
-    """A hash of any value a layout can see: dataclasses, tuples, mappings and plain values.
-
-    Dataclass instances are hashed once per build and remembered by identity, so a project shown on
-    forty listing pages costs one hash, not forty. Callables count by name: their code is in the code
-    fingerprint. Every value is written into the hash with its type and length, so no two different
-    values write the same bytes."""
-
-    def __init__(self, known: Mapping[int, tuple[str, Any]] | None = None) -> None:
-        """`known`: digests already at hand, by id() of the object (a brief's is its cache key), with the object."""
-        self._memo: dict[int, tuple[bytes, Any]] = {key: (digest.encode(), value) for key, (digest, value) in (known or {}).items()}
-
-    def __call__(self, value: Any) -> str:
-        digest = hashlib.blake2b(digest_size=20)
-        self._feed(digest, value)
-        return digest.hexdigest()
-
-    def _object(self, value: Any, names: tuple[str, ...]) -> bytes:
-        known = self._memo.get(id(value))
-        if known is None:
-            digest = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=20)
-            for name in names:
-                self._feed(digest, getattr(value, name))
-            known = self._memo[id(value)] = (digest.hexdigest().encode(), value)  # value kept alive: ids stay unique
-        return known[0]
-
-    def _feed(self, digest: Any, value: Any) -> None:
-        kind = type(value)
-        if kind is str:
-            data = value.encode()
-            digest.update(b"s%d:" % len(data))
-            digest.update(data)
-        elif kind in _PLAIN:
-            digest.update(b"v%s:" % repr(value).encode())
-        elif (names := _dataclass_fields(kind)) is not None:
-            digest.update(b"o")
-            digest.update(self._object(value, names))
-        elif isinstance(value, Enum):
-            digest.update(b"e%s:" % repr((kind.__qualname__, value.value)).encode())
-        elif isinstance(value, (tuple, list)):
-            digest.update(b"t%d:" % len(value))
-            for item in value:
-                self._feed(digest, item)
-        elif isinstance(value, Mapping):
-            digest.update(b"m%d:" % len(value))
-            for key, item in value.items():
-                self._feed(digest, key)
-                self._feed(digest, item)
-        elif callable(value):
-            digest.update(b"c%s:" % getattr(value, "__qualname__", kind.__qualname__).encode())
-        else:
-            digest.update(b"r%s:" % repr(value).encode())
-
-
-_PLAIN = {int, float, bool, type(None), Decimal, date, datetime}
-
-
-@functools.cache
-def _dataclass_fields(kind: type) -> tuple[str, ...] | None:
-    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
 
 
 @dataclass(frozen=True)
@@ -149,10 +46,6 @@ class OutputRecord:
         return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (self.size, self.mtime_ns, self.inode)
 
 
-def bytes_digest(data: bytes) -> str:
-    return _hash(data)
-
-
 class BuildCache:
     """The cache of one board. `BuildCache(None)` is the disabled cache of `--no-cache`: it finds
     nothing and keeps nothing. One instance may serve many builds (`board serve` keeps one in memory)."""
@@ -160,11 +53,9 @@ class BuildCache:
     def __init__(self, folder: Path | None):
         self.folder = folder
         self.code = code_fingerprint()
-        self.body_fingerprint = body_fingerprint(self.code)
         self._briefs: dict[str, Brief] = {}
         self._bodies: dict[str, RenderedBody] = {}
         self._used: set[str] = set()
-        self._brief_keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest
         self._loaded = False
         self._dirty: set[int] = set()  # shards to write
         self._outputs: dict[Path, dict[str, OutputRecord]] = {}
@@ -197,19 +88,10 @@ class BuildCache:
         """The brief parsed from the bytes and settings `key` was made of, if an earlier build parsed it."""
         self._load()
         self._used.add(key)
-        brief = self._briefs.get(key)
-        if brief is not None:
-            self._brief_keys[id(brief)] = (key, brief)
-        return brief
+        return self._briefs.get(key)
 
     def keep_brief(self, key: str, brief: Brief) -> None:
         self._remember(self._briefs, key, brief)
-        if self.folder:
-            self._brief_keys[id(brief)] = (key, brief)
-
-    def brief_digests(self) -> dict[int, tuple[str, Brief]]:
-        """The digest of every brief of this build, by id(): its key covers all it was made from."""
-        return dict(self._brief_keys)
 
     def body(self, key: str) -> RenderedBody | None:
         self._load()
@@ -251,7 +133,7 @@ class BuildCache:
 
     def _manifest_path(self, target: Path) -> Path:
         assert self.folder
-        return self.folder / "outputs" / f"{_hash(str(target).encode())[:16]}.pickle"
+        return self.folder / "outputs" / f"{digest_of(str(target).encode())[:16]}.pickle"
 
     def save(self) -> None:
         """Write the entries this build used (and only those: deleted briefs leave the cache), rewriting
@@ -269,7 +151,7 @@ class BuildCache:
                     shards[shard][kind][key] = value
         for shard, stored in sorted(shards.items()):
             _write_pickle(self._shard_path(shard), {"format": FORMAT, "code": self.code, **stored})
-        self._used, self._dirty, self._brief_keys = set(), set(), {}
+        self._used, self._dirty = set(), set()
 
 
 def _shard(key: str) -> int:

@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
                                help="skip the search index, for a quicker local build (the search page then says it is unavailable)")
     build_command.add_argument("--no-cache", action="store_true", help="ignore .cache/ and write the whole site afresh "
                                                                         "(the result is the same, only slower)")
+    build_command.add_argument("--explain", action="store_true",
+                               help="list each brief parsed, page rendered and file written, and why the cache could not spare it")
     build_command.add_argument("--jobs", type=_positive, metavar="N", help="processes to build with (default: one per core)")
 
     check = command("check", "Validate site.toml and the briefs; list every problem with file:line.")
@@ -163,7 +165,7 @@ def run_build(args: argparse.Namespace) -> int:
     output = args.output if args.output.is_absolute() else root / args.output
     result = build(root, output, today, base_url=args.base_url, drafts=args.drafts, search=args.search,
                    use_cache=not args.no_cache, jobs=args.jobs, progress=_terminal_progress())
-    print(("\r\033[K" if sys.stdout.isatty() else "") + result.summary())
+    print(("\r\033[K" if sys.stdout.isatty() else "") + (str(result.report) if args.explain else "") + result.summary())
     return 0
 
 

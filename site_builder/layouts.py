@@ -17,11 +17,16 @@ from types import TracebackType
 
 import jinja2
 import jinja2.meta
+from jinja2 import nodes
 from jinja2.utils import missing
 
+from .content import is_editor_noise
 from .errors import BoardError, Problem, did_you_mean
 
 LAYOUTS_DIR = Path("layouts")
+# The layouts the pages stage renders pages with: a theme must have each of them.
+PAGE_LAYOUTS = ("listing.html", "project.html", "categories.html", "groups.html", "page.html", "search.html", "404.html")
+LAYOUT_SUFFIXES = (".html", ".xml", ".txt", ".j2")  # what is compiled as a layout; other files there are left alone
 
 
 class LayoutUndefined(jinja2.StrictUndefined):
@@ -49,6 +54,31 @@ def layout_environment(root: Path) -> jinja2.Environment:
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return env
+
+
+def compile_layouts(root: Path) -> tuple[jinja2.Environment, list[Problem]]:
+    """The build's environment with every layout compiled, and a problem for each that does not compile or
+    names a layout that is not there: `board check` finds these as `board build` would, before any page renders."""
+    env = layout_environment(root)
+    names = env.list_templates(filter_func=lambda name: name.endswith(LAYOUT_SUFFIXES) and not is_editor_noise(name.rpartition("/")[2]))
+    # A board with no layouts at all is one only ever checked (the tests' boards): only a theme must be whole.
+    problems = [_missing(name, 1, name) for name in PAGE_LAYOUTS if names and name not in names]
+    for name in names:
+        try:
+            with layout_problems(root, name):
+                env.get_template(name)
+                source = env.loader.get_source(env, name)[0] if env.loader else ""
+                for node in env.parse(source, name).find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+                    used = node.template.value if isinstance(node.template, nodes.Const) else None
+                    if isinstance(used, str) and used not in names and not getattr(node, "ignore_missing", False):
+                        problems.append(_missing(name, node.lineno, used))
+        except BoardError as error:
+            problems += error.problems
+    return env, problems
+
+
+def _missing(layout: str, line: int, name: str) -> Problem:
+    return Problem(f"{LAYOUTS_DIR.as_posix()}/{layout}", line, f"template error: there is no layout '{name}' in {LAYOUTS_DIR.as_posix()}/")
 
 
 def layouts_used(env: jinja2.Environment, template: str) -> list[str] | None:
@@ -87,8 +117,7 @@ def layout_problems(root: Path, template: str, page: str = "") -> Iterator[None]
         place = innermost_layout_line(error.__traceback__, root / LAYOUTS_DIR)
         if isinstance(error, jinja2.TemplateNotFound):  # an include, import or extends; or the page's own layout
             name, line = place or (template, 1)
-            raise BoardError([Problem(f"{LAYOUTS_DIR.as_posix()}/{name}", line,
-                                      f"template error: there is no layout '{error.name}' in {LAYOUTS_DIR.as_posix()}/")]) from None
+            raise BoardError([_missing(name, line, str(error.name))]) from None
         if place is None:
             raise
         # The page, for an error that only some pages' data cause (the first such page: pages render in path order).

@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import jinja2
+
 from .config import SiteConfig
 from .content import is_editor_noise
 from .eligibility import ANYWHERE, countries_in
 from .errors import BoardError, Problem
 from .i18n import Interface, search_page_words
 from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
-from .layouts import layout_environment, layout_problems
+from .layouts import layout_problems
 from .model import FEED_FORMATS, ContentPage, Group, Listing, OutputFile, Project, Site
 from .wording import apply_label, closes_text, day_text, deadline_text, hours_text, money, pay_text, where_text
 
@@ -161,13 +163,13 @@ def job_posting(project: Project, config: SiteConfig) -> str:
 class Renderer:
     """The one Jinja environment of a build, with the helpers every layout shares."""
 
-    def __init__(self, root: Path, site: Site):
+    def __init__(self, root: Path, site: Site, env: jinja2.Environment):
         self.config = site.config
         self.static_root = root / STATIC_DIR
         self._asset_versions: dict[str, str | None] = {}
         self.linked: set[str] = set()  # the static files the page being rendered links
         self.root = root
-        self.env = layout_environment(root)
+        self.env = env  # the layouts, compiled by the loader
         words = self.config.words
         self.env.install_gettext_translations(words.translations, newstyle=True)  # type: ignore[attr-defined]
         # The data every layout can see besides its page; page fingerprints include it.
@@ -222,12 +224,6 @@ class Renderer:
             ("kind", BROWSE_WORD),
         )
         return SearchRecord(self.facets.keys(project), meta)
-
-    def load_templates(self, specs: list[PageSpec]) -> None:
-        """Compile every layout the pages use, once, before the rendering is shared out to processes."""
-        for template in sorted({spec.template for spec in specs}):
-            with layout_problems(self.root, template):
-                self.env.get_template(template)
 
     def render(self, spec: PageSpec) -> OutputFile:
         """The page's HTML; `linked` then holds the static files it links."""

@@ -20,8 +20,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from .cache import OutputRecord, bytes_digest
+from .cache import OutputRecord
 from .errors import BoardError, Problem
+from .fingerprint import bytes_digest
 from .model import OutputFile
 
 
@@ -94,23 +95,12 @@ def files_on_disk(target: Path) -> dict[str, os.stat_result]:
     return found
 
 
-def intact_records(target: Path, records: Mapping[str, OutputRecord]) -> dict[str, OutputRecord]:
-    """The records of files still exactly as the last build left them; all of them, or none when
-    anything else changed the folder (then the next write starts afresh)."""
-    if not records:
-        return {}
-    on_disk = files_on_disk(target)
-    if on_disk.keys() != records.keys() or not all(records[path].matches(stat) for path, stat in on_disk.items()):
-        return {}
-    return dict(records)
-
-
 def write_site(target: Path, root: Path, outputs: list[OutputFile], kept: Mapping[str, OutputRecord],
                previous: Mapping[str, OutputRecord], inputs: Mapping[str, str], record: bool,
                links: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, OutputRecord]:
     """Make `target` hold exactly `outputs` plus the `kept` files already there; return what it holds
     (when `record`), each file with its `inputs` fingerprint and the static files it `links`. `previous`
-    (from `intact_records`) says what is there now; without it, start afresh."""
+    (from the build state) says what is there now; without it, start afresh."""
     links = links or {}
     if not previous:
         with staged_output(target, root) as staging:

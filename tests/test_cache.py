@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-import site_builder.build as build_module
+from site_builder import buildstate
 from site_builder import cache as cache_module
-from site_builder import feeds as feeds_module
 from site_builder import parallel
 from site_builder.build import build as build_with_search
 from site_builder.build import check_board
@@ -37,20 +36,6 @@ _spec.loader.exec_module(generate)
 def board(tmp_path: Path) -> Path:
     """A board of 24 generated briefs with the repository's theme."""
     return generate.generate(24, tmp_path / "board", seed=3)
-
-
-class Counter:
-    """Counts the calls to a pipeline function while still running it."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, name: str):
-        self.calls = 0
-        real = getattr(build_module, name)
-
-        def counting(*args, **kwargs):
-            self.calls += 1
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(build_module, name, counting)
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -89,32 +74,32 @@ def test_cached_build_is_byte_identical_to_a_clean_build(board: Path) -> None:
     assert_same_as_clean_build(board, output)
 
 
-def test_second_build_renders_no_markdown_parses_no_brief_and_rewrites_no_file(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_second_build_builds_nothing(board: Path) -> None:
     output = board.parent / "public"
-    build(board, output, TODAY)
+    first = build(board, output, TODAY)
+    assert len(first.report.names("parse")) == 24 and set(first.report.reasons("render")) == {buildstate.NO_RECORD}
     before = identities(output)
-    markdown, parsing = Counter(monkeypatch, "render_markdown"), Counter(monkeypatch, "read_brief")
-    build(board, output, TODAY)
-    assert (markdown.calls, parsing.calls) == (0, 0)
+    assert str(build(board, output, TODAY).report) == ""  # no brief parsed, no Markdown, no page rendered, no file written
     assert rewritten(before, output) == set()
 
 
-def test_edited_brief_is_parsed_and_rendered_again_alone(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edited_brief_is_parsed_and_rendered_again_alone(board: Path) -> None:
     output = board.parent / "public"
     build(board, output, TODAY)
     before = identities(output)
     brief, page = project_path(board, 5)
     other_brief, other_page = project_path(board, 6)
     brief.write_text(brief.read_text() + "\nOne more sentence about the deliverable.\n")
-    markdown, parsing = Counter(monkeypatch, "render_markdown"), Counter(monkeypatch, "read_brief")
-    build(board, output, TODAY)
-    assert (markdown.calls, parsing.calls) == (1, 1)
+    report = build(board, output, TODAY).report
+    assert report.names("parse") == report.names("markdown") == [brief.relative_to(board).as_posix()]
+    assert ("render", page, "what it shows changed") in [(w.kind, w.name, w.reason) for w in report.work]
+    assert other_page not in report.names("render")
     assert page in rewritten(before, output)
     assert other_page not in rewritten(before, output)
     assert b"One more sentence about the deliverable." in (output / page).read_bytes()
 
 
-def test_edited_brief_renders_again_only_the_feeds_that_list_it(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edited_brief_renders_again_only_the_feeds_that_list_it(board: Path) -> None:
     output = board.parent / "public"
     build(board, output, TODAY)
     url = json.loads((output / "feed.json").read_bytes())["items"][-1]["url"]  # an open project
@@ -122,18 +107,9 @@ def test_edited_brief_renders_again_only_the_feeds_that_list_it(board: Path, mon
     listing = {path.parent.relative_to(output).as_posix() for path in output.rglob("feed.json")
                if any(item["url"] == url for item in json.loads(path.read_bytes())["items"])}
     assert listing and len(listing) < len(list(output.rglob("feed.json")))
-    rendered: list[str] = []
-    real = feeds_module.feed_files
-
-    @functools.wraps(real)  # under its own name, which is part of each feed's fingerprint
-    def counting(config, feed):
-        rendered.append(feed.base)
-        return real(config, feed)
-
-    monkeypatch.setattr(feeds_module, "feed_files", counting)
     brief.write_text(brief.read_text() + "\nOne more sentence about the deliverable.\n")
-    build(board, output, TODAY, jobs=1)  # in this process, where the calls are counted
-    assert {base.rstrip("/") or "." for base in rendered} == listing
+    rendered = build(board, output, TODAY).report.names("render")
+    assert {path.rpartition("/")[0] or "." for path in rendered if path.endswith("feed.json")} == listing
     assert_same_as_clean_build(board, output)
 
 
@@ -148,15 +124,15 @@ def test_deleted_brief_leaves_the_output(board: Path) -> None:
     assert_same_as_clean_build(board, output)
 
 
-def test_site_toml_change_parses_briefs_again_but_renders_no_markdown(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_site_toml_change_parses_briefs_again_but_renders_no_markdown(board: Path) -> None:
     output = board.parent / "public"
     build(board, output, TODAY)
     before = identities(output)
     config = board / "site.toml"
     config.write_text(config.read_text().replace('title = "Bench Board"', 'title = "Renamed Board"'))
-    markdown, parsing = Counter(monkeypatch, "render_markdown"), Counter(monkeypatch, "read_brief")
-    build(board, output, TODAY)
-    assert (markdown.calls, parsing.calls) == (0, 24)
+    report = build(board, output, TODAY).report
+    assert (len(report.names("markdown")), len(report.names("parse"))) == (0, 24)
+    assert set(report.reasons("render")) == {"the board's settings or navigation changed", "what it lists changed"}
     changed = rewritten(before, output)
     assert {path for path in before if path.endswith(".html")} <= changed
     assert not any(path.startswith("static/") for path in changed)
@@ -173,17 +149,17 @@ def test_setting_no_page_shows_rewrites_no_page(board: Path) -> None:
     assert not {path for path in rewritten(before, output) if path.endswith(".html") and "feed" not in path}
 
 
-def test_layout_change_rewrites_only_the_pages_it_renders(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_layout_change_rewrites_only_the_pages_it_renders(board: Path) -> None:
     output = board.parent / "public"
     build(board, output, TODAY)
     before = identities(output)
     layout = board / "layouts" / "project.html"
     layout.write_text(layout.read_text().replace("</article>", "<p>Questions? Ask the board.</p>\n</article>", 1))
-    markdown, parsing = Counter(monkeypatch, "render_markdown"), Counter(monkeypatch, "read_brief")
     stages: list[str] = []
-    build(board, output, TODAY, progress=stages.append)
-    assert (markdown.calls, parsing.calls) == (0, 0)
+    report = build(board, output, TODAY, progress=stages.append).report
+    assert (report.names("markdown"), report.names("parse")) == ([], [])
     projects = len(list((output / "projects").iterdir()))
+    assert report.reasons("render") == {"its layouts changed": projects}
     assert f"rendering {projects} pages and 0 feeds and other board files" in stages  # the pages using it, no other
     changed = rewritten(before, output)
     assert changed and all(path.startswith("projects/") for path in changed)
@@ -206,10 +182,9 @@ def test_markup_fingerprint_change_renders_every_body_again_and_parses_no_brief(
     build(board, output, TODAY)
     briefs = len(list((board / "content" / "projects").glob("*.md")))  # scheduled ones too: a body must render before it shows
     pages = len(list((board / "content" / "pages").glob("*.md")))
-    monkeypatch.setattr(cache_module, "MARKUP_FINGERPRINT", cache_module.MARKUP_FINGERPRINT + " with another sanitizer")
-    markdown, parsing = Counter(monkeypatch, "render_markdown"), Counter(monkeypatch, "read_brief")
-    build(board, output, TODAY)
-    assert (markdown.calls, parsing.calls) == (briefs + pages, 0)
+    monkeypatch.setattr(buildstate, "MARKUP_FINGERPRINT", buildstate.MARKUP_FINGERPRINT + " with another sanitizer")
+    report = build(board, output, TODAY).report
+    assert (len(report.names("markdown")), report.names("parse")) == (briefs + pages, [])
 
 
 def test_static_file_change_rewrites_it_and_the_pages_linking_it(board: Path) -> None:
@@ -240,13 +215,12 @@ def test_logo_change_renders_again_only_the_pages_that_link_it(tmp_path: Path) -
     assert_same_as_clean_build(board, output)
 
 
-def test_new_build_date_redoes_pages_but_no_markdown(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_build_date_redoes_pages_but_no_markdown(board: Path) -> None:
     output = board.parent / "public"
     build(board, output, TODAY)
-    markdown = Counter(monkeypatch, "render_markdown")
-    build(board, output, date(2026, 11, 26))
+    report = build(board, output, date(2026, 11, 26)).report
     opened = [brief for brief in check_board(board, TODAY).briefs if brief.posted == date(2026, 11, 26)]
-    assert markdown.calls == len(opened)  # only briefs that open on the new day are rendered for the first time
+    assert sorted(report.names("markdown")) == sorted(brief.source for brief in opened)  # only briefs that open on the new day are rendered for the first time
     clean = board.parent / "clean"
     build(board, clean, date(2026, 11, 26), use_cache=False)
     assert files(output) == files(clean)

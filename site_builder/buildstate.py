@@ -1,0 +1,258 @@
+"""Build state: the one answer to "is this still current, and if not, why?", and a report of the work done.
+
+Every stage asks one `BuildState`: the loader for parsed briefs and rendered Markdown (kept in the
+cache), the render stage for the pages and board files the last build wrote into this output folder,
+the search stage for its bundle, the writer for what is on disk now. Each piece of work it does not
+spare is noted in `report` with its reason: what `board build --explain` prints, and what tests read
+(a second build of an unchanged board reports nothing, like Lektor's `AssertBuildsNothingReporter`).
+
+A cached build is byte-identical to a clean one: every fingerprint covers all that goes into its output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import BuildCache, OutputRecord
+from .config import SiteConfig
+from .content import LOGOS_DIR, Brief, is_editor_noise
+from .fingerprint import Digester, digest_of, entry_key
+from .layouts import LAYOUTS_DIR, layout_problems, layouts_used
+from .markup import MARKUP_FINGERPRINT, RenderedBody, render_markdown
+from .model import OutputFile, SiteFile
+from .pages import PageSpec, Renderer
+from .writer import files_on_disk, write_site
+
+NO_CACHE = "the cache is off"
+NO_RECORD = "no earlier build wrote this folder"
+TOUCHED = "the output folder changed since the last build"
+PAGE_PARTS = ("its layouts changed", "the board's settings or navigation changed", "what it shows changed",
+              "a static file it links changed")  # why a page is rendered again, by the part of its fingerprint that changed
+
+
+@dataclass(frozen=True)
+class Work:
+    """One piece of work a build did, and why it could not be spared."""
+
+    kind: str  # "parse" a brief, "markdown" of a body, "render" a page or board file, "index" a search bundle, "write", "remove"
+    name: str  # the brief's or page's source, or the output's path
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}: {self.reason}"
+
+
+class BuildReport:
+    """The work of one build, in the order it was done."""
+
+    def __init__(self) -> None:
+        self.work: list[Work] = []
+
+    def note(self, kind: str, name: str, reason: str) -> None:
+        self.work.append(Work(kind, name, reason))
+
+    def names(self, kind: str) -> list[str]:
+        return [work.name for work in self.work if work.kind == kind]
+
+    def reasons(self, kind: str) -> Counter[str]:
+        return Counter(work.reason for work in self.work if work.kind == kind)
+
+    def __str__(self) -> str:
+        return "".join(f"{work}\n" for work in self.work)
+
+
+class BuildState:
+    """What one build takes from the cache and from its output folder, and what it did instead."""
+
+    def __init__(self, cache: BuildCache, output: Path | None = None) -> None:
+        self.cache, self.output = cache, output
+        self.report = BuildReport()
+        self.previous, self.fresh = self._intact_records(output) if output else ({}, NO_RECORD)
+        self.kept: dict[str, OutputRecord] = {}  # outputs taken as they are on disk
+        self.inputs: dict[str, str] = {}  # output path -> fingerprint of what it is made from
+        self.links: dict[str, tuple[str, ...]] = {}  # page path -> the static files it links
+        self.page_keys: PageKeys | None = None
+        self._body_fingerprint = digest_of(cache.code.encode(), MARKUP_FINGERPRINT.encode())
+        self._brief_fingerprint = ""
+        self._brief_keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest
+
+    def _intact_records(self, output: Path) -> tuple[dict[str, OutputRecord], str]:
+        """What the last build wrote into `output`, when every file is still exactly as it left them; else
+        nothing (the next write starts afresh), and why."""
+        if not self.cache.enabled:
+            return {}, NO_CACHE
+        records = self.cache.outputs(output)
+        if not records:
+            return {}, NO_RECORD
+        on_disk = files_on_disk(output)
+        if on_disk.keys() != records.keys() or not all(records[path].matches(stat) for path, stat in on_disk.items()):
+            return {}, TOUCHED
+        return dict(records), ""
+
+    # Briefs and Markdown: kept in the cache by what they are made from.
+
+    def start_briefs(self, root: Path, config: SiteConfig) -> None:
+        """Everything besides its own bytes that decides whether a brief is valid and what it says: the
+        settings (but the base URL, so `board serve` and `board build` share entries), the logos, the code."""
+        settings = repr(dataclasses.replace(config, base_url="")).encode()
+        logos = root / LOGOS_DIR
+        names = sorted(p.name for p in logos.iterdir()) if logos.is_dir() else []
+        self._brief_fingerprint = digest_of(self.cache.code.encode(), settings, "\n".join(names).encode())
+
+    def brief_key(self, path: Path, raw: bytes | None) -> str | None:
+        return entry_key(self._brief_fingerprint, path.name, raw) if raw is not None else None
+
+    def known_brief(self, key: str | None) -> Brief | None:
+        """The brief an earlier build parsed from the same bytes and settings."""
+        brief = self.cache.brief(key) if key else None
+        if brief is not None:
+            self._brief_keys[id(brief)] = (key, brief)
+        return brief
+
+    def parsed(self, source: str, key: str | None, brief: Brief | None) -> None:
+        """Note a brief parsed now, and keep it for the next build."""
+        self.report.note("parse", source, NO_CACHE if not self.cache.enabled else "new or edited, or the settings or logos changed")
+        if key and brief:
+            self.cache.keep_brief(key, brief)
+            if self.cache.enabled:
+                self._brief_keys[id(brief)] = (key, brief)
+
+    def _body_key(self, body: str, summary: str | None) -> str:
+        return entry_key(self._body_fingerprint, body, "\0" if summary is None else "\1" + summary)
+
+    def cached_body(self, body: str, summary: str | None) -> RenderedBody | None:
+        return self.cache.body(self._body_key(body, summary))
+
+    def body(self, source: str, body: str, summary: str | None, rendered: RenderedBody | None = None) -> RenderedBody:
+        """A body's HTML and summary from the cache, else `rendered` (by another process) or rendered now."""
+        known = self.cached_body(body, summary)
+        if known is None:
+            known = rendered or render_markdown(body, summary)
+            self.cache.keep_body(self._body_key(body, summary), known)
+            self.report.note("markdown", source, NO_CACHE if not self.cache.enabled else "not rendered before")
+        return known
+
+    # Outputs: kept in the output folder while what each is made from is unchanged.
+
+    def plan(self, root: Path, renderer: Renderer, specs: list[PageSpec], board_files: list[SiteFile]) -> tuple[list[PageSpec], list[SiteFile]]:
+        """The pages and board files to render now: each one whose fingerprint differs from the one it was
+        written with (a page compared with the versions of the static files it linked then)."""
+        if not self.cache.enabled:
+            for path in [spec.context.output_path for spec in specs] + [path for spec in board_files for path in spec.paths]:
+                self.report.note("render", path, NO_CACHE)
+            return specs, board_files
+        digest = Digester(known=self._brief_keys)
+        self.page_keys = PageKeys(layout_keys(root, renderer, {spec.template for spec in specs}, self.cache.code, digest),
+                                  entry_key(self.cache.code, digest(renderer.data)), digest, renderer.static_version)
+        pages = []
+        for spec in specs:
+            path = spec.context.output_path
+            before = self.previous.get(path)
+            key = self.page_keys(spec, before.links) if before else ""
+            if before and before.inputs == key:
+                self.kept[path], self.inputs[path], self.links[path] = before, key, before.links
+            else:
+                pages.append(spec)
+                self.report.note("render", path, self._why(before, key, PAGE_PARTS))
+        files = []
+        for spec in board_files:
+            key = entry_key(self.cache.code, spec.render.__qualname__, digest(spec.inputs))
+            self.inputs |= dict.fromkeys(spec.paths, key)
+            befores = [self.previous.get(path) for path in spec.paths]
+            if all(before and before.inputs == key for before in befores):
+                self.kept |= {path: before for path, before in zip(spec.paths, befores) if before}
+            else:
+                files.append(spec)
+                for path, before in zip(spec.paths, befores):
+                    self.report.note("render", path, self._why(before, key, ("what it lists changed",)))
+        return pages, files
+
+    def _why(self, before: OutputRecord | None, key: str, parts: tuple[str, ...]) -> str:
+        if before is None:
+            return self.fresh or "new"
+        changed = [why for why, old, new in zip(parts, before.inputs.split(":"), key.split(":")) if old != new]
+        return changed[0] if changed else parts[0]
+
+    def rendered(self, path: str, key: str, links: tuple[str, ...]) -> None:
+        """Note the fingerprint a page was rendered with (taken by the process that rendered it)."""
+        self.inputs[path], self.links[path] = key, links
+
+    def bundle_key(self, name: str, version: str, pages: list[str]) -> str | None:
+        """The fingerprint of a bundle made from `pages` (a search index); None when the cache is off."""
+        return entry_key(self.cache.code, name, version, *(self.inputs.get(path, "") for path in pages)) if self.cache.enabled else None
+
+    def keep_bundle(self, name: str, key: str | None) -> bool:
+        """Keep the last build's files of a bundle made from the same pages; False (noted) when it must be made."""
+        kept = {path: record for path, record in self.previous.items() if key and record.inputs == key}
+        self.kept |= kept
+        if not kept:
+            self.report.note("index", name, self.fresh or "a page it indexes changed")
+        return bool(kept)
+
+    def made_bundle(self, files: list[OutputFile], key: str | None) -> None:
+        if key:
+            self.inputs |= dict.fromkeys((file.path for file in files), key)
+
+    # Writing: only what changed, and a record of it for the next build.
+
+    def write(self, root: Path, outputs: list[OutputFile]) -> None:
+        """Make the output folder hold `outputs` and the kept files, and remember it for the next build."""
+        assert self.output is not None
+        records = write_site(self.output, root, outputs, self.kept, self.previous, self.inputs,
+                             record=self.cache.enabled, links=self.links)
+        self._note_written(records, [output.path for output in outputs])
+        self.cache.keep_outputs(self.output, records)
+        self.cache.save()
+
+    def _note_written(self, records: Mapping[str, OutputRecord], paths: list[str]) -> None:
+        for path in paths:
+            before, after = self.previous.get(path), records.get(path)
+            if before is None:
+                self.report.note("write", path, self.fresh or "new")
+            elif after is None or (after.inode, after.mtime_ns) != (before.inode, before.mtime_ns):
+                self.report.note("write", path, "its bytes changed")
+        for path in sorted(self.previous.keys() - records.keys()):
+            self.report.note("remove", path, "no longer part of the board")
+
+    def write_preview(self, output: Path, root: Path, pages: list[OutputFile]) -> bool:
+        """Write `pages` over their older versions in `output`, which a cached build wrote; the next build
+        renders them again (their records say they were made from nothing known). False: nothing written."""
+        previous = self.cache.outputs(output)
+        if not previous:
+            return False
+        written = {page.path for page in pages}
+        records = write_site(output, root, pages, {p: r for p, r in previous.items() if p not in written}, previous, {}, record=True)
+        self.cache.keep_outputs(output, records)
+        return True
+
+
+def layout_keys(root: Path, renderer: Renderer, templates: set[str], code: str, digest: Digester) -> dict[str, str]:
+    """For each page layout, a fingerprint of the layouts it uses (all of them, when that cannot be told
+    before rendering). Editing one layout redoes only its pages."""
+    folder = root / LAYOUTS_DIR
+    files = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file() and not is_editor_noise(p.name)}
+    keys = {}
+    for template in sorted(templates):
+        with layout_problems(root, template):
+            used = layouts_used(renderer.env, template)
+        keys[template] = entry_key(code, template, *(name.encode() + files[name].read_bytes() for name in (used or files) if name in files))
+    return keys
+
+
+@dataclass(frozen=True)
+class PageKeys:
+    """A page's fingerprint, in four parts that say why it changed: its layouts', the data every layout
+    sees (settings, navigation), its context's, and the versions of the static files it links."""
+
+    layouts: dict[str, str]  # page layout -> layout_keys
+    shared: str
+    digest: Digester
+    static_version: Callable[[str], str | None]
+
+    def __call__(self, spec: PageSpec, links: tuple[str, ...]) -> str:
+        statics = entry_key("", *(f"{path}\0{self.static_version(path)}" for path in links))
+        return f"{self.layouts[spec.template]}:{self.shared}:{self.digest(spec.context)}:{statics}"

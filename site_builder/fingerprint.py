@@ -1,0 +1,106 @@
+"""Fingerprints: a short hash of everything an output or cache entry is made from.
+
+A fingerprint writes each part with its length, and `Digester` each value with its type, so no two
+different inputs hash alike. What goes into which fingerprint is decided in `buildstate`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+FORMAT = 3  # bump when the layout of the cache files changes
+_PACKAGE = Path(__file__).parent
+
+
+def digest_of(*parts: bytes) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """The generator itself: a new version or a local change to its code invalidates everything."""
+    sources = sorted(_PACKAGE.rglob("*.py"))
+    return digest_of(__version__.encode(), str(FORMAT).encode(), *(p.relative_to(_PACKAGE).as_posix().encode() + p.read_bytes() for p in sources))
+
+
+def entry_key(fingerprint: str, *parts: str | bytes) -> str:
+    return digest_of(fingerprint.encode(), *(p.encode() if isinstance(p, str) else p for p in parts))
+
+
+class Digester:
+    """A hash of any value a layout can see: dataclasses, tuples, mappings and plain values.
+
+    Dataclass instances are hashed once per build and remembered by identity, so a project shown on
+    forty listing pages costs one hash, not forty. Callables count by name: their code is in the code
+    fingerprint. Every value is written into the hash with its type and length, so no two different
+    values write the same bytes."""
+
+    def __init__(self, known: Mapping[int, tuple[str, Any]] | None = None) -> None:
+        """`known`: digests already at hand, by id() of the object (a brief's is its cache key), with the object."""
+        self._memo: dict[int, tuple[bytes, Any]] = {key: (digest.encode(), value) for key, (digest, value) in (known or {}).items()}
+
+    def __call__(self, value: Any) -> str:
+        digest = hashlib.blake2b(digest_size=20)
+        self._feed(digest, value)
+        return digest.hexdigest()
+
+    def _object(self, value: Any, names: tuple[str, ...]) -> bytes:
+        known = self._memo.get(id(value))
+        if known is None:
+            digest = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=20)
+            for name in names:
+                self._feed(digest, getattr(value, name))
+            known = self._memo[id(value)] = (digest.hexdigest().encode(), value)  # value kept alive: ids stay unique
+        return known[0]
+
+    def _feed(self, digest: Any, value: Any) -> None:
+        kind = type(value)
+        if kind is str:
+            data = value.encode()
+            digest.update(b"s%d:" % len(data))
+            digest.update(data)
+        elif kind in _PLAIN:
+            digest.update(b"v%s:" % repr(value).encode())
+        elif (names := _dataclass_fields(kind)) is not None:
+            digest.update(b"o")
+            digest.update(self._object(value, names))
+        elif isinstance(value, Enum):
+            digest.update(b"e%s:" % repr((kind.__qualname__, value.value)).encode())
+        elif isinstance(value, (tuple, list)):
+            digest.update(b"t%d:" % len(value))
+            for item in value:
+                self._feed(digest, item)
+        elif isinstance(value, Mapping):
+            digest.update(b"m%d:" % len(value))
+            for key, item in value.items():
+                self._feed(digest, key)
+                self._feed(digest, item)
+        elif callable(value):
+            digest.update(b"c%s:" % getattr(value, "__qualname__", kind.__qualname__).encode())
+        else:
+            digest.update(b"r%s:" % repr(value).encode())
+
+
+_PLAIN = {int, float, bool, type(None), Decimal, date, datetime}
+
+
+@functools.cache
+def _dataclass_fields(kind: type) -> tuple[str, ...] | None:
+    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+
+
+def bytes_digest(data: bytes) -> str:
+    return digest_of(data)

@@ -1,0 +1,119 @@
+"""Load stage: a board's sources -> a validated `Board`, or every problem in them. `check` and `build` both call it.
+
+Reading is the whole of `board check`: site.toml, every brief (parsed over all cores, Markdown
+rendered), the content pages, and every layout compiled. So anything in the sources that would stop
+`board build` stops `board check` first, with the same `file:line: message`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import jinja2
+
+from .buildstate import BuildState
+from .config import SiteConfig, load_config
+from .content import Brief, PageSource, brief_paths, load_pages, read_brief, read_limited, unique_briefs
+from .errors import BoardError, Problem
+from .layouts import compile_layouts
+from .markup import RenderedBody, UnrenderableBody, render_markdown
+from .model import ContentPage, Status, status_of
+from .parallel import map_in_processes
+
+
+@dataclass(frozen=True)
+class Board:
+    """A board's sources, read and valid: what the model is built from."""
+
+    config: SiteConfig
+    briefs: list[Brief]  # every valid brief, by slug
+    bodies: dict[str, RenderedBody]  # by slug, of each brief the board shows
+    pages: tuple[ContentPage, ...]
+    layouts: jinja2.Environment | None  # every layout compiled; None when only some briefs were read
+
+
+def load_board(root: Path, today: date, state: BuildState, *, base_url: str | None = None, drafts: bool = False,
+               files: list[Path] | None = None, jobs: int | None = None) -> Board:
+    """Read and validate the board (or only the briefs `files`), taking from `state` what is current;
+    raise BoardError listing every problem found."""
+    config = load_config(root, base_url)
+    briefs, bodies, problems = read_briefs(root, config, today, drafts, state, jobs, files)
+    pages: tuple[ContentPage, ...] = ()
+    layouts = None
+    if files is None:
+        sources, page_problems = load_pages(root)
+        layouts, layout_problems = compile_layouts(root)
+        problems += page_problems + layout_problems
+        rendered = [(page, rendered_page(state, page)) for page in sources]
+        problems += [body for _, body in rendered if isinstance(body, Problem)]
+        pages = tuple(ContentPage(p.slug, p.title, p.description, body.html) for p, body in rendered if isinstance(body, RenderedBody))
+    if problems:
+        raise BoardError(problems)
+    return Board(config, briefs, bodies, pages, layouts)
+
+
+def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state: BuildState, jobs: int | None,
+                files: list[Path] | None = None) -> tuple[list[Brief], dict[str, RenderedBody], list[Problem]]:
+    """Every brief (or those of `files`), valid or with its problems, and the rendered body of each one the
+    board shows; what `state` holds is taken from it, the rest is parsed and rendered over all cores."""
+    paths, problems = brief_paths(root) if files is None else (files, [])
+    state.start_briefs(root, config)
+    sources = [(path, raw, state.brief_key(path, raw)) for path in paths for raw in [brief_bytes(path)]]
+    known = [state.known_brief(key) for _, _, key in sources]
+
+    def load(item: tuple[Path, bytes | None, Brief | None]) -> tuple[Brief | None, list[Problem], RenderedBody | None]:
+        """Parse a brief unless given it, and render its body unless the cache has it: the work shared out."""
+        path, raw, brief = item
+        found: list[Problem] = []
+        brief = brief or read_brief(path, root, config, found, raw)
+        rendered = rendered_brief(state, brief) if brief else None
+        if isinstance(rendered, Problem):
+            return None, [*found, rendered], None
+        return brief, found, rendered
+
+    # Every body is rendered, shown or not yet, so a scheduled brief cannot stop a later build.
+    # Only briefs with work left go to the processes; a cached brief with a cached body is done here.
+    todo = [i for i, brief in enumerate(known) if brief is None or state.cached_body(brief.body, brief.summary) is None]
+    loaded = dict(zip(todo, map_in_processes(load, [(*sources[i][:2], known[i]) for i in todo], jobs)))
+    bodies: dict[str, RenderedBody] = {}
+    briefs = []
+    for index, (path, _, key) in enumerate(sources):
+        brief, found, body = loaded.get(index) or (known[index], [], None)
+        problems += found
+        if known[index] is None:
+            state.parsed(path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix(), key, brief)
+        if brief is None:
+            continue
+        briefs.append(brief)
+        body = state.body(brief.source, brief.body, brief.summary, body)  # kept for the next build, shown or not
+        if status_of(brief, today, drafts) in (Status.OPEN, Status.CLOSED):
+            bodies[brief.slug] = body
+    unique, duplicates = unique_briefs(briefs)
+    return unique, bodies, sorted(problems + duplicates)
+
+
+def rendered_brief(state: BuildState, brief: Brief) -> RenderedBody | Problem:
+    """A brief's rendered body (from the cache, or rendered now), or the problem on its line when the markup
+    stage refuses it (too long, nested too deeply, too slow)."""
+    try:
+        return state.cached_body(brief.body, brief.summary) or render_markdown(brief.body, brief.summary)
+    except UnrenderableBody as error:
+        return Problem(brief.source, brief.body_line + error.line, error.message)
+
+
+def rendered_page(state: BuildState, page: PageSource) -> RenderedBody | Problem:
+    """A content page's rendered body, kept for the next build, or the problem when the markup stage refuses it."""
+    try:
+        return state.body(page.source, page.body, None)
+    except UnrenderableBody as error:
+        return Problem(page.source, 1, error.message)
+
+
+def brief_bytes(path: Path) -> bytes | None:
+    """A brief's bytes, or None when it cannot be read (read_brief then says why)."""
+    try:
+        return read_limited(path)
+    except OSError:
+        return None
