@@ -31,7 +31,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
+# lint-imports first: the stage order in pyproject.toml's [tool.importlinter] (nothing imports a later stage).
 test: $(VENV)/.installed-test node_modules/.installed
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # The README's screenshots of the example board, taken again with Debian's Chromium through Playwright,
