@@ -15,9 +15,7 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
-import frontmatter
 import pycountry
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .config import GITHUB_HANDLE, SLUG_PATTERN, SiteConfig
@@ -425,46 +423,3 @@ def unique_briefs(briefs: list[Brief]) -> tuple[list[Brief], list[Problem]]:
             problems.append(Problem(brief.source, 1, f"the slug '{brief.slug}' is already used by {by_slug[brief.slug].source}; rename one file"))
         by_slug.setdefault(brief.slug, brief)
     return sorted(by_slug.values(), key=lambda b: b.slug), problems
-
-
-PAGES_DIR = Path("content/pages")
-# Top-level paths the board itself writes; a content page may not take one of them.
-RESERVED_SLUGS = {"projects", "categories", "skills", "companies", "archive", "search", "page", "pagefind", "static"}
-
-
-@dataclass(frozen=True)
-class PageSource:
-    """An extra page from content/pages/ (about, how to post), written by the board's owners."""
-
-    slug: str
-    source: str
-    title: str
-    description: str
-    body: str
-
-
-def load_pages(root: Path) -> tuple[list[PageSource], list[Problem]]:
-    """Read content/pages/*.md: a `title:` (and optional `description:`) in front matter, then Markdown."""
-    folder = root / PAGES_DIR
-    pages: list[PageSource] = []
-    problems: list[Problem] = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        if is_editor_noise(path.name):  # such as Emacs's lock .#about.md, a link to nowhere
-            continue
-        source = path.relative_to(root).as_posix()
-        try:
-            post = frontmatter.loads(path.read_bytes().decode("utf-8-sig"))
-        except (UnicodeDecodeError, yaml.YAMLError, ValueError) as error:
-            problems.append(Problem(source, 1, f"could not read the page: {str(error).splitlines()[0]}"))
-            continue
-        title, description = post.metadata.get("title"), post.metadata.get("description", "")
-        if not isinstance(title, str) or not title.strip():
-            problems.append(Problem(source, 1, 'a page needs a title in its front matter: title: "About this board"'))
-        elif not isinstance(description, str):
-            problems.append(Problem(source, 1, "description must be text in quotes"))
-        elif not SLUG_PATTERN.fullmatch(path.stem) or path.stem in RESERVED_SLUGS:
-            problems.append(Problem(source, 1, f"'{path.stem}' cannot be a page's file name: use lowercase letters, digits and "
-                                               f"hyphens, and none of {', '.join(sorted(RESERVED_SLUGS))}"))
-        else:
-            pages.append(PageSource(path.stem, source, title.strip(), description.strip(), post.content))
-    return pages, problems

@@ -15,7 +15,8 @@ import jinja2
 
 from .buildstate import BuildState
 from .config import SiteConfig, load_config
-from .content import Brief, PageSource, brief_paths, load_pages, read_brief, read_limited, unique_briefs
+from .content import Brief, brief_paths, read_brief, read_limited, unique_briefs
+from .contentpages import PageSource, load_pages
 from .errors import BoardError, Problem
 from .layouts import compile_layouts
 from .markup import RenderedBody, UnrenderableBody, render_markdown
@@ -108,7 +109,7 @@ def rendered_page(state: BuildState, page: PageSource) -> RenderedBody | Problem
     try:
         return state.body(page.source, page.body, None)
     except UnrenderableBody as error:
-        return Problem(page.source, 1, error.message)
+        return Problem(page.source, page.body_line + error.line, error.message)
 
 
 def brief_bytes(path: Path) -> bytes | None:
