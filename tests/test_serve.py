@@ -220,7 +220,7 @@ def test_search_is_not_indexed_again_when_no_project_page_changed(server: DevSer
     real = build_module.index_search  # serve's indexer goes through the build's search_bundle
     monkeypatch.setattr(build_module, "index_search", lambda site, pages: indexed.append(len(pages)) or real(site, pages))
     before = settle(server).build
-    edit(board, "layouts/listing.html", "<h1>Paid micro-internships, open now</h1>", "<h1>Paid projects, open now</h1>")
+    edit(board, "layouts/listing.html", "<h1>{{ _('Paid micro-internships, open now') }}</h1>", "<h1>Paid projects, open now</h1>")
     assert server.status.wait_after(before, timeout=30) is not None
     after = settle(server)
     assert "Paid projects, open now" in fetch(server, "/board/").text
