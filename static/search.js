@@ -238,10 +238,9 @@ function listedItem(name, value) {
   return item;
 }
 
-function showSummary(text, selected) {
+function showSummary(text, selected, shownNow = resultList.children.length) {
   const total = results.length;
   const status = selected.status.length === 1 ? selected.status[0] : ANY_STATUS;
-  const shownNow = resultList.children.length;
   let message = total ? plural(`projects_${status}`, total) : words(`no_projects_${status}`);
   if (text) message = words("match", { projects: message, text });
   if (!total) message = words("try_other_words", { message });
@@ -323,10 +322,11 @@ function listen() {
     const from = resultList.children.length;
     shown = from + PAGE_SIZE;
     resultList.setAttribute("aria-busy", "true");
-    // Make room for the coming cards at once, as tall as the shown ones on average, so the footer in
-    // view does not jump when they arrive.
+    // Make room for the coming cards at once, as tall as the shown ones on average, and say how many
+    // will show, so nothing in view jumps when they arrive (the summary may take a line less).
     const coming = Math.min(shown, results.length) - from;
     resultList.style.minHeight = `${resultList.offsetHeight * (1 + coming / from)}px`;
+    showSummary(query() || null, selection(), from + coming);
     const cards = await loadCards(from, shown, query() || null);
     if (ticket !== generation) return;
     resultList.append(...cards);
