@@ -23,7 +23,10 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:
+    raise SystemExit("Playwright is not installed in this Python: run `make screenshots`, which installs it into .venv")
 
 from site_builder.build import build
 
