@@ -154,16 +154,17 @@ function card(result, text) {
   const node = cardTemplate.content.firstElementChild.cloneNode(true);
   const slot = (name) => node.querySelector(`[data-slot="${name}"]`);
   if (meta.badge === "closed") node.classList.add("card-closed");
+  const logo = node.querySelector(".logo");
   if (meta.logo) {
     const src = new TextDecoder().decode(Uint8Array.from(meta.logo.match(/../g), (hex) => parseInt(hex, 16)));
-    slot("logo").replaceWith(Object.assign(new Image(48, 48), { className: "logo", alt: "", src }));
+    logo.replaceWith(Object.assign(new Image(48, 48), { className: "logo", alt: "", src }));
   } else {
-    slot("logo").textContent = (meta.company ?? "").slice(0, 1).toUpperCase();
+    logo.textContent = (meta.company ?? "").slice(0, 1).toUpperCase();
   }
   Object.assign(slot("title"), { href: result.url, textContent: meta.title });
   Object.assign(slot("company"), { href: `${form.dataset.companyPath}${meta.company_slug}/`, textContent: meta.company });
-  for (const badge of node.querySelectorAll("[data-badge]")) {
-    if (badge.dataset.badge !== meta.badge) badge.remove();
+  for (const badge of node.querySelectorAll(".badge")) {
+    if (!meta.badge || !badge.classList.contains(`badge-${meta.badge}`)) badge.remove();
   }
   for (const name of ["pay", "hours", "where", "deadline"]) slot(name).textContent = meta[name] ?? "";
   // Pagefind escapes the page's text in an excerpt before it adds <mark>, so it is safe as HTML.

@@ -185,3 +185,23 @@ def test_indexing_only_the_main_element_gives_pagefind_the_same_records(example,
     whole = fragments(index_search(result.site, pages))
     assert len(main) == len(result.site.projects)
     assert main == whole
+
+
+def card_skeleton(html: str, start: str) -> list[tuple[str, str]]:
+    """The elements (tag, class) of the first card after `start` in a page, one skill tag and no badge or logo kept."""
+    text = html[html.index(start):]
+    text = text[text.index('<article class="card'):]
+    skeleton = [(tag, attrs.get("class") or "") for tag, attrs in parse_html(text[:text.index("</article>") + 10]).elements]
+    skeleton = [(tag, css) for tag, css in skeleton if "badge" not in css and "logo" not in css]
+    tags = next(i for i, (_, css) in enumerate(skeleton) if css == "tags")
+    return skeleton[:tags + 3]  # the card ends with its skill tags: the list and its first skill (li, a)
+
+
+def test_search_result_card_is_the_listing_cards_markup_with_a_slot_for_each_fact(example):
+    output, _ = example
+    search_page = (output / "search" / "index.html").read_text(encoding="utf-8")
+    listing = (output / "index.html").read_text(encoding="utf-8").replace("<h2 class", "<h3 class")  # results sit under an h2
+    assert card_skeleton(search_page, '<template id="search-card">') == card_skeleton(listing, '<div class="cards">')
+    template = search_page[search_page.index('<template id="search-card">'):search_page.index("</template>")]
+    slots = [attrs["data-slot"] for _, attrs in parse_html(template).elements if "data-slot" in attrs]
+    assert slots == ["title", "company", "pay", "hours", "where", "deadline", "summary", "skill"]
