@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # the same whenever it is built. A real board builds as of today: `board build`.
 EXAMPLE_DATE := 2026-11-25
 
-.PHONY: build serve test screenshots bench clean messages
+.PHONY: build serve test golden screenshots bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: $(VENV)/.installed-test node_modules/.installed
 # which the test tools bring (see docs/screenshots/take.py).
 screenshots: $(VENV)/.installed-test
 	$(BIN)/python docs/screenshots/take.py
+
+# Rebuild tests/golden/public/, the checked-in output of the golden board that tests/test_golden.py compares
+# byte for byte, after a deliberate change to what the build writes; review its diff like code.
+golden: $(VENV)/.installed
+	$(BIN)/python -m tests.golden
 
 # Build speed on generated boards of 1,000 and 10,000 briefs against the floor of any build (not part of
 # `make test`: about 15 minutes). Prints a markdown table; see bench/bench.py.
