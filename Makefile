@@ -41,7 +41,7 @@ test: $(VENV)/.installed-test node_modules/.installed
 screenshots: $(VENV)/.installed-test
 	$(BIN)/python docs/screenshots/take.py
 
-# Rebuild tests/golden/public/, the checked-in output of the golden board that tests/test_golden.py compares
+# Rebuild tests/golden/output/, the checked-in output of the golden board that tests/test_golden.py compares
 # byte for byte, after a deliberate change to what the build writes; review its diff like code.
 golden: $(VENV)/.installed
 	$(BIN)/python -m tests.golden

@@ -1,6 +1,6 @@
 """The golden board: a small fixed board (tests/golden/board/: one open, one closing-soon, one closed and one
 scheduled project, one content page) built with the repository's theme, and its output checked in at
-tests/golden/public/ (no search bundle: Pagefind names its files differently on every run).
+tests/golden/output/ (no search bundle: Pagefind names its files differently on every run).
 
 `make golden` rebuilds the checked-in output after a deliberate change; review its diff like code.
 tests/test_golden.py fails when any byte of the output changes.
@@ -18,7 +18,7 @@ from site_builder.build import build
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden"
 SOURCES = GOLDEN / "board"
-EXPECTED = GOLDEN / "public"
+EXPECTED = GOLDEN / "output"
 DATE = date(2026, 11, 25)
 THEME = ("layouts", "static", "translations")  # the repository's theme, which the golden board wears
 
