@@ -16,8 +16,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-# The bench builds as of this date: briefs are spread around it so about two thirds are open.
+# The bench builds as of this date. Briefs are posted at a steady rate over the days before it, as on a
+# board with a history: about a thousand are open at any time, and the rest of a big board is closed.
 BUILD_DATE = date(2026, 11, 25)
+OPEN_AT_ONCE = 1000  # briefs open on BUILD_DATE, about, once the board has more than a few thousand
+MEAN_DAYS_OPEN = 52  # a brief's deadline is 14 to 90 days after it is posted
 CATEGORIES = {
     "research": "Research", "data": "Data", "writing": "Writing",
     "software": "Software", "design": "Design", "marketing": "Marketing",
@@ -102,8 +105,8 @@ def body(rng: random.Random, skills: list[str]) -> str:
     return text + "\n"
 
 
-def brief(rng: random.Random, number: int, companies: list[str]) -> tuple[str, str]:
-    """One brief's slug and file text."""
+def brief(rng: random.Random, number: int, companies: list[str], history_days: int) -> tuple[str, str]:
+    """One brief's slug and file text, posted up to `history_days` before the build date (or 10 after)."""
     company = rng.choice(companies)
     category = rng.choice(list(CATEGORIES))
     skills = rng.sample(SKILLS, rng.randint(1, 5))
@@ -112,7 +115,7 @@ def brief(rng: random.Random, number: int, companies: list[str]) -> tuple[str, s
     hourly = rng.random() < 0.4
     rate = floor + rng.randint(0, 30)
     amount = rate if hourly else rate * hours
-    posted = BUILD_DATE - timedelta(days=rng.randint(-10, 120))
+    posted = BUILD_DATE - timedelta(days=rng.randint(-10, history_days))
     deadline = posted + timedelta(days=rng.randint(14, 90))
     remote = rng.random() < 0.8
     slug = f"{company.lower().replace(' ', '-')}-{rng.choice(VERBS)}-{rng.choice(WORDS)}-{number}"
@@ -146,8 +149,10 @@ def generate(count: int, folder: Path, seed: int = 7) -> Path:
     syllables = ["ac", "me", "no", "va", "lu", "men", "kes", "trel", "fjo", "rd", "ti", "de", "wa", "ter", "bri", "ght"]
     companies = sorted({"".join(rng.sample(syllables, 3)).capitalize() + rng.choice([" Labs", " Analytics", " Studio", " Co", ""])
                         for _ in range(max(3, count // 20))})
+    # 1,000 briefs over 120 days (about 40% open), 10,000 over 520 days and 100,000 over 14 years (about 1,000 open).
+    history_days = max(120, count * MEAN_DAYS_OPEN // OPEN_AT_ONCE)
     for number in range(count):
-        slug, text = brief(rng, number, companies)
+        slug, text = brief(rng, number, companies, history_days)
         (projects / f"{slug}.md").write_text(text)
     return folder
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from .buildstate import BuildReport, BuildState, PageKeys
 from .cache import BuildCache
+from .fingerprint import entry_key
 from .config import SiteConfig
 from .content import Brief, read_brief
 from .crawl import crawl_specs
@@ -29,6 +30,7 @@ from .ownership import ownership_problems
 from .pages import PageSpec, Renderer, page_specs, project_spec, static_files
 from .parallel import map_in_processes
 from .search import PAGEFIND_VERSION, index_search
+from .search_parts import bundle_at, bundle_folder, parts_file, search_bundles
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class BuildResult:
     search_key: str | None  # fingerprint of the project pages the search index is made from (None: unknown)
     report: BuildReport  # the work done and why (`board build --explain`)
     warnings: tuple[str, ...] = ()  # what the build worked around and someone should look at
+    search_parts: tuple[int, tuple[str, ...]] | None = None  # how many bundles the index has, and those indexed now
 
     def summary(self) -> str:
         site = self.site
@@ -57,8 +60,13 @@ class BuildResult:
             f"built {built} project{'s' * (built != 1)} ({len(site.open)} open, {len(site.archive)} closed, "
             f"{len(site.scheduled)} scheduled) -> {self.page_count} pages, {self.feed_count} feeds in {self.seconds:.2f} s",
         ]
-        lines.append(f"search {self.search_records} records" if self.search_records is not None
-                     else "search skipped (--no-search)")
+        if self.search_records is None:
+            lines.append("search skipped (--no-search)")
+        elif self.search_parts is None:
+            lines.append(f"search {self.search_records} records")
+        else:
+            count, indexed = self.search_parts
+            lines.append(f"search {self.search_records} records in {count} parts; indexed now: {', '.join(indexed) or 'none'}")
         if site.drafts_left_out:
             lines.append(f"left out {site.drafts_left_out} draft{'s' * (site.drafts_left_out != 1)} (build with --drafts to see them)")
         lines.append(f"next change: {site.next_change}" if site.next_change else "next change: none scheduled")
@@ -98,11 +106,12 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     site = build_model(board.config, board.briefs, board.bodies, today, board.pages, drafts, changed=changed)
     renderer = Renderer(root, site, board.layouts)
     outputs = render(root, site, renderer, state, jobs, progress)
-    search_index = index(site, outputs.pages, state, search, progress)
+    search_index = index(site, outputs.pages, state, search, progress, jobs)
     progress("writing the board")
     state.write(root, outputs.pages + outputs.files + search_index.files + static_files(root))
     return BuildResult(site, outputs.page_count, len(site.feeds()) * len(FEED_FORMATS), len(site.projects) if search else None,
-                       time.perf_counter() - started, renderer, search_index.key, state.report, tuple(warnings))
+                       time.perf_counter() - started, renderer, search_index.key, state.report, tuple(warnings),
+                       (search_index.parts, search_index.indexed) if search else None)
 
 
 @dataclass(frozen=True)
@@ -114,8 +123,10 @@ class Rendered:
 
 @dataclass(frozen=True)
 class SearchIndex:
-    files: list[OutputFile]  # the Pagefind bundle made now; none when kept or skipped
+    files: list[OutputFile]  # the Pagefind bundles made now, and the list of parts
     key: str | None  # what it is made from: `board serve` indexes again only when it changes (None: unknown)
+    parts: int  # how many bundles the index has
+    indexed: tuple[str, ...]  # the bundles made now; the others are kept
 
 
 def render(root: Path, site: Site, renderer: Renderer, state: BuildState, jobs: int | None,
@@ -127,16 +138,24 @@ def render(root: Path, site: Site, renderer: Renderer, state: BuildState, jobs: 
     return Rendered(*render_in_processes(renderer, pages_todo, files_todo, jobs, state), len(specs))
 
 
-def index(site: Site, pages: list[OutputFile], state: BuildState, search: bool, progress: Callable[[str], None]) -> SearchIndex:
-    """The Pagefind bundle of the project pages, unless skipped or the one in the output folder was made from the same pages."""
-    key = state.bundle_key("search", PAGEFIND_VERSION, [project.path + "index.html" for project in site.projects])
-    if not search or state.keep_bundle("search", key):
-        return SearchIndex([], key)
-    progress(f"indexing {len(site.projects)} projects for search")
+def index(site: Site, pages: list[OutputFile], state: BuildState, search: bool, progress: Callable[[str], None],
+          jobs: int | None) -> SearchIndex:
+    """The bundles of the search index (search_parts.py) made from pages that changed, unless skipped;
+    a bundle made from the same pages as the one in the output folder is kept."""
+    bundles = search_bundles(site)
+    keys = {name: state.bundle_key(bundle_folder(name), PAGEFIND_VERSION, [project.path + "index.html" for project in projects])
+            for name, projects in bundles.items()}
+    key = entry_key("", *(f"{name}\0{key}" for name, key in keys.items())) if state.cache.enabled else None
+    if not search:
+        return SearchIndex([], key, len(bundles), ())
+    todo = tuple(name for name in bundles if not state.keep_bundle(bundle_folder(name), keys[name]))
+    if todo:
+        progress(f"indexing {sum(len(bundles[name]) for name in todo)} projects for search, in {len(todo)} parts")
     assert state.output is not None
-    files = search_bundle(site, pages, state.output)
-    state.made_bundle(files, key)
-    return SearchIndex(files, key)
+    files = search_bundle(site, pages, state.output, todo, jobs)
+    for name in todo:
+        state.made_bundle([file for file in files if bundle_at(file.path) == name], keys[name])
+    return SearchIndex(files, key, len(bundles), todo)
 
 
 def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path], cache: BuildCache) -> list[str]:
@@ -157,12 +176,15 @@ def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path
     return sorted(page.path for page in pages) if state.write_preview(output, root, pages) else []
 
 
-def search_bundle(site: Site, html_pages: list[OutputFile], output: Path) -> list[OutputFile]:
-    """The Pagefind bundle of every project page: those rendered now, and those kept, read from `output`."""
-    rendered = {page.path for page in html_pages}
-    kept_projects = [OutputFile(path, (output / path).read_bytes()) for project in site.projects
-                     if (path := project.path + "index.html") not in rendered]
-    return index_search(site, html_pages + kept_projects)
+def search_bundle(site: Site, html_pages: list[OutputFile], output: Path, only: tuple[str, ...] | None = None,
+                  jobs: int | None = None) -> list[OutputFile]:
+    """The Pagefind bundles of the search index (all, or `only` those named) and its list of parts, from
+    the project pages rendered now and those kept, read from `output`."""
+    bundles = search_bundles(site)
+    rendered = {page.path: page.data for page in html_pages}
+    files = index_search(site, {name: bundles[name] for name in (bundles if only is None else only)},
+                         lambda path: rendered[path] if path in rendered else (output / path).read_bytes(), jobs)
+    return files + [parts_file(bundles)]
 
 
 def render_in_processes(renderer: Renderer, specs: list[PageSpec], board_files: list[SiteFile], jobs: int | None,

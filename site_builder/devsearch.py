@@ -17,7 +17,7 @@ from pathlib import Path
 from .build import BuildResult, search_bundle
 from .devhttp import BuildStatus
 from .errors import BoardError
-from .search import BUNDLE_DIR
+from .search_parts import BUNDLE_DIR, search_bundles
 from .writer import write_files
 
 SEARCH_ENTRY = "pagefind-entry.json"  # what a page loads first from the bundle; it names every other file
@@ -76,7 +76,7 @@ class SearchIndexer:
 
     def _index(self, result: BuildResult) -> None:
         if result.search_key and result.search_key == self._indexed_key:  # no project page changed: the index holds
-            return self._published(result)
+            return self._published(result, ())
         folder = Path(tempfile.mkdtemp(prefix="search-", dir=self.scratch))
         try:
             write_files(folder, search_bundle(result.site, [], self.status.site))  # every project page, read from disk
@@ -94,9 +94,11 @@ class SearchIndexer:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         self._indexed_key = result.search_key
-        self._published(result)
+        self._published(result, tuple(search_bundles(result.site)))
 
-    def _published(self, result: BuildResult) -> None:
-        """Tell the open pages, and whoever waits for the index, that it now holds `result`'s projects."""
+    def _published(self, result: BuildResult, indexed: tuple[str, ...]) -> None:
+        """Tell the open pages, and whoever waits for the index, that it now holds `result`'s projects,
+        having indexed the bundles named `indexed` (every one, or none)."""
         self.status.publish(lambda current: replace(current, build=current.build + 1, search_changed=current.build + 1))
-        self.indexed(replace(result, search_records=len(result.site.projects)), ())
+        parts = (len(search_bundles(result.site)), indexed)
+        self.indexed(replace(result, search_records=len(result.site.projects), search_parts=parts), ())

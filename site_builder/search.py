@@ -1,10 +1,11 @@
-"""Search stage: the project pages, as rendered in memory -> a Pagefind bundle in the output folder.
+"""Search stage: the project pages -> one Pagefind bundle per part of the index (see search_parts.py).
 
 The pages carry their own search data (data-pagefind-body, -weight, -filter, -sort and -meta in
-layouts/project.html), so this stage only hands Pagefind the HTML the build already holds, under each
-project's URL with the base path, and takes the bundle back in memory, as files under `pagefind/` for
-the writer. Pagefind's Python API is asynchronous (it drives the pagefind binary over a pipe); this
-module is the build's one async island and hides it behind a plain function.
+layouts/project.html), so this stage only hands Pagefind each page's `<main>`, under the project's URL
+with the base path, and takes each bundle back in memory, as files for the writer. Each bundle is
+indexed by a Pagefind process of its own, several at once: one process indexes on one core, and holds
+in memory only its own bundle's pages. Pagefind's Python API is asynchronous (it drives the pagefind
+binary over a pipe); this module is the build's one async island and hides it behind a plain function.
 
 Pagefind never writes to disk here: its `write_files` answers before the binary's background writes
 have landed, and closing the service stops the binary, losing any still pending. Asked to write the
@@ -17,17 +18,21 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gzip
+import html
 import importlib.metadata
 import json
+import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from pagefind.index import IndexConfig
 from pagefind.service import PagefindService
 
 from .errors import BoardError, Problem
-from .model import OutputFile, Site
+from .model import OutputFile, Project, Site
+from .search_parts import BUNDLE_DIR, OPEN_BUNDLE, bundle_folder
 
 
 def _installed(package: str) -> str:
@@ -39,26 +44,54 @@ def _installed(package: str) -> str:
 
 # The bundle depends on Pagefind's version as much as on the pages: the build cache keys the bundle on it.
 PAGEFIND_VERSION = f"pagefind {_installed('pagefind')}, pagefind_bin {_installed('pagefind_bin')}"
-BUNDLE_DIR = "pagefind"  # under the base path; layouts/search.html loads pagefind.js from here
 EXTRA_WORD_CHARACTERS = "#+"  # so C#, C++ and F# stay searchable words instead of "c" and "f"
 PAGES_IN_FLIGHT = 100  # pages sent to Pagefind before awaiting them: enough to keep it busy, few enough to bound memory
 READ_CHUNK = 1 << 20  # bytes read from the binary at a time
+SORT_KEYS_FILE = "sort-keys.json"  # in each bundle: every page's sort keys, by Pagefind's page id
+# What an archive bundle keeps of Pagefind's output: the index, not the scripts, which the search page
+# loads from the open bundle only (Pagefind's mergeIndex reads a merged bundle's entry, meta and chunks).
+INDEX_FILE = re.compile(r"pagefind-entry\.json|pagefind\.[^/]*\.pf_meta|wasm\.[^/]*\.pagefind|(index|filter|fragment)/.*")
+SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^":]*):([^"]*)"')
 
 
-def index_search(site: Site, outputs: list[OutputFile]) -> list[OutputFile]:
-    """The search bundle of every built project, as files under `pagefind/`, sorted by path."""
-    pages = {output.path: output.data for output in outputs}
+def index_search(site: Site, bundles: Mapping[str, Sequence[Project]], page: Callable[[str], bytes],
+                 jobs: int | None = None) -> list[OutputFile]:
+    """The files of each bundle of `bundles`, in its folder, sorted by path. `page` gives a project
+    page's bytes by its output path; each bundle's pages are read only while it is indexed."""
+    language = site.config.language
     base_path = site.config.base_path
-    records = [(base_path + project.path, indexed_part(pages[project.path + "index.html"])) for project in site.projects]
+
+    def bundle(name: str) -> list[OutputFile]:
+        records = [(base_path + project.path, indexed_part(page(project.path + "index.html"))) for project in bundles[name]]
+        files = asyncio.run(_bundle_files(records, language))
+        return bundle_files(name, files, dict(records))
+
+    largest_first = sorted(bundles, key=lambda name: -len(bundles[name]))
     try:
-        # In a thread of its own, so that an event loop the caller runs (a notebook, an async server,
-        # Playwright's sync API in the tests) cannot clash with this one.
-        with ThreadPoolExecutor(max_workers=1) as thread:
-            files = thread.submit(asyncio.run, _bundle_files(records, site.config.language)).result()
+        # Threads, each driving a Pagefind process of its own, and each with its own event loop, so that
+        # one the caller runs (a notebook, an async server, Playwright's sync API in the tests) cannot clash.
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs or os.cpu_count() or 1, len(bundles)))) as threads:
+            made = list(threads.map(bundle, largest_first))
     except (OSError, RuntimeError) as error:
         raise BoardError([Problem(BUNDLE_DIR, 1, f"Pagefind could not write the search index ({error}); "
                                                  "reinstall with `pip install -e .`, or build with --no-search")]) from None
-    return sorted((OutputFile(f"{BUNDLE_DIR}/{file['path']}", file["content"]) for file in files), key=lambda f: f.path)
+    return sorted((file for files in made for file in files), key=lambda file: file.path)
+
+
+def bundle_files(name: str, files: list[dict], pages: Mapping[str, bytes]) -> list[OutputFile]:
+    """A bundle's files as the writer takes them, with its sort keys: the search page merges several
+    bundles' results by them, since Pagefind orders merged results by score whatever the sort."""
+    folder = bundle_folder(name)
+    kept = [file for file in files if name == OPEN_BUNDLE or INDEX_FILE.fullmatch(file["path"])]
+    sort_keys = {}
+    for file in kept:
+        if file["path"].startswith("fragment/"):
+            data = gzip.decompress(file["content"])
+            url = json.loads(data[data.index(b"{"):])["url"]
+            page_id = file["path"].removeprefix("fragment/").removesuffix(".pf_fragment")
+            sort_keys[page_id] = {key.decode(): html.unescape(value.decode()) for key, value in SORT_ATTRIBUTE.findall(pages[url])}
+    ordered = json.dumps(dict(sorted(sort_keys.items())), separators=(",", ":"), ensure_ascii=False).encode()
+    return [OutputFile(folder + file["path"], file["content"]) for file in kept] + [OutputFile(folder + SORT_KEYS_FILE, ordered)]
 
 
 def indexed_part(page: bytes) -> bytes:
@@ -79,7 +112,7 @@ async def _bundle_files(records: list[tuple[str, bytes]], language: str) -> list
         index = await service.create_index(config)
         for start in range(0, len(records), PAGES_IN_FLIGHT):
             batch = records[start:start + PAGES_IN_FLIGHT]
-            await asyncio.gather(*(index.add_html_file(content=html.decode(), url=url) for url, html in batch))
+            await asyncio.gather(*(index.add_html_file(content=page.decode(), url=url) for url, page in batch))
         return await index.get_files()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from datetime import date
@@ -15,8 +16,9 @@ from site_builder.cli import main
 from site_builder.errors import BoardError
 from site_builder import search as search_module
 from site_builder.facets import hours_band
-from site_builder.model import OutputFile
-from site_builder.search import BUNDLE_DIR, index_search
+from site_builder.model import OutputFile, Site, status_of
+from site_builder.search import index_search
+from site_builder.search_parts import BUNDLE_DIR, OPEN_BUNDLE, bundle_at, bundle_folder, bundle_of, search_bundles
 from tests.site_files import REPO, broken_bundle_files, copy_example_board, parse_html, tree
 
 TODAY = date(2026, 11, 25)
@@ -38,21 +40,61 @@ def search_record(output: Path, project_path: str) -> dict[str, list[str]]:
     return record
 
 
-def test_the_index_holds_every_open_and_closed_project(example):
+def bundle_on_disk(output: Path, name: str) -> dict[str, bytes]:
+    """A bundle's files as the build wrote them (name -> bytes), without the bundles in its subfolders."""
+    folder = output / bundle_folder(name)
+    inside = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
+    return {relative: path.read_bytes() for relative, path in inside.items() if bundle_at(bundle_folder(name) + relative) == name}
+
+
+def test_the_index_holds_every_open_and_closed_project_each_in_its_part(example):
     output, result = example
-    entry = json.loads((output / "pagefind/pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == len(result.site.projects) == 26
-    assert result.search_records == 26
-    assert (output / "pagefind/pagefind.js").is_file()
-    assert len(list((output / "pagefind/fragment").iterdir())) == 26
-    assert "search 26 records" in result.summary()
+    bundles = search_bundles(result.site)
+    assert list(bundles) == [OPEN_BUNDLE, "2026-06", "2026-09"]  # the example's closed projects: two old months, the rest recent
+    assert sum(map(len, bundles.values())) == len(result.site.projects) == result.search_records == 26
+    for name, projects in bundles.items():
+        entry = json.loads(bundle_on_disk(output, name)["pagefind-entry.json"])
+        assert entry["languages"]["en"]["page_count"] == len(projects)
+        urls = {record["url"] for record in fragments_on_disk(output, name).values()}
+        assert urls == {"/board/" + project.path for project in projects}
+    assert set(bundles[OPEN_BUNDLE]) >= set(result.site.open)
+    assert (output / "pagefind/pagefind.js").is_file() and not (output / "pagefind/archive/2026-06/pagefind.js").exists()
+    parts = json.loads((output / "pagefind/parts.json").read_text())
+    assert parts == {"archive": {name: len(projects) for name, projects in bundles.items() if name != OPEN_BUNDLE}}
+    assert "search 26 records in 3 parts; indexed now: open, 2026-06, 2026-09" in result.summary()
 
 
-def test_the_bundle_a_build_writes_is_whole(example):
-    output, _ = example
-    folder = output / BUNDLE_DIR
-    bundle = {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
-    assert broken_bundle_files(bundle) == []
+def test_each_bundle_lists_its_pages_sort_keys_by_pagefind_page_id(example):
+    output, result = example
+    for name in search_bundles(result.site):
+        sort_keys = json.loads(bundle_on_disk(output, name)["sort-keys.json"])
+        records = fragments_on_disk(output, name)
+        assert set(sort_keys) == set(records)
+        for page_id, record in records.items():
+            on_page = search_record(output, record["url"].removeprefix("/board/"))["data-pagefind-sort"]
+            assert [f"{key}:{value}" for key, value in sort_keys[page_id].items()] == on_page
+
+
+@pytest.mark.parametrize("deadline, bundle", [
+    (date(2026, 12, 1), OPEN_BUNDLE),  # open
+    (date(2026, 11, 2), OPEN_BUNDLE),  # closed this month
+    (date(2026, 10, 1), OPEN_BUNDLE),  # closed last month
+    (date(2026, 9, 30), "2026-09"),
+    (date(2025, 12, 31), "2025-12"),
+])
+def test_a_project_goes_in_the_open_bundle_until_the_month_after_the_one_it_closed_in(example, deadline, bundle):
+    _, result = example
+    project = result.site.projects[0]
+    moved = dataclasses.replace(project, brief=dataclasses.replace(project.brief, deadline=deadline),
+                                status=status_of(dataclasses.replace(project.brief, deadline=deadline), TODAY))
+    assert bundle_of(moved, TODAY) == bundle
+
+
+def test_the_bundles_a_build_writes_are_whole(example):
+    output, result = example
+    for name in search_bundles(result.site):
+        assert broken_bundle_files(bundle_on_disk(output, name)) == [], name
+    bundle = bundle_on_disk(output, OPEN_BUNDLE)
     meta = next(name for name in bundle if name.endswith(".pf_meta"))
     assert broken_bundle_files({**bundle, meta: bundle[meta][:-8]}) == [f"{meta}: Compressed file ended before the "
                                                                        "end-of-stream marker was reached"]
@@ -63,9 +105,8 @@ def test_every_bundle_pagefind_hands_over_is_whole(example):
     pending: on a busy machine about one bundle in fifteen had an empty or cut-short file. Several bundles
     in a row, so that a return of that race has a fair chance of showing here."""
     output, result = example
-    pages = [OutputFile(path, (output / path).read_bytes()) for path in (p.path + "index.html" for p in result.site.projects)]
     for _ in range(5):
-        bundle = {file.path.removeprefix(f"{BUNDLE_DIR}/"): file.data for file in index_search(result.site, pages)}
+        bundle = {file.path.removeprefix(f"{BUNDLE_DIR}/"): file.data for file in index_all(result.site, output)}
         assert broken_bundle_files(bundle) == []
 
 
@@ -163,6 +204,21 @@ def test_search_index_failure_is_a_clear_error_and_keeps_the_previous_site(tmp_p
     assert sorted(p.name for p in board.iterdir() if p.name.startswith(".public")) == [], "no staging folder is left"
 
 
+def index_all(site: Site, output: Path, page=None) -> list[OutputFile]:
+    """Every project in one bundle, as the build indexed them before the index came in parts."""
+    return index_search(site, {OPEN_BUNDLE: site.projects}, page or (lambda path: (output / path).read_bytes()))
+
+
+def fragments_on_disk(output: Path, name: str) -> dict[str, dict]:
+    """Each page's record in a bundle the build wrote, by Pagefind's page id."""
+    records = {}
+    for file, data in bundle_on_disk(output, name).items():
+        if file.endswith(".pf_fragment"):
+            data = gzip.decompress(data)
+            records[file.removeprefix("fragment/").removesuffix(".pf_fragment")] = json.loads(data[data.index(b"{"):])
+    return records
+
+
 def fragments(bundle: list[OutputFile]) -> dict[str, dict]:
     """Each page's record in a Pagefind bundle (its text, filters and meta), by URL."""
     records = {}
@@ -177,12 +233,12 @@ def fragments(bundle: list[OutputFile]) -> dict[str, dict]:
 
 def test_indexing_only_the_main_element_gives_pagefind_the_same_records(example, monkeypatch):
     output, result = example
-    pages = [OutputFile(path, (output / path).read_bytes()) for path in tree(output) if path.startswith("projects/")]
-    main = fragments(index_search(result.site, pages))
-    sent = search_module.indexed_part(pages[0].data)
-    assert b"application/ld+json" not in sent and b'class="site-footer"' not in sent and len(sent) < len(pages[0].data) * 0.6
+    page = (output / result.site.projects[0].path / "index.html").read_bytes()
+    main = fragments(index_all(result.site, output))
+    sent = search_module.indexed_part(page)
+    assert b"application/ld+json" not in sent and b'class="site-footer"' not in sent and len(sent) < len(page) * 0.6
     monkeypatch.setattr(search_module, "indexed_part", lambda page: page)
-    whole = fragments(index_search(result.site, pages))
+    whole = fragments(index_all(result.site, output))
     assert len(main) == len(result.site.projects)
     assert main == whole
 

@@ -218,7 +218,7 @@ def test_search_is_not_indexed_again_when_no_project_page_changed(server: DevSer
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     indexed = []
     real = build_module.index_search  # serve's indexer goes through the build's search_bundle
-    monkeypatch.setattr(build_module, "index_search", lambda site, pages: indexed.append(len(pages)) or real(site, pages))
+    monkeypatch.setattr(build_module, "index_search", lambda site, bundles, *rest: indexed.append(len(bundles)) or real(site, bundles, *rest))
     before = settle(server).build
     edit(board, "layouts/listing.html", "<h1>{{ _('Paid micro-internships, open now') }}</h1>", "<h1>Paid projects, open now</h1>")
     assert server.status.wait_after(before, timeout=30) is not None
