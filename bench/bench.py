@@ -6,11 +6,19 @@ CPU time) of:
   settings, stock), put it in a trivial Jinja page and write it, over as many processes as the build;
 - a cold build (no `.cache/`, no earlier output), without and with search, and `pagefind --site` alone
   on the same output;
-- a rebuild with nothing changed, and one after one brief changed (cache warm), each way;
+- a rebuild with nothing changed, one after an open brief changed, and one after a brief closed
+  months ago changed (cache warm), each way;
 - save-to-served under `board serve` (bench/serve_latency.py);
-and the peak RSS of the cold builds. Boards and outputs go to tmpfs (/dev/shm). Prints a markdown table.
+- what the search page downloads on its first search, with the index in parts and in one bundle
+  (bench/search_bytes.py, in Chromium; 10,000 briefs);
+and the peak memory of the builds: of the largest process, and of the whole build (every process it
+runs, Pagefind's included, summed as PSS, sampled every 0.2 s).
 
-    python bench/bench.py                  # 1,000 and 10,000 briefs, 3 runs each (about 15 minutes)
+At history scale (100,000 briefs, about 1,000 open: bench/generate.py) it runs once, the builds with
+search only: cold, no-op, one open brief, one old brief. Boards and outputs go to tmpfs (/dev/shm).
+Prints a markdown table, then the issue's targets (#13) with the ratios of this run.
+
+    python bench/bench.py                  # 1,000, 10,000 (3 runs) and 100,000 briefs (1 run); see README
     python bench/bench.py --sizes 1000 --runs 1
 """
 
@@ -23,8 +31,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +42,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from generate import BUILD_DATE, generate  # noqa: E402
+from search_bytes import first_search_bytes, one_bundle_copy  # noqa: E402
 from serve_latency import save_to_served  # noqa: E402
 
 NOW = BUILD_DATE.isoformat()
 BOARD = [sys.executable, "-m", "site_builder"]
+HISTORY_SIZE = 100_000  # from this size on: one run, builds with search only
+SEARCH_QUERY = "python"  # the first search of bench/search_bytes.py: a skill about one project in eight has
 
 
 @dataclass(frozen=True)
@@ -43,17 +56,55 @@ class Sample:
     wall: float  # seconds
     cpu: float  # user + system seconds of the command and every process it waited for
     peak_mb: int  # the largest resident set of the command or any process it waited for
+    total_mb: int = 0  # the most memory the command and all its processes held at once (PSS, sampled)
+
+
+def _descendants(root: int) -> list[int]:
+    """`root` and every process under it, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                    parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            return next(int(line.split()[1]) for line in rollup if line.startswith(b"Pss:"))
+    except (OSError, StopIteration, ValueError):
+        return 0
 
 
 def run(command: list[str]) -> Sample:
-    """Run a command to completion and measure it."""
+    """Run a command to completion and measure it, sampling the memory of its process tree meanwhile."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak_kb, done = [0], threading.Event()
+
+    def sample_memory() -> None:
+        while not done.wait(0.2):
+            peak_kb[0] = max(peak_kb[0], sum(_pss_kb(pid) for pid in _descendants(process.pid)))
+
+    sampler = threading.Thread(target=sample_memory, daemon=True)
+    sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return Sample(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024)
+    return Sample(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, peak_kb[0] // 1024)
 
 
 def has_option(command: str, option: str) -> bool:
@@ -65,9 +116,18 @@ def floor_command(board: Path, output: Path, jobs: int) -> list[str]:
     return [sys.executable, str(HERE / "floor.py"), str(board), str(output), str(jobs)]
 
 
-def touch_brief(board: Path, run_number: int) -> Path:
-    """Change one open brief's body, a little differently each time, as an employer's edit would."""
-    brief = sorted((board / "content" / "projects").glob("*.md"))[len(list((board / "content" / "projects").glob("*.md"))) // 2]
+def brief_closed_on(brief: Path) -> date:
+    return date.fromisoformat(brief.read_text().split("\ndeadline: ", 1)[1][:10])
+
+
+def touch_brief(board: Path, run_number: int, old: bool = False) -> Path:
+    """Change the body of one brief, a little differently each time, as an employer's edit would: the
+    middle one (by name) of the open briefs, or with `old`, of those in an archive month's search bundle
+    (closed before last month)."""
+    briefs = sorted((board / "content" / "projects").glob("*.md"))
+    last_month = (BUILD_DATE.replace(day=1) - timedelta(days=1)).replace(day=1)
+    wanted = [brief for brief in briefs if (brief_closed_on(brief) < last_month if old else brief_closed_on(brief) >= BUILD_DATE)]
+    brief = (wanted or briefs)[len(wanted or briefs) // 2]
     text = brief.read_text().split("\n\nEdited in run ")[0]
     brief.write_text(f"{text}\n\nEdited in run {run_number}: one more sentence.\n")
     return brief
@@ -89,29 +149,42 @@ def measure(size: int, runs: int, work: Path, jobs: int) -> dict[str, Any]:
         shutil.rmtree(output, ignore_errors=True)
         sample(name, command)
 
-    for number in range(runs):
-        sample("floor", floor_command(board, work / "floor-out", jobs))
-        shutil.rmtree(work / "floor-out")
-        variants = [("", ["--no-search"] if search else [])] + ([("+search", [])] if search else [])
+    history = size >= HISTORY_SIZE
+    for number in range(1 if history else runs):
+        if not history:
+            sample("floor", floor_command(board, work / "floor-out", jobs))
+            shutil.rmtree(work / "floor-out")
+        variants = ([] if history else [("", ["--no-search"] if search else [])]) + ([("+search", [])] if search else [])
         for suffix, options in variants:
             cold("cold" + suffix, [*build, *options])
             sample("no-op" + suffix, [*build, *options])
             touch_brief(board, 100 * number + len(suffix))
             sample("one brief" + suffix, [*build, *options])
+            touch_brief(board, 100 * number + len(suffix), old=True)
+            sample("old brief" + suffix, [*build, *options])
             if suffix == "" and search:
                 sample("pagefind", [sys.executable, "-m", "pagefind", "--site", str(output)])
-    latencies = save_to_served(board, BUILD_DATE, runs)
     results: dict[str, Any] = {name: Sample(statistics.median(s.wall for s in values), statistics.median(s.cpu for s in values),
-                                            max(s.peak_mb for s in values)) for name, values in samples.items()}
-    for name, what in (("serve", "page"), ("serve board", "board"), ("serve search", "search")):
-        results[name] = Sample(statistics.median(getattr(latency, what) for latency in latencies), 0, 0)
+                                            max(s.peak_mb for s in values), max(s.total_mb for s in values))
+                               for name, values in samples.items()}
+    if not history:
+        latencies = save_to_served(board, BUILD_DATE, runs)
+        for name, what in (("serve", "page"), ("serve board", "board"), ("serve search", "search")):
+            results[name] = Sample(statistics.median(getattr(latency, what) for latency in latencies), 0, 0)
+    if search and size == 10_000:  # the issue's board for the search page's download
+        results["bytes"] = first_search_bytes(output, "/board/", SEARCH_QUERY)
+        results["bytes one bundle"] = first_search_bytes(one_bundle_copy(board, output, BUILD_DATE), "/board/", SEARCH_QUERY)
+    shutil.rmtree(board, ignore_errors=True)
+    shutil.rmtree(output.parent / f"{output.name}-one-bundle", ignore_errors=True)
+    shutil.rmtree(output, ignore_errors=True)
     return results
 
 
-def table(results: dict[int, dict[str, Any]], sizes: list[int]) -> str:
-    def seconds(value: float) -> str:
-        return f"{value:.2f} s" if value >= 1 else f"{value * 1000:.0f} ms"
+def seconds(value: float) -> str:
+    return f"{value:.2f} s" if value >= 1 else f"{value * 1000:.0f} ms"
 
+
+def table(results: dict[int, dict[str, Any]], sizes: list[int]) -> str:
     def cell(size: int, name: str, against: str | None, cpu: bool) -> str:
         found = results[size].get(name)
         if not found:
@@ -124,25 +197,34 @@ def table(results: dict[int, dict[str, Any]], sizes: list[int]) -> str:
         ("floor: read + Markdown + trivial page + write", "floor", None, ""),
         ("cold build `--no-search` (x floor)", "cold", "floor", "at most 1.15x"),
         ("rebuild, nothing changed (x cold)", "no-op", "cold", "at most 0.15x"),
-        ("rebuild, one brief changed (x cold)", "one brief", "cold", "at most 0.25x"),
+        ("rebuild, one open brief changed (x cold)", "one brief", "cold", "at most 0.25x"),
+        ("rebuild, one brief closed months ago changed (x cold)", "old brief", "cold", ""),
         ("`pagefind --site` on the output", "pagefind", None, ""),
         ("cold build with search", "cold+search", None, "at most cold + pagefind"),
-        ("rebuild with search, nothing changed (x cold)", "no-op+search", "cold", ""),
-        ("rebuild with search, one brief changed (x cold)", "one brief+search", "cold", ""),
+        ("rebuild with search, nothing changed (x cold with search)", "no-op+search", "cold+search", "at most 0.15x"),
+        ("rebuild with search, one open brief changed (x cold with search)", "one brief+search", "cold+search", "at most 0.3x"),
+        ("rebuild with search, one brief closed months ago changed (x cold with search)", "old brief+search", "cold+search", ""),
     ]
     header = " | ".join(f"{size:,} briefs, wall | {size:,}, CPU" for size in sizes)
     lines = [f"| | {header} | target (10,000, wall) |", "|---|" + "---|---|" * len(sizes) + "---|"]
     for label, name, against, target in rows:
         cells = " | ".join(f"{cell(size, name, against, False)} | {cell(size, name, against, True)}" for size in sizes)
         lines.append(f"| {label} | {cells} | {target} |")
+
+    def plain(size: int, name: str, show: Any) -> str:
+        found = results[size].get(name)
+        return f"{show(found)} | " if found else "n/a | "
+
     for label, name, target in (("one brief edited under `board serve`: its page served", "serve", "under 300 ms"),
                                 ("... the whole board served (listings, feeds)", "serve board", ""),
                                 ("... the search index served", "serve search", "")):
-        lines.append(f"| {label} | " + " | ".join(f"{seconds(results[size][name].wall)} | " for size in sizes) + f" {target} |")
-    peak = "cold+search" if "cold+search" in results[sizes[-1]] else "cold"
-    lines.append(f"| peak RSS, cold build{' with search' if peak != 'cold' else ''} (largest process) | "
-                 + " | ".join(f"{results[size][peak].peak_mb} MB | " for size in sizes) + " under 600 MB |")
-    lines.append("| peak RSS, floor | " + " | ".join(f"{results[size]['floor'].peak_mb} MB | " for size in sizes) + " |")
+        lines.append(f"| {label} | " + " | ".join(plain(size, name, lambda s: seconds(s.wall)) for size in sizes) + f" {target} |")
+    for label, name, target in (("peak memory, cold build with search, whole build (all processes, PSS)", "cold+search", "under 1 GB at 100,000"),
+                                ("... one open brief changed, with search, whole build", "one brief+search", "under 1 GB at 100,000")):
+        lines.append(f"| {label} | " + " | ".join(plain(size, name, lambda s: f"{s.total_mb} MB") for size in sizes) + f" {target} |")
+    lines.append("| peak RSS, cold build with search (largest process) | "
+                 + " | ".join(plain(size, "cold+search", lambda s: f"{s.peak_mb} MB") for size in sizes) + " |")
+    lines.append("| peak RSS, floor | " + " | ".join(plain(size, "floor", lambda s: f"{s.peak_mb} MB") for size in sizes) + " |")
     for size in sizes:
         found = results[size]
         if "cold+search" in found and "pagefind" in found:
@@ -152,12 +234,44 @@ def table(results: dict[int, dict[str, Any]], sizes: list[int]) -> str:
     lines.append("\nWall: median of the runs; CPU: user + system of the build and all its processes (steadier when the "
                  "machine is shared). Save-to-served: bench/serve_latency.py under `board serve`, from the save until the changed page is "
                  "served (serve shows a brief edited in place first), then the rest of the board, then the search index.")
-    return "\n".join(lines)
+    return "\n".join(lines + targets(results))
+
+
+def targets(results: dict[int, dict[str, Any]]) -> list[str]:
+    """The issue's "Done when" (#13), each ratio from this run's figures."""
+    lines = ["", "## Issue #13's targets, from this run", "", "| target | measured | |", "|---|---|---|"]
+
+    def ratio(label: str, size: int, name: str, against_size: int, against: str, limit: float) -> None:
+        found, base = results.get(size, {}).get(name), results.get(against_size, {}).get(against)
+        if not (found and base):
+            lines.append(f"| {label} | not measured (sizes {size:,} and {against_size:,} needed) | |")
+            return
+        value = found.wall / base.wall
+        lines.append(f"| {label} | {value:.2f}x ({seconds(found.wall)} against {seconds(base.wall)}) | {'met' if value <= limit else 'missed'} |")
+
+    ratio("10,000: one open brief changed, with search, warm: at most 0.3x cold with search", 10_000, "one brief+search", 10_000, "cold+search", 0.3)
+    hugo = shutil.which("hugo")
+    lines.append("| 10,000: ... at most 0.5x Hugo + `pagefind --site` | "
+                 + ("Hugo is installed but this bench does not run it yet |  |" if hugo else "Hugo is not installed here: not measured | |"))
+    ratio("10,000: no-op rebuild with search at most 0.15x cold with search", 10_000, "no-op+search", 10_000, "cold+search", 0.15)
+    ratio("10,000: no-op rebuild (`--no-search`) at most 0.15x cold", 10_000, "no-op", 10_000, "cold", 0.15)
+    ratio("100,000: one open brief changed, with search, at most 1.5x the same at 10,000", 100_000, "one brief+search", 10_000, "one brief+search", 1.5)
+    for name, label in (("cold+search", "cold"), ("one brief+search", "one open brief changed")):
+        found = results.get(100_000, {}).get(name)
+        lines.append(f"| 100,000: peak memory of the whole build with search ({label}) under 1 GB | "
+                     + (f"{found.total_mb} MB | {'met' if found.total_mb < 1024 else 'missed'} |" if found else "not measured | |"))
+    parts, whole = results.get(10_000, {}).get("bytes"), results.get(10_000, {}).get("bytes one bundle")
+    if parts and whole:
+        lines.append(f"| 10,000: the search page downloads less on its first search (\"{SEARCH_QUERY}\") than with one bundle | "
+                     f"{parts.total / 1024:.0f} KB in {parts.requests} responses (index {parts.search / 1024:.0f} KB) against "
+                     f"{whole.total / 1024:.0f} KB in {whole.requests} (index {whole.search / 1024:.0f} KB): {parts.total / whole.total:.2f}x | "
+                     f"{'met' if parts.total < whole.total else 'missed'} |")
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, HISTORY_SIZE])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/dev/shm") if Path("/dev/shm").is_dir() else None,
                         help="where boards and outputs go (default: /dev/shm, a tmpfs)")

@@ -261,3 +261,23 @@ def test_search_result_card_is_the_listing_cards_markup_with_a_slot_for_each_fac
     template = search_page[search_page.index('<template id="search-card">'):search_page.index("</template>")]
     slots = [attrs["data-slot"] for _, attrs in parse_html(template).elements if "data-slot" in attrs]
     assert slots == ["title", "company", "pay", "hours", "where", "deadline", "summary", "skill"]
+
+
+def test_a_brief_edited_in_an_old_month_indexes_that_months_bundle_and_no_other(tmp_path):
+    board = copy_example_board(tmp_path / "board")
+    output = tmp_path / "public"
+    first = build(board, output, TODAY)
+    names = tuple(search_bundles(first.site))
+    assert first.search_parts == (len(names), names) and len(names) >= 3
+    assert build(board, output, TODAY).search_parts == (len(names), ())  # nothing changed: every bundle kept
+    month = names[1]
+    old = next(project for project in first.site.archive if bundle_of(project, TODAY) == month)
+    before = {name: bundle_on_disk(output, name) for name in names}
+    (board / old.brief.source).write_text((board / old.brief.source).read_text() + "\nA word only this brief has: quokkaflux.\n")
+    rebuilt = build(board, output, TODAY)
+    assert rebuilt.search_parts == (len(names), (month,))
+    assert f"indexed now: {month}" in rebuilt.summary()
+    after = {name: bundle_on_disk(output, name) for name in names}
+    assert {name for name in names if after[name] != before[name]} == {month}
+    assert "quokkaflux" in next(record["content"] for record in fragments_on_disk(output, month).values()
+                                if record["url"] == "/board/" + old.path)
