@@ -5,6 +5,12 @@
 // bookmarked. With no query typed, the filters and sort alone browse every project. Several values of
 // one filter combine with OR, different filters with AND, and each filter's counts leave out its own
 // selection, so ticking "Data" still shows how many "Research" would add.
+//
+// The index comes in parts (site_builder/search_parts.py): the open bundle (open projects and those
+// closed lately) and an archive bundle per month. A search for open projects reads the open bundle
+// alone; one that asks for closed projects reads every bundle, merged by Pagefind's mergeIndex, which
+// sums the filter counts but orders merged results by score: this page puts them back in the sort's
+// order with each bundle's sort keys.
 
 const form = document.getElementById("search");
 const queryInput = document.getElementById("search-q");
@@ -28,8 +34,12 @@ const TYPING_PAUSE_MS = 250;
 const SORTS = { newest: { posted: "desc" }, deadline: { deadline: "asc" }, pay: { pay: "desc" } };
 const ANY_STATUS = "all"; // the status choice that filters nothing
 
-let pagefind = null;
-let indexValues = {}; // filter -> value -> count over the whole index
+let pagefind = null; // the open bundle
+let everything = null; // a promise of every bundle merged, made on the first search for closed projects
+let parts = null; // a promise of the archive months -> project counts
+let sortKeys = null; // a promise of page id -> sort keys over every bundle, fetched on the first merged sort
+let searched = null; // the index the last search read: pagefind or every bundle merged
+let indexValues = {}; // filter -> value -> count over the index searched
 const listedSelection = new Map(); // long filter -> Set of ticked values, some perhaps not on screen
 const expanded = new Set(); // long filters showing every value
 let chosenSort = null; // the sort the visitor picked, or null for the default
@@ -100,6 +110,63 @@ function formFromParams(params) {
   chosenSort = sort === "relevance" || own(SORTS, sort) ? sort : null;
 }
 
+// Only the open bundle for a search of open projects, else every bundle, merged.
+async function indexFor(selected) {
+  const openOnly = selected.status.length === 1 && selected.status[0] === "open";
+  if (openOnly) return { index: pagefind, all: false };
+  everything ??= mergeBundles();
+  return { index: await everything, all: true };
+}
+
+// The archive months and their project counts, from the open bundle's parts.json (fetched once).
+function archiveParts() {
+  parts ??= fetch(`${form.dataset.searchBundle}parts.json`).then((response) => response.json()).then((found) => found.archive);
+  return parts;
+}
+
+// The folders of every bundle, the open one first.
+async function bundleFolders() {
+  const bundle = form.dataset.searchBundle;
+  return [bundle, ...Object.keys(await archiveParts()).map((month) => `${bundle}archive/${month}/`)];
+}
+
+// The open bundle counts only the closed projects it holds. With no words and no filter but the
+// status, the archive's count is all its projects; otherwise it is unknown (null) until a search
+// reads every bundle.
+async function withArchiveCounts(counts, text, inUse) {
+  const archived = Object.values(await archiveParts()).reduce((sum, n) => sum + n, 0);
+  const status = { ...(counts.status ?? {}) };
+  if (!text && inUse.every((name) => name === "status")) status.closed = (status.closed ?? 0) + archived;
+  else if (archived) status.closed = null;
+  return { ...counts, status };
+}
+
+async function mergeBundles() {
+  const [open, ...archive] = await bundleFolders();
+  const index = pagefind.createInstance({ basePath: open, baseUrl: "/" });
+  await index.options({ baseUrl: "/" });
+  await Promise.all(archive.map((folder) => index.mergeIndex(folder, { baseUrl: "/" })));
+  return index;
+}
+
+// Every bundle's page id -> sort keys, to order merged results (fetched once, when first needed).
+async function loadSortKeys() {
+  const tables = await Promise.all((await bundleFolders()).map(async (folder) => (await fetch(`${folder}sort-keys.json`)).json()));
+  return Object.assign({}, ...tables);
+}
+
+// Merged results in the order one bundle would give: by the sort key (pay as a number, dates as
+// ISO text), then by score.
+async function inSortOrder(found, sortKey) {
+  const [[key, direction]] = Object.entries(own(SORTS, sortKey));
+  sortKeys ??= loadSortKeys();
+  const keys = await sortKeys;
+  const value = (result) => own(keys, result.id)?.[key] ?? "";
+  const compare = key === "pay" ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+  const sign = direction === "desc" ? -1 : 1;
+  return [...found].sort((a, b) => sign * compare(value(a), value(b)) || b.score - a.score);
+}
+
 function pagefindFilters(selected, without = null) {
   const filters = {};
   for (const [name, values] of Object.entries(selected)) {
@@ -118,20 +185,26 @@ async function runSearch({ keepShown = false, scrollTo = null } = {}) {
   sortSelect.querySelector('option[value="relevance"]').disabled = !text;
   // With no query, search for the word every project carries (see BROWSE_WORD in facets.py).
   const term = text ?? form.dataset.browseWord;
-  const search = await pagefind.search(term, { filters: pagefindFilters(selected), sort: own(SORTS, sortKey) ?? {} });
+  const { index, all } = await indexFor(selected);
+  if (ticket !== generation) return;
+  if (index !== searched) indexValues = await index.filters();
+  searched = index;
+  const search = await index.search(term, { filters: pagefindFilters(selected), sort: own(SORTS, sortKey) ?? {} });
   if (!search || ticket !== generation) return;
   // A filter's counts come from the same search without that filter's own selection: when it is the
   // only filter in use, that is the query's own counts; otherwise one more search (on 10,000 briefs,
   // each costs a second or so on a slow machine, so the common case avoids it).
-  const counts = { ...search.filters };
+  let counts = { ...search.filters };
   const inUse = Object.keys(selected).filter((name) => selected[name].length);
   if (inUse.length === 1) counts[inUse[0]] = own(search.totalFilters, inUse[0]) ?? {};
   else await Promise.all(inUse.map(async (name) => {
-    const others = await pagefind.search(term, { filters: pagefindFilters(selected, name) });
+    const others = await index.search(term, { filters: pagefindFilters(selected, name) });
     counts[name] = own(others.filters, name) ?? {};
   }));
+  if (!all) counts = await withArchiveCounts(counts, text, inUse);
   if (ticket !== generation) return;
-  results = search.results;
+  results = all && own(SORTS, sortKey) ? await inSortOrder(search.results, sortKey) : search.results;
+  if (ticket !== generation) return;
   if (!keepShown) shown = PAGE_SIZE;
   const cards = await loadCards(0, shown, text);
   if (ticket !== generation) return;
@@ -191,6 +264,10 @@ function showCounts(counts) {
       continue;
     }
     for (const input of fieldset.querySelectorAll("input")) {
+      if (name === "status" && input.value !== "open" && valueCounts.closed === null) {
+        input.closest("label").querySelector(".facet-count").textContent = ""; // not known from the open bundle
+        continue;
+      }
       const count = input.value === ANY_STATUS
         ? Object.values(valueCounts).reduce((sum, n) => sum + n, 0)
         : own(valueCounts, input.value) ?? 0;
@@ -288,7 +365,7 @@ function listen() {
     commit();
   });
   queryInput.addEventListener("input", () => {
-    pagefind.preload(query());
+    (searched ?? pagefind).preload(query());
     clearTimeout(typingTimer);
     typingTimer = setTimeout(() => commit({ typing: true }), TYPING_PAUSE_MS);
   });
@@ -355,6 +432,7 @@ async function start() {
     // Result URLs in the index already carry the board's base path.
     await pagefind.options({ bundlePath: bundle, baseUrl: "/" });
     indexValues = await pagefind.filters();
+    searched = pagefind;
   } catch {
     document.getElementById("search-ui").remove();
     form.classList.add("search-off");
