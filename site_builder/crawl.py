@@ -16,6 +16,7 @@ import icalendar
 
 from .config import SiteConfig
 from .model import FEED_FORMATS, Feed, OutputFile, Project, Site, SiteFile, start_of
+from .text import without_forbidden
 from .wording import GENERATOR, project_facts, xml_document
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -100,7 +101,7 @@ def deadlines(config: SiteConfig, today: date, open_projects: tuple[Project, ...
         event.add("categories", [config.category(brief.category).title])
         event.add("transp", "TRANSPARENT")  # a deadline does not make the student busy
         calendar.add_component(event)
-    return [OutputFile("deadlines.ics", calendar.to_ical())]
+    return [OutputFile("deadlines.ics", without_forbidden(calendar.to_ical().decode()).encode())]
 
 
 def crawl_specs(site: Site) -> list[SiteFile]:

@@ -7,6 +7,7 @@ both are added to the response at serve time and never written into a build.
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
 import mimetypes
 import socket
@@ -158,7 +159,25 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, host: str, port: int, status: BuildStatus):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.status = status
+        self.host_name = host.strip("[]").lower()
         super().__init__((host, port), PreviewHandler)
+
+    def answers_to(self, host: str | None) -> bool:
+        """Whether a request's Host header names this server: an IP address, localhost or the name it listens
+        on, with its port. Any other name is a website that pointed its name at this computer to read the
+        preview from its own pages (DNS rebinding); the browser sends that name."""
+        try:
+            named = urlsplit(f"//{host}")
+            name, port = named.hostname, named.port
+        except ValueError:
+            return False
+        if not host or not name or port != self.server_address[1]:
+            return False
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return name in ("localhost", self.host_name)
+        return True
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A browser that cancels a request (a reload, a closed tab) is no error; anything else is a bug."""
@@ -180,6 +199,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """Stay quiet: the terminal is for build results."""
 
     def _respond(self, with_body: bool) -> None:
+        if not self.server.answers_to(self.headers.get("Host")):
+            return self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8",
+                              b"421 this preview answers only to its own address, such as 127.0.0.1 or localhost\n", with_body)
         url_path = urlsplit(self.path).path
         if url_path == f"{RESERVED}events":
             return self._stream_events()

@@ -8,7 +8,6 @@ briefs, git or the build date, never from the clock, so the same sources give th
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
@@ -18,6 +17,7 @@ from xml.etree import ElementTree as ET
 from .config import SiteConfig
 from .markup import absolute_links
 from .model import FEED_FORMATS, Feed, OutputFile, Project, Site, SiteFile
+from .text import output_json
 from .wording import GENERATOR, apply_label, project_facts, xml_document
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -171,7 +171,7 @@ def json_feed(feed: Channel) -> bytes:
             "tags": [tag.name for tag in item.tags],
         } for item in feed.items],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    return (output_json(document, indent=2) + "\n").encode()
 
 
 SERIALIZERS = {"feed.xml": rss, "atom.xml": atom, "feed.json": json_feed}  # by FeedFormat.file

@@ -7,7 +7,6 @@ What goes wrong inside a layout is reported by `layouts` as the layout's own fil
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from html import escape
@@ -25,6 +24,7 @@ from .i18n import Interface, search_page_words
 from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
 from .layouts import layout_problems
 from .model import FEED_FORMATS, ContentPage, Group, Listing, OutputFile, Project, Site
+from .text import output_json, without_forbidden
 from .wording import apply_label, closes_text, day_text, deadline_text, hours_text, money, pay_text, where_text
 
 STATIC_DIR = Path("static")
@@ -156,7 +156,7 @@ def job_posting(project: Project, config: SiteConfig) -> str:
         city, _, country = brief.location.rpartition(",")
         posting["jobLocation"] = {"@type": "Place", "address": {
             "@type": "PostalAddress", "addressLocality": city.strip(), "addressCountry": country.strip()}}
-    text = json.dumps(posting, ensure_ascii=False, sort_keys=True, indent=1)
+    text = output_json(posting, sort_keys=True, indent=1)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -220,7 +220,7 @@ class Renderer:
             ("logo", logo), ("pay", pay_text(project, self.config.words)), ("hours", hours_text(brief.hours, self.config.words)),
             ("where", where_text(project, self.config.words)), ("deadline", deadline_text(project, self.config.words)),
             ("badge", badge), ("summary", project.summary),
-            ("skills", json.dumps(list(zip(brief.skills, project.skill_slugs)), ensure_ascii=False)),
+            ("skills", output_json(list(zip(brief.skills, project.skill_slugs)))),
             ("kind", BROWSE_WORD),
         )
         return SearchRecord(self.facets.keys(project), meta)
@@ -230,7 +230,7 @@ class Renderer:
         self.linked = set()
         with layout_problems(self.root, spec.template, spec.context.output_path):
             html = self.env.get_template(spec.template).render(page=spec.context)
-        return OutputFile(spec.context.output_path, html.encode())
+        return OutputFile(spec.context.output_path, without_forbidden(html).encode())
 
 
 def navigation(site: Site) -> Navigation:

@@ -7,7 +7,9 @@ could not write, and outputs stay clean even where the check was not run.
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 from slugify import slugify
 
@@ -43,6 +45,22 @@ def printable(text: str) -> str:
 def without_forbidden(text: str) -> str:
     """`text` with the characters no output may carry removed: the writers' last defence."""
     return FORBIDDEN_CHARACTER.sub("", text)
+
+
+def output_json(value: Any, **options: Any) -> str:
+    """JSON for a page or feed, every text in it without the characters no output may carry (json.dumps
+    would write a control character as an escape, which a reader turns back into the character)."""
+    return json.dumps(_without_forbidden_anywhere(value), ensure_ascii=False, **options)
+
+
+def _without_forbidden_anywhere(value: Any) -> Any:
+    if isinstance(value, str):
+        return without_forbidden(value)
+    if isinstance(value, dict):
+        return {_without_forbidden_anywhere(k): _without_forbidden_anywhere(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without_forbidden_anywhere(item) for item in value]
+    return value
 
 
 def slug_of(name: str) -> str:

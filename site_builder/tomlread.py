@@ -10,6 +10,7 @@ import re
 from typing import Any, Mapping
 
 from .errors import Problem, unknown_key_message
+from .text import code_point, first_forbidden
 
 
 def key_lines(text: str) -> dict[str, int]:
@@ -61,6 +62,11 @@ class TomlReader:
         value = table[key]
         if not isinstance(value, str) or not value.strip():
             self.problem(prefix + key, f"{prefix}{key} must be non-empty text in quotes, got {shown(value)}")
+            return ""
+        forbidden = first_forbidden(value)
+        if forbidden:
+            self.problem(prefix + key, f"{prefix}{key} contains the character {code_point(forbidden.group())}, a control character "
+                                       "or non-character that pages and feeds cannot carry: delete it")
             return ""
         return value.strip()
 

@@ -19,10 +19,9 @@ from babel.numbers import format_currency
 
 from .i18n import Interface
 from .model import Project
+from .text import without_forbidden
 
 GENERATOR = "microboard"  # the name feeds and calendars give their generator
-# Characters XML 1.0 forbids even escaped: a brief's body may carry them, a feed must not.
-NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -100,12 +99,13 @@ def project_facts(project: Project, words: Interface) -> list[tuple[str, str]]:
 
 
 def xml_document(root: ET.Element) -> bytes:
-    """Serialize an element tree as indented UTF-8 XML, dropping the characters XML cannot hold at all.
+    """Serialize an element tree as indented UTF-8 XML, dropping the characters XML cannot hold at all
+    and the others no output may carry (see text.FORBIDDEN_CHARACTER).
 
     A document in one namespace (Atom, a sitemap) gives its root an `xmlns` attribute and plain tags:
     ElementTree's own default_namespace refuses the plain attribute names those formats use."""
     for element in root.iter():
-        element.text = NOT_XML.sub("", element.text) if element.text else element.text
-        element.attrib = {name: NOT_XML.sub("", value) for name, value in element.attrib.items()}
+        element.text = without_forbidden(element.text) if element.text else element.text
+        element.attrib = {name: without_forbidden(value) for name, value in element.attrib.items()}
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -91,6 +91,15 @@ def test_errors_on_text_setting_that_is_not_text(tmp_path):
     ]
 
 
+def test_errors_on_a_control_character_or_noncharacter_in_a_text_setting(tmp_path):
+    assert problems_of(tmp_path, edited('title = "Test Board"', 'title = "Test \\u001b[2J Board"')
+                       .replace('title = "Data"', 'title = "Data \\uFFFE"')) == [
+        "site.toml:1: title contains the character U+001B, a control character or non-character that pages and feeds cannot carry: delete it",
+        "site.toml:16: categories.data.title contains the character U+FFFE, a control character or non-character that pages and feeds "
+        "cannot carry: delete it",
+    ]
+
+
 @pytest.mark.parametrize("value", ["example.org/board/", "ftp://example.org/", "https://", "https://example.org/?page=1",
                                    "/board/"])
 def test_errors_on_base_url_that_is_not_an_absolute_http_url(tmp_path, value):

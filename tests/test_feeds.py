@@ -307,7 +307,7 @@ HOSTILE_BODY = """## "Quotes" & <b>bold</b> ]]>
 [js](javascript:alert(1)) [JS](JaVaScRiPt:alert(1)) [data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)
 <a href="relative/page" onclick="alert(1)">relative</a> ![pic](/pic.png) <a href="vbscript:msgbox">vb</a>
 
-A control character \x0b and a ]]> in text, "double" and 'single' quotes.
+A ]]> in text, "double" and 'single' quotes (control characters the check refuses: see test_hostile_briefs.py).
 """
 
 
@@ -333,7 +333,6 @@ def test_a_hostile_brief_gives_well_formed_inert_feeds(site_board):
         facts = content.split("</ul>")[0]
         assert [tag for tag, _ in parse_html(facts).elements] == ["ul"] + ["li", "strong"] * 4
         assert words(facts).endswith(f"Where: On site: {HOSTILE_LOCATION}")
-        assert "\x0b" not in data.decode()
     rss = ET.fromstring((output / "feed.xml").read_bytes()).find("channel/item")
     assert rss.findtext("dc:creator", namespaces=NS) == HOSTILE_COMPANY
     assert [c.text for c in rss.findall("category")] == ["Data", *HOSTILE_SKILLS]

@@ -79,11 +79,12 @@ class Response:
         return self.body.decode()
 
 
-def fetch(server: DevServer, path: str, method: str = "GET") -> Response:
-    """Request `path` exactly as written: no client-side normalising of `..` or percent escapes."""
+def fetch(server: DevServer, path: str, method: str = "GET", host: str | None = None) -> Response:
+    """Request `path` exactly as written: no client-side normalising of `..` or percent escapes; `host`, if
+    given, is sent as the Host header instead of the address connected to."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
     try:
-        connection.request(method, path)
+        connection.request(method, path, headers={"Host": host} if host is not None else {})
         response = connection.getresponse()
         return Response(response.status, response.headers, response.read())
     finally:
@@ -329,6 +330,22 @@ def test_paths_outside_the_served_folder_get_404(unedited: DevServer, secret_bes
     response = fetch(unedited, path)
     assert response.status == 404
     assert b"not for the browser" not in response.body
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}", "[::1]:{port}"])
+def test_serve_answers_its_own_addresses(unedited: DevServer, host: str) -> None:
+    assert fetch(unedited, PAGE, host=host.format(port=unedited.port)).status == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example:{port}", "evil.example", "127.0.0.1", "localhost:1", "127.0.0.1.nip.io:{port}",
+                                  "localhost.evil.example:{port}", "", "[::1", "127.0.0.1:{port}@evil.example", "a b:{port}"])
+def test_serve_refuses_other_host_names_so_dns_rebinding_cannot_read_the_preview(unedited: DevServer, host: str) -> None:
+    # A page on evil.example that re-points its name at 127.0.0.1 would send Host: evil.example.
+    response = fetch(unedited, PAGE, host=host.format(port=unedited.port))
+    assert response.status == 421
+    assert TITLE not in response.text
+    assert response.text == "421 this preview answers only to its own address, such as 127.0.0.1 or localhost\n"
+    assert fetch(unedited, "/__board__/events", host=host.format(port=unedited.port)).status == 421
 
 
 def test_missing_page_gets_the_board_404_page(unedited: DevServer) -> None:
