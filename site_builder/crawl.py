@@ -101,7 +101,8 @@ def deadlines(config: SiteConfig, today: date, open_projects: tuple[Project, ...
         event.add("categories", [config.category(brief.category).title])
         event.add("transp", "TRANSPARENT")  # a deadline does not make the student busy
         calendar.add_component(event)
-    return [OutputFile("deadlines.ics", without_forbidden(calendar.to_ical().decode()).encode())]
+    lines = calendar.to_ical().decode().split("\r\n")  # iCalendar's line ends are CRLF; no other control character belongs
+    return [OutputFile("deadlines.ics", "\r\n".join(map(without_forbidden, lines)).encode())]
 
 
 def crawl_specs(site: Site) -> list[SiteFile]:
