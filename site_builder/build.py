@@ -72,6 +72,9 @@ class BuildResult:
         lines.append(f"next change: {site.next_change}" if site.next_change else "next change: none scheduled")
         if untranslated := site.config.words.summary():
             lines.append(untranslated)
+        if overrides := self.renderer.theme.overrides():
+            lines.append(f"theme: {len(overrides)} file{'s' * (len(overrides) != 1)} of the board's own replace the theme's: "
+                         + ", ".join(overrides))
         return "\n".join(lines + [f"warning: {warning}" for warning in self.warnings])
 
 
@@ -104,11 +107,11 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     board = load_board(root, today, state, base_url=base_url, drafts=drafts, jobs=jobs)
     changed, warnings = last_commit_times(root)
     site = build_model(board.config, board.briefs, board.bodies, today, board.pages, drafts, changed=changed)
-    renderer = Renderer(root, site, board.layouts)
+    renderer = Renderer(board.theme, site, board.layouts)
     outputs = render(root, site, renderer, state, jobs, progress)
     search_index = index(site, outputs.pages, state, search, progress, jobs)
     progress("writing the board")
-    state.write(root, outputs.pages + outputs.files + search_index.files + static_files(root))
+    state.write(root, outputs.pages + outputs.files + search_index.files + static_files(board.theme))
     return BuildResult(site, outputs.page_count, len(site.feeds()) * len(FEED_FORMATS), len(site.projects) if search else None,
                        time.perf_counter() - started, renderer, search_index.key, state.report, tuple(warnings),
                        (search_index.parts, search_index.indexed) if search else None)

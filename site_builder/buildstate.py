@@ -19,9 +19,9 @@ from pathlib import Path
 
 from .cache import BuildCache, OutputRecord
 from .config import SiteConfig
-from .content import LOGOS_DIR, Brief, is_editor_noise
+from .content import LOGOS_DIR, Brief
 from .fingerprint import Digester, digest_of, entry_key
-from .layouts import LAYOUTS_DIR, layout_problems, layouts_used
+from .layouts import layout_problems, layouts_used
 from .markup import MARKUP_FINGERPRINT, RenderedBody, render_markdown
 from .model import OutputFile, SiteFile
 from .pages import PageSpec, Renderer
@@ -146,7 +146,7 @@ class BuildState:
                 self.report.note("render", path, NO_CACHE)
             return specs, board_files
         digest = Digester(known=self._brief_keys)
-        self.page_keys = PageKeys(layout_keys(root, renderer, {spec.template for spec in specs}, self.cache.code, digest),
+        self.page_keys = PageKeys(layout_keys(renderer, {spec.template for spec in specs}, self.cache.code),
                                   entry_key(self.cache.code, digest(renderer.data)), digest, renderer.static_version)
         pages = []
         for spec in specs:
@@ -230,14 +230,14 @@ class BuildState:
         return True
 
 
-def layout_keys(root: Path, renderer: Renderer, templates: set[str], code: str, digest: Digester) -> dict[str, str]:
+def layout_keys(renderer: Renderer, templates: set[str], code: str) -> dict[str, str]:
     """For each page layout, a fingerprint of the layouts it uses (all of them, when that cannot be told
-    before rendering). Editing one layout redoes only its pages."""
-    folder = root / LAYOUTS_DIR
-    files = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file() and not is_editor_noise(p.name)}
+    before rendering), each by the file it resolves to: the board's override or the theme's. Editing,
+    adding or removing an override, or a new version of the theme, redoes only the pages it changes."""
+    files = renderer.theme.layouts
     keys = {}
     for template in sorted(templates):
-        with layout_problems(root, template):
+        with layout_problems(renderer.theme, template):
             used = layouts_used(renderer.env, template)
         keys[template] = entry_key(code, template, *(name.encode() + files[name].read_bytes() for name in (used or files) if name in files))
     return keys

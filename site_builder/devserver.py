@@ -1,6 +1,7 @@
 """`board serve`: the build in a loop behind a local HTTP server, for whoever writes briefs and layouts.
 
-Watchdog reports changes under content/, layouts/, static/ and site.toml; once the files have been quiet
+Watchdog reports changes under content/, layouts/, static/ and site.toml, and in the theme's layouts/
+and static/ (see `theme`: a checkout of microboard being worked on); once the files have been quiet
 for a moment (an editor's save is a storm of events, temp files and swap files), the same `build()` as
 `board build` runs into a private folder and open pages reload; the search index follows, built from
 the published pages. A failed rebuild leaves the last good build served, with the problems shown over
@@ -33,6 +34,7 @@ from .devhttp import BuildStatus, PreviewServer, Snapshot
 from .devsearch import SearchIndexer
 from .errors import BoardError
 from .model import today_in
+from .theme import LAYOUTS_DIR, STATIC_DIR, Theme
 
 QUIET_SECONDS = 0.1  # a save's events all arrive within this; the rebuild waits for this much silence
 DAY_CHECK_SECONDS = 60.0  # how often serve looks whether the board's date has changed (see DevServer._new_day)
@@ -54,7 +56,7 @@ WATCHED_FOLDERS = {kind.value: kind for kind in (ChangeKind.CONTENT, ChangeKind.
 @dataclass(frozen=True)
 class Change:
     kind: ChangeKind
-    path: str  # relative to the board, with forward slashes
+    path: str  # relative to the board, with forward slashes; a theme's file by its whole path
 
     @property
     def is_stylesheet(self) -> bool:
@@ -65,10 +67,15 @@ class Change:
         return self.kind is ChangeKind.CONTENT and self.path.startswith(f"{PROJECTS_DIR.as_posix()}/") and self.path.endswith(".md")
 
 
-def classify(root: Path, path: str) -> Change | None:
-    """The Change a watchdog path stands for, or None when the board does not depend on it."""
+def classify(root: Path, path: str, theme: Path | None = None) -> Change | None:
+    """The Change a watchdog path stands for, or None when the board does not depend on it. A file of the
+    theme's layouts/ or static/ (`theme` is the folder holding them) is named by its whole path."""
+    file = Path(path)
+    if theme and not file.is_relative_to(root) and file.is_relative_to(theme):
+        change = classify(theme, path)
+        return Change(change.kind, file.as_posix()) if change and change.kind in (ChangeKind.LAYOUT, ChangeKind.STATIC) else None
     try:
-        relative = Path(path).relative_to(root)
+        relative = file.relative_to(root)
     except ValueError:
         return None
     if not relative.parts or is_editor_noise(relative.name):  # the build skips these files too
@@ -82,8 +89,8 @@ def classify(root: Path, path: str) -> Change | None:
 class PendingChanges(FileSystemEventHandler):
     """Collects changes from watchdog and hands them out together once the files have been quiet."""
 
-    def __init__(self, root: Path, quiet_seconds: float = QUIET_SECONDS):
-        self.root = root
+    def __init__(self, root: Path, quiet_seconds: float = QUIET_SECONDS, theme: Path | None = None):
+        self.root, self.theme = root, theme
         self.quiet_seconds = quiet_seconds
         self._changes: set[Change] = set()
         self._last_event = 0.0
@@ -97,7 +104,7 @@ class PendingChanges(FileSystemEventHandler):
         if event.is_directory and event.event_type == "modified":
             return
         for path in (event.src_path, getattr(event, "dest_path", "")):
-            change = classify(self.root, str(path)) if path else None
+            change = classify(self.root, str(path), self.theme) if path else None
             if change:
                 self.add(change)
 
@@ -166,8 +173,10 @@ class DevServer:
             shutil.rmtree(self._folder, ignore_errors=True)
             raise
         self.host, self.port = host, self.http.server_address[1]
-        self.changes = PendingChanges(self.root)
+        theme = Theme(self.root)
+        self.changes = PendingChanges(self.root, theme=None if theme.is_theme_source else theme.source)
         self._observer = Observer(timeout=STOP_POLL_SECONDS)
+        self._watched: set[Path] = set()
         self._threads = [threading.Thread(target=self._build_loop, name="board-serve-build"),
                          threading.Thread(target=self.http.serve_forever, args=(STOP_POLL_SECONDS,), name="board-serve-http"),
                          threading.Thread(target=self.search.run, name="board-serve-search")]
@@ -179,10 +188,8 @@ class DevServer:
     def start(self) -> DevServer:
         """Watch, serve, build once, then rebuild on every change, in background threads."""
         try:
-            for folder in WATCHED_FOLDERS:
-                if (self.root / folder).is_dir():
-                    self._observer.schedule(self.changes, str(self.root / folder), recursive=True)
-            self._observer.schedule(self.changes, str(self.root), recursive=False)  # for site.toml
+            self._watch_folders()
+            self._observer.schedule(self.changes, str(self.root), recursive=False)  # for site.toml, and new folders
             self._observer.start()  # first, so that a save during the first build is not missed
             self._threads[1].start()  # pages say "building" until the first build is published
             self.log(f"serving {self.url} (press Ctrl-C to stop)")
@@ -221,8 +228,19 @@ class DevServer:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
+    def _watch_folders(self) -> None:
+        """Watch the board's content/, layouts/ and static/, the first time each exists (a board may start
+        with no layouts/ and add one to override the theme), and the theme's layouts/ and static/."""
+        theme = [self.changes.theme / LAYOUTS_DIR, self.changes.theme / STATIC_DIR] if self.changes.theme else []
+        for folder in [self.root / name for name in WATCHED_FOLDERS] + theme:
+            if folder not in self._watched and folder.is_dir():
+                self._observer.schedule(self.changes, str(folder), recursive=True)
+                self._watched.add(folder)
+
     def _build_loop(self) -> None:
         while (changes := self.changes.take(timeout=self.day_check_seconds)) is not None:
+            if changes:
+                self._watch_folders()
             if changes or self._new_day():
                 self.rebuild(changes)
 

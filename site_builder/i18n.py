@@ -20,8 +20,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from .shipped import SHIPPED
+
 TRANSLATIONS_DIR = Path("translations")
-THEME_TRANSLATIONS = Path(__file__).resolve().parent.parent / TRANSLATIONS_DIR
+THEME_TRANSLATIONS = SHIPPED / TRANSLATIONS_DIR
 TEMPLATE = "messages.pot"  # every string of the theme, as `make messages` extracts it
 
 

@@ -1,6 +1,6 @@
-"""The theme's layouts as one Jinja environment, and every mistake in them as a `layouts/NAME:LINE:` problem.
+"""The board's layouts as one Jinja environment, and every mistake in them as a `layouts/NAME:LINE:` problem.
 
-A board's owners edit layouts/ by hand. Whatever goes wrong in a layout, when it is compiled (a syntax
+A board's owners edit layouts/ by hand (their own files over the packaged theme's: see `theme`). Whatever goes wrong in a layout, when it is compiled (a syntax
 error, an unknown filter) or while a page renders (an undefined name, a filter given a bad argument,
 `{{ 1/0 }}`, a missing include or macro), the build names the layout and the line, never a traceback.
 Jinja rewrites a rendering error's traceback so that each template's frame carries the template's own
@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from types import TracebackType
 
 import jinja2
@@ -20,10 +19,8 @@ import jinja2.meta
 from jinja2 import nodes
 from jinja2.utils import missing
 
-from .content import is_editor_noise
 from .errors import BoardError, Problem, did_you_mean
-
-LAYOUTS_DIR = Path("layouts")
+from .theme import LAYOUTS_DIR, THEME_PREFIX, Theme
 # The layouts the pages stage renders pages with: a theme must have each of them.
 PAGE_LAYOUTS = ("listing.html", "project.html", "categories.html", "groups.html", "page.html", "search.html", "404.html")
 LAYOUT_SUFFIXES = (".html", ".xml", ".txt", ".j2")  # what is compiled as a layout; other files there are left alone
@@ -44,11 +41,31 @@ class LayoutUndefined(jinja2.StrictUndefined):
         return f"{type(value).__name__} has no attribute '{name}'{did_you_mean(name, known)}"
 
 
-def layout_environment(root: Path) -> jinja2.Environment:
+class ThemeLoader(jinja2.BaseLoader):
+    """Loads the layouts `theme` resolves: the same files the cache fingerprints."""
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, None]:
+        path = self.theme.layouts.get(template)
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        return path.read_text(encoding="utf-8"), str(path), None
+
+    def list_templates(self) -> list[str]:
+        """Each layout file once: the board's and the theme's by their names, and as theme/NAME only the
+        theme's originals that a board's file replaces."""
+        layouts = self.theme.layouts
+        return [name for name, path in layouts.items()
+                if not name.startswith(THEME_PREFIX) or layouts.get(name.removeprefix(THEME_PREFIX)) != path]
+
+
+def layout_environment(theme: Theme) -> jinja2.Environment:
     """The one Jinja environment of a build: autoescaped, strict about undefined names, with gettext
     (`_`, `ngettext`, `{% trans %}`) that the build points at the board's language."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / LAYOUTS_DIR), autoescape=True, extensions=["jinja2.ext.i18n"],
+        loader=ThemeLoader(theme), autoescape=True, extensions=["jinja2.ext.i18n"],
         undefined=LayoutUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         auto_reload=False,  # one build, one set of layouts: no stat of every layout on every page
     )
@@ -56,29 +73,29 @@ def layout_environment(root: Path) -> jinja2.Environment:
     return env
 
 
-def compile_layouts(root: Path) -> tuple[jinja2.Environment, list[Problem]]:
+def compile_layouts(theme: Theme) -> tuple[jinja2.Environment, list[Problem]]:
     """The build's environment with every layout compiled, and a problem for each that does not compile or
     names a layout that is not there: `board check` finds these as `board build` would, before any page renders."""
-    env = layout_environment(root)
-    names = env.list_templates(filter_func=lambda name: name.endswith(LAYOUT_SUFFIXES) and not is_editor_noise(name.rpartition("/")[2]))
-    # A board with no layouts at all is one only ever checked (the tests' boards): only a theme must be whole.
-    problems = [_missing(name, 1, name) for name in PAGE_LAYOUTS if names and name not in names]
+    env = layout_environment(theme)
+    names = env.list_templates(filter_func=lambda name: name.endswith(LAYOUT_SUFFIXES))
+    problems = [_missing(theme.shown(name), 1, name) for name in PAGE_LAYOUTS if name not in theme.layouts]
     for name in names:
         try:
-            with layout_problems(root, name):
+            with layout_problems(theme, name):
                 env.get_template(name)
                 source = env.loader.get_source(env, name)[0] if env.loader else ""
                 for node in env.parse(source, name).find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
                     used = node.template.value if isinstance(node.template, nodes.Const) else None
-                    if isinstance(used, str) and used not in names and not getattr(node, "ignore_missing", False):
-                        problems.append(_missing(name, node.lineno, used))
+                    if isinstance(used, str) and used not in theme.layouts and not getattr(node, "ignore_missing", False):
+                        problems.append(_missing(theme.shown(name), node.lineno, used))
         except BoardError as error:
             problems += error.problems
     return env, problems
 
 
-def _missing(layout: str, line: int, name: str) -> Problem:
-    return Problem(f"{LAYOUTS_DIR.as_posix()}/{layout}", line, f"template error: there is no layout '{name}' in {LAYOUTS_DIR.as_posix()}/")
+def _missing(shown: str, line: int, name: str) -> Problem:
+    """`shown` (a layout as `Theme.shown` names it) names at `line` the layout `name`, which neither the board nor the theme has."""
+    return Problem(shown, line, f"template error: there is no layout '{name}' in {LAYOUTS_DIR.as_posix()}/ or the theme")
 
 
 def layouts_used(env: jinja2.Environment, template: str) -> list[str] | None:
@@ -103,7 +120,7 @@ def layouts_used(env: jinja2.Environment, template: str) -> list[str] | None:
 
 
 @contextlib.contextmanager
-def layout_problems(root: Path, template: str, page: str = "") -> Iterator[None]:
+def layout_problems(theme: Theme, template: str, page: str = "") -> Iterator[None]:
     """Turn a mistake in the layouts, met while compiling `template` or rendering `page` with it, into a
     BoardError. An error raised outside every layout is a bug of the generator and keeps its traceback."""
     try:
@@ -111,29 +128,28 @@ def layout_problems(root: Path, template: str, page: str = "") -> Iterator[None]
     except BoardError:
         raise
     except jinja2.TemplateSyntaxError as error:  # the compiler knows the layout and line, even of an included one
-        raise BoardError([Problem(f"{LAYOUTS_DIR.as_posix()}/{error.name or template}", error.lineno or 1,
+        raise BoardError([Problem(theme.shown(error.name or template), error.lineno or 1,
                                   f"template error: {error.message}")]) from None
     except Exception as error:
-        place = innermost_layout_line(error.__traceback__, root / LAYOUTS_DIR)
+        place = innermost_layout_line(error.__traceback__, theme)
         if isinstance(error, jinja2.TemplateNotFound):  # an include, import or extends; or the page's own layout
-            name, line = place or (template, 1)
-            raise BoardError([_missing(name, line, str(error.name))]) from None
+            shown, line = place or (theme.shown(template), 1)
+            raise BoardError([_missing(shown, line, str(error.name))]) from None
         if place is None:
             raise
         # The page, for an error that only some pages' data cause (the first such page: pages render in path order).
         rendering = f", while rendering {page}" if page else ""
-        raise BoardError([Problem(f"{LAYOUTS_DIR.as_posix()}/{place[0]}", place[1],
-                                  f"template error: {_message(error)}{rendering}")]) from None
+        raise BoardError([Problem(place[0], place[1], f"template error: {_message(error)}{rendering}")]) from None
 
 
-def innermost_layout_line(trace: TracebackType | None, folder: Path) -> tuple[str, int] | None:
-    """The layout (its name under `folder`) and line of the deepest template frame of a rendering error's traceback."""
-    prefix = os.path.abspath(folder) + os.sep
+def innermost_layout_line(trace: TracebackType | None, theme: Theme) -> tuple[str, int] | None:
+    """The layout (as `theme` shows it) and line of the deepest template frame of a rendering error's traceback."""
+    names = {os.path.abspath(path): name for name, path in theme.layouts.items()}
     place = None
     while trace is not None:
-        filename = os.path.abspath(trace.tb_frame.f_code.co_filename)
-        if filename.startswith(prefix):
-            place = (Path(filename[len(prefix):]).as_posix(), trace.tb_lineno)
+        name = names.get(os.path.abspath(trace.tb_frame.f_code.co_filename))
+        if name is not None:
+            place = (theme.shown(name), trace.tb_lineno)
         trace = trace.tb_next
     return place
 

@@ -22,6 +22,7 @@ from .layouts import compile_layouts
 from .markup import RenderedBody, UnrenderableBody, render_markdown
 from .model import ContentPage, Status, status_of
 from .parallel import map_in_processes
+from .theme import Theme
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Board:
     bodies: dict[str, RenderedBody]  # by slug, of each brief the board shows
     pages: tuple[ContentPage, ...]
     layouts: jinja2.Environment | None  # every layout compiled; None when only some briefs were read
+    theme: Theme  # where each layout and static file is read from: the board's own or the theme's
 
 
 def load_board(root: Path, today: date, state: BuildState, *, base_url: str | None = None, drafts: bool = False,
@@ -42,17 +44,17 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
     config = load_config(root, base_url)
     briefs, bodies, problems = read_briefs(root, config, today, drafts, state, jobs, files)
     pages: tuple[ContentPage, ...] = ()
-    layouts = None
+    layouts, theme = None, Theme(root)
     if files is None:
         sources, page_problems = load_pages(root)
-        layouts, layout_problems = compile_layouts(root)
+        layouts, layout_problems = compile_layouts(theme)
         problems += page_problems + layout_problems
         rendered = [(page, rendered_page(state, page)) for page in sources]
         problems += [body for _, body in rendered if isinstance(body, Problem)]
         pages = tuple(ContentPage(p.slug, p.title, p.description, body.html) for p, body in rendered if isinstance(body, RenderedBody))
     if problems:
         raise BoardError(problems)
-    return Board(config, briefs, bodies, pages, layouts)
+    return Board(config, briefs, bodies, pages, layouts, theme)
 
 
 def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state: BuildState, jobs: int | None,

@@ -1,7 +1,8 @@
 """Pages stage: the Site -> HTML OutputFiles, through one Jinja environment and one typed context.
 
-The layouts in `layouts/` are the theme: a board's owners restyle it there without touching Python.
-What goes wrong inside a layout is reported by `layouts` as the layout's own file and line.
+The layouts are the packaged theme's, and the board's own in `layouts/` wherever it has one (see `theme`):
+a board's owners restyle it there without touching Python. What goes wrong inside a layout is reported
+by `layouts` as the layout's own file and line.
 """
 
 from __future__ import annotations
@@ -10,14 +11,12 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from html import escape
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
 
 from .config import SiteConfig
-from .content import is_editor_noise
 from .eligibility import ANYWHERE, countries_in
 from .errors import BoardError, Problem
 from .i18n import Interface, search_page_words
@@ -25,9 +24,9 @@ from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
 from .layouts import layout_problems
 from .model import FEED_FORMATS, ContentPage, Group, Listing, OutputFile, Project, Site
 from .text import output_json, without_forbidden
+from .theme import STATIC_DIR, Theme
 from .wording import apply_label, closes_text, day_text, deadline_text, hours_text, money, pay_text, where_text
 
-STATIC_DIR = Path("static")
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' https: data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'"
@@ -163,12 +162,11 @@ def job_posting(project: Project, config: SiteConfig) -> str:
 class Renderer:
     """The one Jinja environment of a build, with the helpers every layout shares."""
 
-    def __init__(self, root: Path, site: Site, env: jinja2.Environment):
+    def __init__(self, theme: Theme, site: Site, env: jinja2.Environment):
         self.config = site.config
-        self.static_root = root / STATIC_DIR
+        self.theme = theme  # the board's layouts and static files, its own over the theme's
         self._asset_versions: dict[str, str | None] = {}
         self.linked: set[str] = set()  # the static files the page being rendered links
-        self.root = root
         self.env = env  # the layouts, compiled by the loader
         words = self.config.words
         self.env.install_gettext_translations(words.translations, newstyle=True)  # type: ignore[attr-defined]
@@ -198,10 +196,11 @@ class Renderer:
         return f"{self.config.base_path}static/{path}?v={version}"
 
     def static_version(self, path: str) -> str | None:
-        """The version of static/`path` in links: a hash of its bytes; None when there is no such file."""
+        """The version of static/`path` in links: a hash of its bytes (the board's file or the theme's); None
+        when there is no such file."""
         if path not in self._asset_versions:
-            file = self.static_root / path
-            self._asset_versions[path] = hashlib.sha256(file.read_bytes()).hexdigest()[:10] if file.is_file() else None
+            file = self.theme.static.get(path)
+            self._asset_versions[path] = hashlib.sha256(file.read_bytes()).hexdigest()[:10] if file else None
         return self._asset_versions[path]
 
     def search_record(self, project: Project) -> SearchRecord:
@@ -228,7 +227,7 @@ class Renderer:
     def render(self, spec: PageSpec) -> OutputFile:
         """The page's HTML; `linked` then holds the static files it links."""
         self.linked = set()
-        with layout_problems(self.root, spec.template, spec.context.output_path):
+        with layout_problems(self.theme, spec.template, spec.context.output_path):
             html = self.env.get_template(spec.template).render(page=spec.context)
         return OutputFile(spec.context.output_path, without_forbidden(html).encode())
 
@@ -278,9 +277,7 @@ def _listing_description(listing: Listing, words: Interface) -> str:
     return listing.title
 
 
-def static_files(root: Path) -> list[OutputFile]:
-    """The theme's static files, copied as they are (hidden files and editors' temps and backups left out)."""
-    folder = root / STATIC_DIR
-    return [OutputFile(f"static/{path.relative_to(folder).as_posix()}", path.read_bytes())
-            for path in sorted(folder.rglob("*")) if path.is_file() and not is_editor_noise(path.name)]
+def static_files(theme: Theme) -> list[OutputFile]:
+    """The board's static files, the theme's and its own, copied as they are."""
+    return [OutputFile(f"static/{name}", path.read_bytes()) for name, path in theme.static.items()]
 

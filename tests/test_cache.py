@@ -20,6 +20,7 @@ from site_builder.build import check_board
 from site_builder.cli import main
 from site_builder.errors import BoardError
 from site_builder.layouts import layout_environment, layouts_used
+from site_builder.theme import Theme
 from tests.site_files import copy_example_board
 
 TODAY = date(2026, 11, 25)
@@ -329,6 +330,6 @@ def test_layouts_a_page_uses_are_found_through_extends_imports_and_includes(tmp_
                        "page.html": '{% extends "base.html" %}{% block b %}{% include "part.html" %}{% endblock %}',
                        "part.html": "", "other.html": "", "dynamic.html": "{% include page.part %}"}.items():
         (tmp_path / "layouts" / name).write_text(text)
-    env = layout_environment(tmp_path)
+    env = layout_environment(Theme(tmp_path))
     assert layouts_used(env, "page.html") == ["_m.html", "base.html", "page.html", "part.html"]
     assert layouts_used(env, "dynamic.html") is None  # known only while rendering: any layout may be used

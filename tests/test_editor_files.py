@@ -11,6 +11,7 @@ import pytest
 from site_builder.build import build
 from site_builder.cli import main
 from site_builder.content import is_editor_noise
+from site_builder.theme import Theme
 from tests.conftest import Board
 from tests.site_files import tree
 
@@ -51,13 +52,13 @@ def test_build_leaves_an_editors_files_out_of_content_pages_and_static(site_boar
     pages = root / "content" / "pages"
     pages.mkdir()
     (pages / "about.md").write_text("---\ntitle: About\n---\n\nAbout this board.\n")
-    theme = {f"static/{path}" for path in tree(root / "static")}
+    static = {f"static/{name}" for name in Theme(root).static}  # the theme's and the board's logo
     leave_editor_files(pages, "about.md")
     leave_editor_files(root / "static", "style.css")
     assert main(["--root", str(root), "build", "--output", str(output), "--now", NOW, "--no-search"]) == 0
     assert capsys.readouterr().err == ""
     built = tree(output)
-    assert {path for path in built if path.startswith("static/")} == theme
+    assert {path for path in built if path.startswith("static/")} == static
     assert "about/index.html" in built
     assert [path for path in built if any(mark in path for mark in ("~", "#", ".sw", "4913", "___jb_"))] == []
 
@@ -66,6 +67,7 @@ def test_editor_files_in_layouts_do_not_make_a_rebuild_render_the_pages_again(si
     root, output = site_board.root, tmp_path / "public"
     site_board.brief()
     build(root, output, date.fromisoformat(NOW), search=False)
+    (root / "layouts").mkdir()
     leave_editor_files(root / "layouts", "project.html")
     stages: list[str] = []
     build(root, output, date.fromisoformat(NOW), search=False, progress=stages.append)

@@ -15,6 +15,7 @@ from site_builder.build import build
 from site_builder.cli import main
 from site_builder.errors import BoardError, Problem
 from site_builder.parallel import map_in_processes
+from site_builder.theme import SHIPPED
 from tests.site_files import EXAMPLE_DATE, copy_example_board, tree
 
 NOW = date.fromisoformat(EXAMPLE_DATE)
@@ -72,7 +73,7 @@ def first_project_page(files: dict[str, bytes]) -> str:
     ("{{ 1/0 }}", "template error: division by zero (ZeroDivisionError), while rendering {page}"),
     ("{{ badges(project, 'big') }}", "template error: macro 'badges' takes not more than 1 argument(s) (TypeError), while rendering {page}"),
     ("{{ card_of(project) }}", "template error: 'card_of' is undefined, while rendering {page}"),
-    ('{% include "sidebar.html" %}', "template error: there is no layout 'sidebar.html' in layouts/"),
+    ('{% include "sidebar.html" %}', "template error: there is no layout 'sidebar.html' in layouts/ or the theme"),
 ])
 def test_layout_mistake_fails_the_build_with_its_file_and_line_and_keeps_the_last_board(
         built, restore_layouts, capsys, broken: str, message: str) -> None:
@@ -113,10 +114,26 @@ def test_syntax_error_in_an_imported_layout_names_that_layout(built, restore_lay
     assert tree(output) == files
 
 
-def test_missing_layout_of_a_page_is_named_as_missing(built, restore_layouts, capsys) -> None:
+def test_a_page_whose_layout_the_board_deletes_is_rendered_with_the_themes(built, restore_layouts, capsys) -> None:
     board, output, files = built
-    (board / "layouts" / "page.html").unlink()
-    assert board_build(board, output, capsys) == (1, "", "layouts/page.html:1: template error: there is no layout 'page.html' in layouts/\n")
+    (board / "layouts" / "page.html").unlink()  # the board's copy of the theme's page.html
+    assert board_build(board, output, capsys)[0] == 0
+    assert tree(output) == files
+
+
+def test_mistake_met_in_a_theme_layout_names_the_themes_file(built, restore_layouts, capsys) -> None:
+    board, output, files = built
+    for layout in (board / "layouts").iterdir():  # the board keeps only its own _macros.html, without breadcrumbs
+        if layout.name != "_macros.html":
+            layout.unlink()
+    macros = board / "layouts" / "_macros.html"
+    macros.write_text(macros.read_text().replace("{% macro breadcrumbs(", "{% macro crumbs("))
+    status, _, err = board_build(board, output, capsys)
+    place, _, message = err.partition(": template error: ")
+    theme_layout, _, line = place.rpartition(":")
+    assert (status, Path(theme_layout).parent) == (1, SHIPPED / "layouts")
+    assert "breadcrumbs" in Path(theme_layout).read_text().splitlines()[int(line) - 1]
+    assert "does not export the requested name 'breadcrumbs'" in message
     assert tree(output) == files
 
 
@@ -126,7 +143,7 @@ def test_layout_extending_a_missing_layout_names_its_extends_line(built, restore
     text = layout.read_text()
     assert text.startswith('{% extends "base.html" %}')
     layout.write_text(text.replace('"base.html"', '"bsae.html"', 1))
-    assert board_build(board, output, capsys) == (1, "", "layouts/project.html:1: template error: there is no layout 'bsae.html' in layouts/\n")
+    assert board_build(board, output, capsys) == (1, "", "layouts/project.html:1: template error: there is no layout 'bsae.html' in layouts/ or the theme\n")
 
 
 def test_pages_rendered_in_worker_processes_report_the_same_first_broken_page_as_one_process(built, restore_layouts, capsys) -> None:
