@@ -18,12 +18,14 @@ from .errors import FORMATTERS, BoardError, Problem
 from .intake import intake
 from .model import today_in
 from .scaffold import new_brief
+from .starter import FolderNotEmpty, init_board
 
 EXAMPLES = {
     "build": "board build --output public --base-url https://example.org/board/",
     "check": "board check                      # every brief\n"
              "  board check content/projects/acme-crm-cleanup.md --format github\n"
              "  board check --base origin/main --author octocat   # and may octocat make these changes?",
+    "init": "board init myboard && cd myboard && board serve",
     "intake": "board intake issue.md --author octocat --issue 12 --reply reply.md",
     "new": "board new acme-crm-cleanup",
     "serve": "board serve                      # then open the address it prints\n"
@@ -102,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     take.add_argument("--reply", type=Path, metavar="FILE", help="also write the Markdown reply here: the problems to fix "
                       "(exit 1; printed too), or the pull request's description (exit 0; its title is printed)")
     take.add_argument("--now", type=_date, metavar="DATE", help="the date to post and check as of (default: today in the board's timezone)")
+
+    init = command("init", "Write a new board that builds at once: site.toml, an example brief, the employers' guide "
+                           "and the GitHub workflows; the look comes with microboard.")
+    init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                      help="where to write it: a new or empty folder (default: the current one)")
+    init.add_argument("--force", action="store_true", help="write into a folder that is not empty: only the files "
+                      "that are missing, never over an existing one")
 
     new = command("new", "Write content/projects/SLUG.md: a brief template with every field explained.")
     new.add_argument("slug", metavar="SLUG", help="the new brief's name in its URL, like acme-crm-cleanup")
@@ -183,6 +192,19 @@ def run_intake(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def run_init(args: argparse.Namespace) -> int:
+    try:
+        written, kept = init_board(args.folder, force=args.force)
+    except FolderNotEmpty as error:
+        print(f"board init: error: {error}", file=sys.stderr)
+        return 1
+    where = args.folder.as_posix()
+    print(f"wrote {len(written)} files into {where}/" + (f"; kept {len(kept)} that were there: {', '.join(kept)}" if kept else ""))
+    go = f"cd {where} && " if where != "." else ""
+    print(f"next: {go}board serve   (then open the address it prints; edit site.toml to name the board)")
+    return 0
+
+
 def run_new(args: argparse.Namespace) -> int:
     config = load_config(args.root)
     path = new_brief(args.root, config, args.slug, today_in(config.timezone))
@@ -210,7 +232,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"build": run_build, "check": run_check, "intake": run_intake, "new": run_new, "serve": run_serve}
+    handlers = {"build": run_build, "check": run_check, "init": run_init, "intake": run_intake, "new": run_new, "serve": run_serve}
     try:
         return handlers[args.command](args)
     except BoardError as error:
