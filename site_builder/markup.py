@@ -210,6 +210,10 @@ def _convert_in_time(body: str) -> str:
     except RecursionError:
         _converter = None
         raise UnrenderableBody("the description is nested too deeply to render: flatten its lists and quotes") from None
+    except Exception as error:  # a Python-Markdown bug some text trips: that brief is refused, the build goes on
+        _converter = None
+        raise UnrenderableBody(f"the description could not be rendered (Python-Markdown failed with {type(error).__name__}): "
+                               "simplify its Markdown around unusual marks") from None
 
 
 class _Watchdog:

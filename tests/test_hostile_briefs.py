@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,9 +23,11 @@ from site_builder import content, frontyaml
 from site_builder.build import build
 from site_builder.cli import main
 from site_builder.text import FORBIDDEN_CHARACTER, slug_of
+from tests.browser import chromium
 from tests.conftest import BODY, Board, brief_text
 from tests.gitboard import commit_all, git
 from tests.site_files import REPO
+from tests.static_host import hosted
 
 TODAY = date(2026, 11, 25)
 NOW = ["--now", TODAY.isoformat()]
@@ -115,14 +118,16 @@ ACCEPTED = [
     accepted("markup-injection", body="<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) ]]> {{ 7*7 }}\n",
              title='"</script><!-- {{ 7*7 }} {% raw %} ]]>"', summary="\"'\\\"><svg onload=alert(1)>\""),
     accepted("long-words", body=f"## {LONG_WORD}\n\n{LONG_WORD} https://acme.example/{'a' * 200}\n\n| {LONG_WORD} | x |\n|---|---|\n| y | z |\n",
-             title=LONG_WORD[:100], company=f"\n  name: {LONG_WORD[:100]}\n  url: https://acme.example", skills=f"[{LONG_WORD[:40]}]"),
+             title=LONG_WORD[:100], company=f"\n  name: {LONG_WORD[:100]}\n  url: https://acme.example/{'b' * 200}",
+             skills=f"[{LONG_WORD[:40]}]", remote="false", location=f'"{LONG_WORD[:90]}, DE"', summary=LONG_WORD,
+             apply=f"https://{'c' * 60}.example/{'d' * 200}"),
     accepted("right-to-left-and-invisible-marks", body="مرحبا \u200f\u202eabc\u202c \u200b\u2028\u2029 text \ue000\n"),
     accepted("emoji-and-combining-marks", title='"Data 😀 clean-up Z' + "\u0336" * 40 + '"', body="😀" * 500 + " e" + "\u0301" * 200 + "\n"),
     accepted("nesting-at-the-limit", body="".join("    " * level + "- level\n" for level in range(8))),
     accepted("brackets-within-the-budget", body="[" * 600 + "\n"),
     accepted("description-at-the-size-limit", body=("word " * 3999)[:19_990] + "\n"),
     accepted("dates-at-the-edges-of-the-range", posted="2999-12-01", deadline="2999-12-31"),
-    accepted("long-closed", posted="2000-01-01", deadline="2000-01-02"),
+    accepted("long-closed", posted="2000-01-01", deadline="2000-01-02", title=LONG_WORD[:100]),
     accepted("largest-amount", compensation="\n  amount: 999999999999.99\n  currency: USD\n  type: hourly"),
     accepted("names-like-object-properties", company="\n  name: __proto__\n  url: https://acme.example",
              skills="[constructor, __proto__, toString, hasOwnProperty]"),
@@ -158,10 +163,12 @@ def refused_board(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def accepted_board(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def accepted_board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, str]]:
+    """The briefs the check accepts, built and served: (board, output folder, its address)."""
     root = make_board(tmp_path_factory.mktemp("accepted"), ACCEPTED)
-    build(root, root / "public", TODAY)
-    return root, root / "public"
+    with hosted(root / "public") as url:
+        build(root, root / "public", TODAY, base_url=url)
+        yield root, root / "public", url
 
 
 def expected_lines(cases: list[Case]) -> list[str]:
@@ -187,11 +194,28 @@ def test_build_refuses_exactly_what_check_refuses(refused_board, capsys):
 
 
 def test_check_and_build_agree_on_the_hostile_briefs_the_check_accepts(accepted_board, capsys):
-    root, output = accepted_board  # built by the fixture: a build that failed would have failed it
+    root, output, _ = accepted_board  # built by the fixture: a build that failed would have failed it
     status, out = check(root, capsys)
     assert status == 0, out
     shown = {case.name for case in ACCEPTED} - {"dates-at-the-edges-of-the-range"}  # scheduled for 2999
     assert {path.name for path in (output / "projects").iterdir()} == shown
+
+
+def test_every_page_fits_a_phone_360_pixels_wide_whatever_the_words(accepted_board):
+    # Words of 100 letters in a title, a company, a skill, a location, a table and the text: each wraps.
+    _, output, url = accepted_board
+    paths = sorted(p.relative_to(output).as_posix().removesuffix("index.html") for p in output.rglob("index.html"))
+    too_wide = {}
+    with chromium("the phone-width test of hostile briefs") as browser:
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        for path in paths + [f"search/?q={LONG_WORD[:30]}"]:
+            page.goto(url + path)
+            if path.startswith("search/"):
+                page.locator("#search-results:not([aria-busy])").wait_for(state="attached")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 360:
+                too_wide[path] = width
+    assert len(paths) > 30 and too_wide == {}
 
 
 def test_no_output_carries_a_control_character_even_where_the_check_was_bypassed(tmp_path, monkeypatch):
