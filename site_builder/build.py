@@ -27,10 +27,11 @@ from .load import brief_bytes, load_board, rendered_brief
 from .markup import RenderedBody
 from .model import FEED_FORMATS, OutputFile, Site, SiteFile, Status, build_model, edited_in_place, status_of
 from .ownership import ownership_problems
-from .pages import PageSpec, Renderer, page_specs, project_spec, static_files
+from .pages import PageSpec, Renderer, page_specs, project_spec
 from .parallel import map_in_processes
 from .search import PAGEFIND_VERSION, index_search
 from .search_parts import bundle_at, bundle_folder, parts_file, search_bundles
+from .statics import static_outputs
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,11 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     board = load_board(root, today, state, base_url=base_url, drafts=drafts, jobs=jobs)
     changed, warnings = last_commit_times(root)
     site = build_model(board.config, board.briefs, board.bodies, today, board.pages, drafts, changed=changed)
-    renderer = Renderer(board.theme, site, board.layouts)
+    renderer = Renderer(board.theme, site, board.layouts, board.statics)
     outputs = render(root, site, renderer, state, jobs, progress)
     search_index = index(site, outputs.pages, state, search, progress, jobs)
     progress("writing the board")
-    state.write(root, outputs.pages + outputs.files + search_index.files + static_files(board.theme))
+    state.write(root, outputs.pages + outputs.files + search_index.files + static_outputs(board.statics))
     return BuildResult(site, outputs.page_count, len(site.feeds()) * len(FEED_FORMATS), len(site.projects) if search else None,
                        time.perf_counter() - started, renderer, search_index.key, state.report, tuple(warnings),
                        (search_index.parts, search_index.indexed) if search else None)

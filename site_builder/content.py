@@ -24,8 +24,11 @@ from .errors import Problem, unknown_key_message
 from .frontyaml import PLACEHOLDER, FieldReader, compose_front_matter, decode_text, split_front_matter
 from .text import MAX_NAME_SLUG, code_point, first_forbidden, slug_of
 
+CONTENT_DIR = Path("content")
 PROJECTS_DIR = Path("content/projects")
 LOGOS_DIR = Path("static/logos")
+# A logo's file name: plain in a URL, never hidden, with the extension of a format statics.py publishes.
+LOGO_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*\.(png|jpe?g|webp|gif|svg)", re.IGNORECASE)
 MAX_BRIEF_BYTES = 256 * 1024
 MAX_SKILLS, MAX_SKILL_LENGTH, MAX_TITLE_LENGTH, MAX_SUMMARY_LENGTH = 10, 40, 120, 300
 MIN_HOURS, MAX_HOURS, MAX_DEADLINE_DAYS = 5, 40, 180
@@ -96,9 +99,31 @@ class Brief:
 
 
 def read_limited(path: Path) -> bytes:
-    """A brief's bytes, never more than one past the limit: the file may be huge or never end."""
-    with path.open("rb") as file:
+    """A brief's bytes, never more than one past the limit: the file may be huge or never end. A symbolic
+    link is never followed (it could lead to /proc/self/environ): opening one fails."""
+    with open(path, "rb", opener=lambda file, flags: os.open(file, flags | os.O_NOFOLLOW)) as file:
         return file.read(MAX_BRIEF_BYTES + 1)
+
+
+def symlink_message() -> str:
+    """What the board says of a symbolic link under content/ or static/, wherever it finds one."""
+    return ("this is a symbolic link, which the board never follows (it could publish a file from outside "
+            "the repository): put the file itself here instead")
+
+
+def link_problems(root: Path, folder: Path) -> list[Problem]:
+    """A problem for each symbolic link under `folder` (content/ or static/), found without following any;
+    editors' files are left out, as everywhere (Emacs's lock file is a link to nowhere)."""
+    start = root / folder
+    if start.is_symlink():
+        return [Problem(folder.as_posix(), 1, symlink_message())]
+    problems = []
+    for parent, dirs, names in os.walk(start):
+        dirs[:] = [name for name in dirs if not is_editor_noise(name)]
+        for name in sorted(name for name in dirs + names if not is_editor_noise(name)):
+            if (path := Path(parent) / name).is_symlink():
+                problems.append(Problem(path.relative_to(root).as_posix(), 1, symlink_message()))
+    return problems
 
 
 def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Problem], raw: bytes | None = None) -> Brief | None:
@@ -110,6 +135,9 @@ def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Proble
     def fail(message: str) -> None:
         problems.append(Problem(source, 1, message))
 
+    if path.is_symlink():
+        fail(symlink_message())
+        return None
     slug = path.stem
     if path.suffix != ".md":
         fail(f"a brief's file name must end in .md: rename it to {slug}.md")
@@ -232,11 +260,15 @@ def _company(reader: FieldReader, key: Node, node: Node, root: Path) -> Company 
     logo = None
     if "logo" in fields:
         logo = reader.text(fields["logo"][1], "company.logo")
-        logos = (root / LOGOS_DIR).resolve()
-        if logo and (not (logos / logo).resolve().is_relative_to(logos) or "/" in logo or "\\" in logo):
+        logos = root / LOGOS_DIR
+        if logo and ("/" in logo or "\\" in logo or logo in (".", "..")):
             reader.problem(fields["logo"][1], f"company.logo must be just a file name inside {LOGOS_DIR}/, like acme.svg, got {logo}")
             logo = None
-        elif logo and not (logos / logo).is_file():
+        elif logo and not LOGO_NAME.fullmatch(logo):
+            reader.problem(fields["logo"][1], f"company.logo must be a file name of letters, digits, hyphens and underscores "
+                                              f"ending in .png, .jpg, .webp, .gif or .svg, like acme.svg, got {logo}")
+            logo = None
+        elif logo and ((logos / logo).is_symlink() or not (logos / logo).is_file()):
             reader.problem(fields["logo"][1], f"company.logo: there is no file {LOGOS_DIR}/{logo}; add the logo to your pull request or fix the name")
             logo = None
     return Company(name, url, logo) if len(reader.problems) == before else None
@@ -390,13 +422,13 @@ def is_editor_noise(name: str) -> bool:
 def brief_paths(root: Path) -> tuple[list[Path], list[Problem]]:
     """Every brief file under content/projects/, and a problem for each file there that is not one."""
     folder = root / PROJECTS_DIR
-    if not folder.is_dir():
-        return [], []
+    if not folder.is_dir() or folder.is_symlink() or (root / CONTENT_DIR).is_symlink():
+        return [], []  # a linked folder is reported by link_problems
     paths, problems = [], []
     for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):  # scandir: no stat per file where the type is known
         path = Path(entry.path)
-        if is_editor_noise(entry.name) or entry.name.lower() == "readme.md":
-            continue
+        if is_editor_noise(entry.name) or entry.name.lower() == "readme.md" or entry.is_symlink():
+            continue  # a link is reported by link_problems
         if entry.is_file() and path.suffix == ".md":
             paths.append(path)
         else:

@@ -12,7 +12,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode
 
 from .config import SLUG_PATTERN
-from .content import is_editor_noise
+from .content import CONTENT_DIR, is_editor_noise
 from .errors import Problem
 from .frontyaml import FieldReader, compose_front_matter, decode_text, split_front_matter
 
@@ -39,8 +39,9 @@ def load_pages(root: Path) -> tuple[list[PageSource], list[Problem]]:
     folder = root / PAGES_DIR
     pages: list[PageSource] = []
     problems: list[Problem] = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        if not is_editor_noise(path.name):  # such as Emacs's lock .#about.md, a link to nowhere
+    linked = folder.is_symlink() or (root / CONTENT_DIR).is_symlink()  # a link is one of link_problems, never followed
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() and not linked else []:
+        if not is_editor_noise(path.name) and not path.is_symlink():  # such as Emacs's lock .#about.md, a link to nowhere
             page = read_page(path, path.relative_to(root).as_posix(), problems)
             pages += [page] if page else []
     return pages, problems

@@ -15,7 +15,7 @@ import jinja2
 
 from .buildstate import BuildState
 from .config import SiteConfig, load_config
-from .content import Brief, brief_paths, read_brief, read_limited, unique_briefs
+from .content import CONTENT_DIR, Brief, brief_paths, link_problems, read_brief, read_limited, unique_briefs
 from .contentpages import PageSource, load_pages
 from .errors import BoardError, Problem
 from .layouts import compile_layouts
@@ -23,6 +23,7 @@ from .markup import RenderedBody, UnrenderableBody, render_markdown
 from .model import ContentPage, Status, status_of
 from .parallel import map_in_processes
 from .theme import Theme
+from .statics import load_statics
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Board:
     pages: tuple[ContentPage, ...]
     layouts: jinja2.Environment | None  # every layout compiled; None when only some briefs were read
     theme: Theme  # where each layout and static file is read from: the board's own or the theme's
+    statics: dict[str, bytes]  # what the board publishes under static/, by output path; empty when only some briefs were read
 
 
 def load_board(root: Path, today: date, state: BuildState, *, base_url: str | None = None, drafts: bool = False,
@@ -44,17 +46,19 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
     config = load_config(root, base_url)
     briefs, bodies, problems = read_briefs(root, config, today, drafts, state, jobs, files)
     pages: tuple[ContentPage, ...] = ()
-    layouts, theme = None, Theme(root)
+    layouts, theme, statics = None, Theme(root), {}
     if files is None:
         sources, page_problems = load_pages(root)
         layouts, layout_problems = compile_layouts(theme)
-        problems += page_problems + layout_problems
+        published = load_statics(root, theme)
+        statics = published.files
+        problems += page_problems + layout_problems + link_problems(root, CONTENT_DIR) + published.problems
         rendered = [(page, rendered_page(state, page)) for page in sources]
         problems += [body for _, body in rendered if isinstance(body, Problem)]
         pages = tuple(ContentPage(p.slug, p.title, p.description, body.html) for p, body in rendered if isinstance(body, RenderedBody))
     if problems:
-        raise BoardError(problems)
-    return Board(config, briefs, bodies, pages, layouts, theme)
+        raise BoardError(sorted(problems))
+    return Board(config, briefs, bodies, pages, layouts, theme, statics)
 
 
 def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state: BuildState, jobs: int | None,

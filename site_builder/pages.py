@@ -162,9 +162,10 @@ def job_posting(project: Project, config: SiteConfig) -> str:
 class Renderer:
     """The one Jinja environment of a build, with the helpers every layout shares."""
 
-    def __init__(self, theme: Theme, site: Site, env: jinja2.Environment):
+    def __init__(self, theme: Theme, site: Site, env: jinja2.Environment, statics: dict[str, bytes]):
         self.config = site.config
         self.theme = theme  # the board's layouts and static files, its own over the theme's
+        self.statics = statics  # what the board publishes under static/, by output path (see statics.load_statics)
         self._asset_versions: dict[str, str | None] = {}
         self.linked: set[str] = set()  # the static files the page being rendered links
         self.env = env  # the layouts, compiled by the loader
@@ -196,11 +197,10 @@ class Renderer:
         return f"{self.config.base_path}static/{path}?v={version}"
 
     def static_version(self, path: str) -> str | None:
-        """The version of static/`path` in links: a hash of its bytes (the board's file or the theme's); None
-        when there is no such file."""
+        """The version of static/`path` in links: a hash of its published bytes; None when there is no such file."""
         if path not in self._asset_versions:
-            file = self.theme.static.get(path)
-            self._asset_versions[path] = hashlib.sha256(file.read_bytes()).hexdigest()[:10] if file else None
+            data = self.statics.get(f"{STATIC_DIR.as_posix()}/{path}")
+            self._asset_versions[path] = hashlib.sha256(data).hexdigest()[:10] if data is not None else None
         return self._asset_versions[path]
 
     def search_record(self, project: Project) -> SearchRecord:
@@ -275,9 +275,3 @@ def _listing_description(listing: Listing, words: Interface) -> str:
     if listing.kind == "company":
         return words.gettext("Paid micro-internships from %(company)s.") % {"company": listing.title}
     return listing.title
-
-
-def static_files(theme: Theme) -> list[OutputFile]:
-    """The board's static files, the theme's and its own, copied as they are."""
-    return [OutputFile(f"static/{name}", path.read_bytes()) for name, path in theme.static.items()]
-

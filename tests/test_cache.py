@@ -209,7 +209,7 @@ def test_logo_change_renders_again_only_the_pages_that_link_it(tmp_path: Path) -
     linking = {path for path, data in pages.items() if b"static/logos/acme.svg?v=" in data}
     assert 0 < len(linking) < len(pages)
     logo = board / "static" / "logos" / "acme.svg"
-    logo.write_bytes(logo.read_bytes().replace(b"</svg>", b"<!-- new --></svg>"))
+    logo.write_bytes(logo.read_bytes().replace(b'fill="#4338ca"', b'fill="#3730a3"'))  # a new colour: new published bytes
     stages: list[str] = []
     build(board, output, TODAY, progress=stages.append)
     assert f"rendering {len(linking)} pages and 0 feeds and other board files" in stages

@@ -111,3 +111,138 @@ def test_an_unsafe_apply_link_fails_the_build(tmp_path, capsys, apply):
     assert main(["--root", str(board), "build", "--now", "2026-11-25"]) == 1
     assert "content/projects/acme-crm-cleanup.md:" in capsys.readouterr().err
     assert not (board / "public").exists()
+
+
+# --- What a pull request adds to static/ or content/ is judged by what it is, never by its name ------------
+
+SCRIPTED_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)" '
+                b'width="64" height="64"><script>document.title="owned"</script><rect width="64" height="64" fill="#123456"/>'
+                b'<a xlink:href="javascript:alert(2)"><circle r="5" onclick="alert(3)"/></a>'
+                b'<foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" src="https://evil.example"/></foreignObject>'
+                b'<image href="https://evil.example/track.png"/></svg>')
+NOT_A_LOGO = ("only logos belong in static/logos/, each a PNG, JPEG, WebP, GIF or SVG image: this file would be served "
+              "from the board's own address, so remove it from the pull request")
+UNREADABLE = ("this is not a PNG, JPEG, WebP, GIF or SVG image the board can read: open it in an image editor and save it "
+              "again as a PNG")
+LINKED = ("this is a symbolic link, which the board never follows (it could publish a file from outside the repository): "
+          "put the file itself here instead")
+
+
+def image_bytes(size: tuple[int, int], kind: str = "PNG", mode: str = "RGB", **options) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    data = BytesIO()
+    Image.new(mode, size, "#2a6").save(data, kind, **options)
+    return data.getvalue()
+
+
+def _secret(board: Path) -> Path:
+    """A file outside the board's repository, as /etc/passwd or the deploy job's environment would be."""
+    secret = board.parent / "secret.txt"
+    secret.write_text("GITHUB_TOKEN=ghs_secret\n")
+    return secret
+
+
+HOSTILE_FILES = {
+    # name: (files to add, as path -> bytes or a function of the board giving a symlink target; expected lines)
+    "html-page": ({"static/logos/page.html": b"<script>alert(document.cookie)</script>"}, [f"static/logos/page.html:1: {NOT_A_LOGO}"]),
+    "script-file": ({"static/logos/x.js": b"alert(1)"}, [f"static/logos/x.js:1: {NOT_A_LOGO}"]),
+    "subfolder": ({"static/logos/more/acme.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>"},
+                  ["static/logos/more/acme.svg:1: static/logos/ holds logos only, each a file directly in it: "
+                   "move the logo up into that folder"]),
+    "html-named-png": ({"static/logos/fake.png": b"<html><script>alert(1)</script></html>"}, [f"static/logos/fake.png:1: {UNREADABLE}"]),
+    "xhtml-named-svg": ({"static/logos/fake.svg": b'<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>'},
+                        ['static/logos/fake.svg:1: this is not a PNG, JPEG, WebP, GIF or SVG image the board can read (XML '
+                         'encoding error): an SVG logo is an XML file whose root is <svg xmlns="http://www.w3.org/2000/svg">; '
+                         'export it again, or use a PNG']),
+    "jpeg-named-png": ({"static/logos/photo.png": image_bytes((40, 40), "JPEG")},
+                       ["static/logos/photo.png:1: this file is a JPEG image but its name ends in .png: name it with .jpg"]),
+    "decompression-bomb": ({"static/logos/bomb.png": image_bytes((5000, 5000), mode="1")},
+                           ["static/logos/bomb.png:1: the logo is 5000 x 5000 pixels; a logo must have at most 16,777,216 "
+                            "pixels (it is shown at most 64 pixels wide)"]),
+    "oversized": ({"static/logos/huge.png": image_bytes((8, 8)) + b"\0" * (3 * 1024 * 1024 // 2)},
+                  ["static/logos/huge.png:1: the logo is 1.5 MB; a logo must be under 1 MB (it is shown at most 64 pixels wide)"]),
+    "odd-name": ({"static/logos/our logo.png": image_bytes((8, 8))},
+                 ["static/logos/our logo.png:1: a logo's file name is letters, digits, hyphens and underscores, then .png, "
+                  ".jpg, .webp, .gif or .svg, like acme-analytics.png: rename our logo.png"]),
+    "logo-linked-to-a-secret": ({"static/logos/passwd.svg": _secret}, [f"static/logos/passwd.svg:1: {LINKED}"]),
+    "logo-linked-to-the-environment": ({"static/logos/env.png": lambda board: Path("/proc/self/environ")},
+                                       [f"static/logos/env.png:1: {LINKED}"]),
+    "static-folder-linked-outside": ({"static/etc": lambda board: Path("/etc")}, [f"static/etc:1: {LINKED}"]),
+    "brief-linked-to-git-config": ({"content/projects/acme-token.md": lambda board: board / ".git/config"},
+                                   [f"content/projects/acme-token.md:1: {LINKED}"]),
+    "page-linked-to-a-secret": ({"content/pages/secret.md": _secret}, [f"content/pages/secret.md:1: {LINKED}"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_FILES))
+def test_a_file_the_board_would_publish_is_refused_by_check_and_build_alike(tmp_path, capsys, case):
+    files, expected = HOSTILE_FILES[case]
+    board = copy_example_board(tmp_path / "board")
+    (board / ".git").mkdir()
+    (board / ".git/config").write_text('[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n')
+    for name, data in files.items():
+        (board / name).parent.mkdir(parents=True, exist_ok=True)
+        if callable(data):
+            (board / name).symlink_to(data(board))
+        else:
+            (board / name).write_bytes(data)
+    assert main(["--root", str(board), "check", "--now", "2026-11-25"]) == 1
+    assert capsys.readouterr().out == "".join(f"{line}\n" for line in expected)
+    assert main(["--root", str(board), "build", "--now", "2026-11-25", "--no-search"]) == 1
+    assert capsys.readouterr().err == "".join(f"{line}\n" for line in expected)
+    assert not (board / "public").exists()
+
+
+def test_a_brief_may_not_name_a_hidden_file_as_its_logo(tmp_path, capsys):
+    board = copy_example_board(tmp_path / "board")
+    (board / "static/logos/.evil.svg").write_bytes(SCRIPTED_SVG)  # never published: the board skips hidden files
+    brief = board / "content/projects/acme-crm-cleanup.md"
+    brief.write_text(brief.read_text().replace("logo: acme.svg", "logo: .evil.svg"))
+    assert main(["--root", str(board), "check", "--now", "2026-11-25"]) == 1
+    assert capsys.readouterr().out == (
+        "content/projects/acme-crm-cleanup.md:6: company.logo must be a file name of letters, digits, hyphens and "
+        "underscores ending in .png, .jpg, .webp, .gif or .svg, like acme.svg, got .evil.svg\n")
+
+
+@pytest.fixture(scope="module")
+def published_logos(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    """The example board with a scripted SVG logo and a big photo-like PNG full of metadata, built; and what was added."""
+    from PIL import PngImagePlugin
+
+    board = copy_example_board(tmp_path_factory.mktemp("logos") / "board")
+    metadata = PngImagePlugin.PngInfo()
+    metadata.add_text("Comment", "<script>alert(1)</script> taken at 52.5200 N, 13.4050 E")
+    added = {"static/logos/evil.svg": SCRIPTED_SVG, "static/logos/big.png": image_bytes((2000, 1000), pnginfo=metadata)}
+    for name, data in added.items():
+        (board / name).write_bytes(data)
+    brief = board / "content/projects/acme-crm-cleanup.md"
+    brief.write_text(brief.read_text().replace("logo: acme.svg", "logo: evil.svg"))
+    build(board, board / "public", TODAY, search=False)
+    return board, added
+
+
+def test_an_svg_logo_is_published_without_script_handlers_or_outside_references(published_logos):
+    board, _ = published_logos
+    published = (board / "public/static/logos/evil.svg").read_bytes()
+    assert b"<rect" in published and b"#123456" in published  # the drawing is kept
+    for active in (b"script", b"onload", b"onclick", b"javascript:", b"foreignObject", b"iframe", b"evil.example"):
+        assert active not in published
+
+
+def test_a_raster_logo_is_published_at_the_size_pages_show_it_without_its_metadata(published_logos):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from site_builder.statics import _published
+
+    board, added = published_logos
+    published = (board / "public/static/logos/big.png").read_bytes()
+    image = Image.open(BytesIO(published))
+    assert (image.format, image.size) == ("PNG", (128, 64))  # twice the 64 CSS pixels a logo is shown at
+    assert len(published) < len(added["static/logos/big.png"]) and b"script" not in published and b"52.5200" not in published
+    _published.cache_clear()
+    assert _published(added["static/logos/big.png"], ".png")[0] == published  # the same bytes in, the same bytes out

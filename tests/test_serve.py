@@ -25,6 +25,7 @@ import site_builder.build as build_module
 from site_builder.devsearch import merge_search_bundle
 from site_builder.devserver import ChangeKind, DevServer, classify, local_base_url
 from site_builder.errors import BoardError
+from site_builder.statics import publish_logo
 from tests.site_files import EXAMPLE_DATE, broken_bundle_files, copy_example_board, tree
 
 NOW = date.fromisoformat(EXAMPLE_DATE)
@@ -192,7 +193,7 @@ def test_deleted_brief_and_added_static_file_are_followed_after_the_rebuild(serv
     logo = board / "static" / "logos" / "new.svg"
     logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     served = poll(server, "/board/static/logos/new.svg", lambda r: r.status == 200, deadline=time.monotonic() + 30)
-    assert served.body == logo.read_bytes()
+    assert served.body == publish_logo(logo)[0]  # the logo as published: sanitized
     poll(server, PAGE, lambda r: r.status == 404, deadline=time.monotonic() + 30)
     assert not server.status.current.problems
 
