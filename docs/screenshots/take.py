@@ -8,6 +8,7 @@ Debian's Chromium (/usr/bin/chromium) through Playwright (never run `playwright 
     home.png     the home page, 1280 px wide, top of the page
     project.png  an open, closing-soon project page, 1280 px wide
     phone.png    the same project page on a 360 px phone, at 2x pixel density
+    new-board.png  the home page of a board just made with `board init` (its example brief posted that day)
 If `pngquant` is installed (apt-get install pngquant), the PNGs are shrunk with it.
 The shots use the light theme and whatever sans-serif fonts the machine has.
 """
@@ -29,6 +30,7 @@ except ImportError:
     raise SystemExit("Playwright is not installed in this Python: run `make screenshots`, which installs it into .venv")
 
 from site_builder.build import build
+from site_builder.starter import init_board
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -40,6 +42,7 @@ SHOTS = (  # file, path, viewport width, height, pixel density
     ("project.png", PROJECT, 1280, 1000, 1),
     ("phone.png", PROJECT, 360, 780, 2),
 )
+NEW_BOARD_SHOTS = (("new-board.png", "", 1280, 800, 1),)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -57,24 +60,30 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def photograph(browser, board: Path, output: Path, shots: tuple[tuple[str, str, int, int, int], ...]) -> None:
+    """Build `board` as of the example date into `output`, serve it, and take `shots` of it."""
+    # Bind first, build for that address: every link and asset then points at the server.
+    server = serve(output)
+    base_url = f"http://127.0.0.1:{server.server_address[1]}/"
+    build(board, output, EXAMPLE_DATE, base_url=base_url, use_cache=False)
+    for name, path, width, height, density in shots:
+        page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=density, color_scheme="light")
+        page.goto(base_url + path)
+        page.screenshot(path=HERE / name, animations="disabled", caret="hide")
+        page.close()
+    server.shutdown()
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as temp:
-        output = Path(temp) / "public"
-        # Bind first, build for that address: every link and asset then points at the server.
-        server = serve(output)
-        base_url = f"http://127.0.0.1:{server.server_address[1]}/"
-        build(REPO, output, EXAMPLE_DATE, base_url=base_url)
+        new_board = Path(temp) / "myboard"
+        init_board(new_board, today=EXAMPLE_DATE)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for name, path, width, height, density in SHOTS:
-                page = browser.new_page(viewport={"width": width, "height": height},
-                                        device_scale_factor=density, color_scheme="light")
-                page.goto(base_url + path)
-                page.screenshot(path=HERE / name, animations="disabled", caret="hide")
-                page.close()
+            photograph(browser, REPO, Path(temp) / "example", SHOTS)
+            photograph(browser, new_board, Path(temp) / "new-board", NEW_BOARD_SHOTS)
             browser.close()
-        server.shutdown()
-    for name, *_ in SHOTS:
+    for name, *_ in SHOTS + NEW_BOARD_SHOTS:
         if shutil.which("pngquant"):
             subprocess.run(["pngquant", "--force", "--skip-if-larger", "--strip", "--quality", "70-90",
                             "--output", str(HERE / name), str(HERE / name)], check=False)
