@@ -23,6 +23,7 @@ from .text import DIGITS, code_point, first_forbidden
 PLACEHOLDER = "FILL IN"  # what `board new` writes where the employer must write their own text
 EMAIL = re.compile(r"[^@\s/?#]+@[^@\s/?#]+\.[^@\s/?#]+")  # used with fullmatch: `$` would let a line break end it
 MAX_WHOLE_DIGITS, MAX_AMOUNT_DIGITS = 6, 12  # more digits than any count or pay needs; int() of thousands is slow or refused
+MAX_URL_LENGTH = 2000  # what every browser and search engine takes whole
 MIN_YEAR, MAX_YEAR = 2000, 2999  # a board's dates; near year 9999 a deadline plus a few days is no date at all
 
 
@@ -164,7 +165,7 @@ class FieldReader:
         return day
 
     def url(self, node: Node, name: str, allow_mailto: bool, example: str = "https://acme.example/jobs/123") -> str | None:
-        value = self.text(node, name)
+        value = self.text(node, name, MAX_URL_LENGTH)
         if value is None:
             return None
         parts = urlsplit(value)

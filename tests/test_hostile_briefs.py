@@ -8,6 +8,7 @@ other members of the same classes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -26,7 +27,7 @@ from site_builder.text import FORBIDDEN_CHARACTER, slug_of
 from tests.browser import chromium
 from tests.conftest import BODY, Board, brief_text
 from tests.gitboard import commit_all, git
-from tests.site_files import REPO
+from tests.site_files import REPO, parse_html
 from tests.static_host import hosted
 
 TODAY = date(2026, 11, 25)
@@ -106,7 +107,9 @@ REFUSED = [
     refused("description-too-long", [("www", "the description is 20,005 characters long; a brief's description may have at most "
                                              "20,000: shorten it, or link to a longer document")], body="w" * 20_005 + "\n"),
     refused("brackets", [("[[[", SLOW)], body="[" * 15000 + "\n"),
-    refused("image-brackets", [("![![", SLOW)], body="![" * 7000 + "\n"),
+    # Sizes: every field has a limit, a web address too.
+    refused("address-of-2021-characters", [("apply:", "apply must be at most 2000 characters, got 2021")],
+            apply=f"https://acme.example/{'a' * 2000}"),
     # Pay: every currency needs a floor, or a 40-hour project could pay 1 IRR.
     refused("currency-without-a-floor", [("currency:", "compensation.currency: this board takes pay only in the currencies it sets a pay "
                                                        "floor for in site.toml ([policy] min_hourly_rate), got IRR; accepted: EUR, GBP, USD")],
@@ -114,6 +117,7 @@ REFUSED = [
 ]
 
 LONG_WORD = "Supercalifragilisticexpialidocious" * 3  # 102 letters, no place to break
+COLLIDING_COMPANIES = ["C", "C.", f"c-{hashlib.sha1(b'c.').hexdigest()[:6]}"]
 ACCEPTED = [
     accepted("markup-injection", body="<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) ]]> {{ 7*7 }}\n",
              title='"</script><!-- {{ 7*7 }} {% raw %} ]]>"', summary="\"'\\\"><svg onload=alert(1)>\""),
@@ -132,6 +136,10 @@ ACCEPTED = [
     accepted("names-like-object-properties", company="\n  name: __proto__\n  url: https://acme.example",
              skills="[constructor, __proto__, toString, hasOwnProperty]"),
     accepted("names-with-no-letters", company='\n  name: "!!!"\n  url: https://acme.example', skills='["***", "C#", "C++", "c", "+++"]'),
+    accepted("one-word-of-19000-letters", body="a" * 19_000 + "\n"),
+    # Three companies whose slugs meet: "C" and "C." both make "c"; the third calls itself what "C." becomes.
+    *(accepted(f"slug-collision-{n}", company=f'\n  name: "{name}"\n  url: https://acme.example')
+      for n, name in enumerate(COLLIDING_COMPANIES)),
 ]
 
 
@@ -199,6 +207,13 @@ def test_check_and_build_agree_on_the_hostile_briefs_the_check_accepts(accepted_
     assert status == 0, out
     shown = {case.name for case in ACCEPTED} - {"dates-at-the-edges-of-the-range"}  # scheduled for 2999
     assert {path.name for path in (output / "projects").iterdir()} == shown
+
+
+def test_company_names_whose_slugs_meet_get_a_page_each(accepted_board):
+    _, output, _ = accepted_board
+    headings = [next(text for tag, text in parse_html(page.read_text()).data if tag == "h1")
+                for page in sorted(output.glob("companies/*/index.html"))]
+    assert sorted(name for name in headings if name in COLLIDING_COMPANIES) == sorted(COLLIDING_COMPANIES)
 
 
 def test_every_page_fits_a_phone_360_pixels_wide_whatever_the_words(accepted_board):
