@@ -122,8 +122,8 @@ def brief_closed_on(brief: Path) -> date:
 
 def touch_brief(board: Path, run_number: int, old: bool = False) -> Path:
     """Change the body of one brief, a little differently each time, as an employer's edit would: the
-    middle one (by name) of the open briefs, or with `old`, of those in an archive month's search bundle
-    (closed before last month)."""
+    middle one (by name) of the open briefs, or with `old`, of those closed before last month (in an
+    archive month's search bundle, not the newest)."""
     briefs = sorted((board / "content" / "projects").glob("*.md"))
     last_month = (BUILD_DATE.replace(day=1) - timedelta(days=1)).replace(day=1)
     wanted = [brief for brief in briefs if (brief_closed_on(brief) < last_month if old else brief_closed_on(brief) >= BUILD_DATE)]
@@ -281,7 +281,7 @@ def main() -> None:
     try:
         results = {}
         for size in args.sizes:
-            print(f"measuring {size:,} briefs, {args.runs} runs, {jobs} processes…", file=sys.stderr, flush=True)
+            print(f"measuring {size:,} briefs, {1 if size >= HISTORY_SIZE else args.runs} runs, {jobs} processes…", file=sys.stderr, flush=True)
             results[size] = measure(size, args.runs, work, jobs)
         print(table(results, args.sizes))
     finally:

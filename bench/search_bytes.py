@@ -54,7 +54,7 @@ def first_search_bytes(output: Path, base_path: str, query: str) -> Downloaded:
             page.wait_for_selector("#search-results:not([aria-busy])", timeout=120_000)
             page.fill("#search-q", query)
             page.press("#search-q", "Enter")
-            page.wait_for_function(f"document.querySelector('#search-summary').textContent.includes({query!r})", timeout=120_000)
+            page.locator("#search-summary", has_text=query).wait_for(timeout=120_000)
             page.wait_for_selector("#search-results:not([aria-busy])", timeout=120_000)
             page.wait_for_load_state("networkidle")
             browser.close()

@@ -1,9 +1,10 @@
 """The search index in parts: which bundle each project goes in, and which bundles a build must index.
 
 A board's history only grows while its open projects stay about as many, so the index is cut by when a
-project closed. The open projects, and those closed this month or last, go in the open bundle: the one
-the search page loads by default. Every other closed project goes in the archive bundle of the month
-its applications ended in; such a month no longer changes, so its bundle is indexed once and kept until
+project closed. The open projects, and those closed this month, go in the open bundle: the one the
+search page loads by default. Every other closed project goes in the archive bundle of the month its
+applications ended in; such a month is over, its projects all closed, so its bundle is indexed once
+(on the first day of the next month) and kept until
 one of its pages changes (buildstate.py keeps it). The search page merges the archive bundles in when a search asks for closed
 projects (static/search.js).
 """
@@ -19,15 +20,14 @@ from .model import OutputFile, Project, Site
 BUNDLE_DIR = "pagefind"  # under the base path; layouts/search.html loads pagefind.js from here
 OPEN_BUNDLE = "open"  # the open bundle is BUNDLE_DIR itself
 ARCHIVE_DIR = "archive"  # an archive bundle is BUNDLE_DIR/archive/YYYY-MM/
-RECENT_MONTHS = 2  # this month and last: closed projects still in the open bundle
 PARTS_FILE = "parts.json"  # in the open bundle: the archive months there are, for the search page
 
 
 def bundle_of(project: Project, today: date) -> str:
-    """The bundle a project is indexed in: OPEN_BUNDLE, or the "YYYY-MM" its applications ended in."""
+    """The bundle a project is indexed in: OPEN_BUNDLE, or the "YYYY-MM" its applications ended in,
+    once that month is over (a bundle for the month still running would change every day)."""
     deadline = project.brief.deadline
-    months_ago = (today.year - deadline.year) * 12 + today.month - deadline.month
-    return OPEN_BUNDLE if project.is_open or months_ago < RECENT_MONTHS else f"{deadline:%Y-%m}"
+    return OPEN_BUNDLE if project.is_open or (deadline.year, deadline.month) == (today.year, today.month) else f"{deadline:%Y-%m}"
 
 
 def search_bundles(site: Site) -> dict[str, tuple[Project, ...]]:

@@ -50,7 +50,7 @@ def bundle_on_disk(output: Path, name: str) -> dict[str, bytes]:
 def test_the_index_holds_every_open_and_closed_project_each_in_its_part(example):
     output, result = example
     bundles = search_bundles(result.site)
-    assert list(bundles) == [OPEN_BUNDLE, "2026-06", "2026-09"]  # the example's closed projects: two old months, the rest recent
+    assert list(bundles) == [OPEN_BUNDLE, "2026-06", "2026-09", "2026-10"]  # the example's closed projects: three months, and this one
     assert sum(map(len, bundles.values())) == len(result.site.projects) == result.search_records == 26
     for name, projects in bundles.items():
         entry = json.loads(bundle_on_disk(output, name)["pagefind-entry.json"])
@@ -61,7 +61,7 @@ def test_the_index_holds_every_open_and_closed_project_each_in_its_part(example)
     assert (output / "pagefind/pagefind.js").is_file() and not (output / "pagefind/archive/2026-06/pagefind.js").exists()
     parts = json.loads((output / "pagefind/parts.json").read_text())
     assert parts == {"archive": {name: len(projects) for name, projects in bundles.items() if name != OPEN_BUNDLE}}
-    assert "search 26 records in 3 parts; indexed now: open, 2026-06, 2026-09" in result.summary()
+    assert "search 26 records in 4 parts; indexed now: open, 2026-06, 2026-09, 2026-10" in result.summary()
 
 
 def test_each_bundle_lists_its_pages_sort_keys_by_pagefind_page_id(example):
@@ -78,7 +78,7 @@ def test_each_bundle_lists_its_pages_sort_keys_by_pagefind_page_id(example):
 @pytest.mark.parametrize("deadline, bundle", [
     (date(2026, 12, 1), OPEN_BUNDLE),  # open
     (date(2026, 11, 2), OPEN_BUNDLE),  # closed this month
-    (date(2026, 10, 1), OPEN_BUNDLE),  # closed last month
+    (date(2026, 10, 31), "2026-10"),  # closed last month: its month is over
     (date(2026, 9, 30), "2026-09"),
     (date(2025, 12, 31), "2025-12"),
 ])

@@ -23,12 +23,12 @@ from tests.test_search_browser import browser, context, page, settled  # noqa: F
 
 TODAY = date(2026, 11, 25)
 WORD = "zephyrine"  # in these briefs only
-# slug, posted, deadline, pay (USD, fixed, 10 hours), category: two open, one closed last month (still in
+# slug, posted, deadline, pay (USD, fixed, 10 hours), category: two open, one closed this month (still in
 # the open bundle) and one in each of three archive months; no two share a posted day, deadline or pay.
 BRIEFS = [
     ("zephyr-open-a", "2026-11-10", "2026-12-20", 700, "data"),
     ("zephyr-open-b", "2026-11-01", "2027-01-10", 450, "research"),
-    ("zephyr-recent", "2026-09-20", "2026-10-12", 900, "data"),
+    ("zephyr-recent", "2026-10-20", "2026-11-12", 900, "data"),
     ("zephyr-march", "2026-02-01", "2026-03-15", 300, "writing"),
     ("zephyr-may", "2026-04-02", "2026-05-20", 1200, "data"),
     ("zephyr-july", "2026-06-03", "2026-07-08", 550, "research"),
