@@ -152,14 +152,15 @@ def index(site: Site, pages: list[OutputFile], state: BuildState, search: bool, 
     key = entry_key("", *(f"{name}\0{key}" for name, key in keys.items())) if state.cache.enabled else None
     if not search:
         return SearchIndex([], key, len(bundles), ())
-    todo = tuple(name for name in bundles if not state.keep_bundle(bundle_folder(name), keys[name]))
+    taken = {name: state.keep_bundle(bundle_folder(name), keys[name]) for name in bundles}
+    todo = tuple(name for name, files in taken.items() if files is None)
     if todo:
         progress(f"indexing {sum(len(bundles[name]) for name in todo)} projects for search, in {len(todo)} parts")
     assert state.output is not None
     files = search_bundle(site, pages, state.output, todo, jobs)
     for name in todo:
         state.made_bundle([file for file in files if bundle_at(file.path) == name], keys[name])
-    return SearchIndex(files, key, len(bundles), todo)
+    return SearchIndex(files + [file for found in taken.values() for file in found or ()], key, len(bundles), todo)
 
 
 def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path], cache: BuildCache) -> list[str]:

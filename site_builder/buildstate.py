@@ -185,17 +185,25 @@ class BuildState:
         """The fingerprint of a bundle made from `pages` (a search index); None when the cache is off."""
         return entry_key(self.cache.code, name, version, *(self.inputs.get(path, "") for path in pages)) if self.cache.enabled else None
 
-    def keep_bundle(self, name: str, key: str | None) -> bool:
-        """Keep the last build's files of a bundle made from the same pages; False (noted) when it must be made."""
+    def keep_bundle(self, name: str, key: str | None) -> list[OutputFile] | None:
+        """A bundle made from the same pages as before: none to write when the output folder holds it,
+        its files from the cache when only the cache does (a deploy that starts from an empty folder);
+        None (noted) when it must be made."""
         kept = {path: record for path, record in self.previous.items() if key and record.inputs == key}
         self.kept |= kept
-        if not kept:
+        cached = None if kept or not key else self.cache.bundle(key)
+        if cached is not None:
+            self.inputs |= dict.fromkeys((file.path for file in cached), key)
+        elif not kept:
             self.report.note("index", name, self.fresh or "a page it indexes changed")
-        return bool(kept)
+            return None
+        return cached or []
 
     def made_bundle(self, files: list[OutputFile], key: str | None) -> None:
+        """Note a bundle made now, and keep it in the cache for the builds after."""
         if key:
             self.inputs |= dict.fromkeys((file.path for file in files), key)
+            self.cache.keep_bundle(key, files)
 
     # Writing: only what changed, and a record of it for the next build.
 

@@ -1,12 +1,14 @@
 """Build cache: the store of what earlier builds computed; `buildstate` decides what of it is still current.
 
-Three things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
+Four things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
 - parsed briefs, keyed by a hash of the brief's path and bytes plus the board's settings, the logos a
   brief may name and the generator's code;
 - rendered Markdown, keyed by a hash of the body and summary plus the markup stage's fingerprint;
 - for each output folder, a record of every file written there: the fingerprint of what it was made from,
   the hash of its bytes and its size, time and inode. A page whose inputs fingerprint is unchanged and whose
-  file is still the one we wrote is not rendered again; a file whose bytes are unchanged is not rewritten.
+  file is still the one we wrote is not rendered again; a file whose bytes are unchanged is not rewritten;
+- each search bundle (see search_parts.py), keyed by its pages' fingerprints, so that a deploy which
+  starts from an empty output folder indexes again only the bundles whose pages changed.
 
 A cached build is byte-identical to a clean one: every key covers all that goes into its value. The files
 are pickles, trusted like the board's own sources (never restore a `.cache/` from somewhere you would not
@@ -25,6 +27,7 @@ from typing import Any
 from .content import Brief
 from .fingerprint import FORMAT, code_fingerprint, digest_of
 from .markup import RenderedBody
+from .model import OutputFile
 
 CACHE_DIR = Path(".cache")
 SHARDS = 64  # entries are kept in this many files, by key, so a small change rewrites little
@@ -59,6 +62,7 @@ class BuildCache:
         self._loaded = False
         self._dirty: set[int] = set()  # shards to write
         self._outputs: dict[Path, dict[str, OutputRecord]] = {}
+        self._bundles_used: set[str] = set()  # the keys of the search bundles this build took or made
 
     @classmethod
     def for_board(cls, root: Path, enabled: bool = True) -> BuildCache:
@@ -107,6 +111,24 @@ class BuildCache:
             entries[key] = value
             self._dirty.add(_shard(key))
 
+    def bundle(self, key: str) -> list[OutputFile] | None:
+        """The files of a search bundle an earlier build made from the same pages (`key`), if kept."""
+        if not self.folder:
+            return None
+        self._bundles_used.add(key)
+        stored = _read_pickle(self._bundle_path(key))
+        return stored if isinstance(stored, list) and all(isinstance(file, OutputFile) for file in stored) else None
+
+    def keep_bundle(self, key: str, files: list[OutputFile]) -> None:
+        """Keep a search bundle's files, one file per bundle: a month's bundle outlives any output folder."""
+        if self.folder:
+            self._bundles_used.add(key)
+            _write_pickle(self._bundle_path(key), files)
+
+    def _bundle_path(self, key: str) -> Path:
+        assert self.folder
+        return self.folder / "bundles" / f"{key}.pickle"
+
     def outputs(self, target: Path) -> dict[str, OutputRecord]:
         """What the last cached build wrote into `target`, file by file; empty when unknown."""
         if not self.folder:
@@ -151,7 +173,11 @@ class BuildCache:
                     shards[shard][kind][key] = value
         for shard, stored in sorted(shards.items()):
             _write_pickle(self._shard_path(shard), {"format": FORMAT, "code": self.code, **stored})
-        self._used, self._dirty = set(), set()
+        if self._bundles_used:  # a build with search: the bundles it did not use are gone from the board
+            for path in (self.folder / "bundles").glob("*.pickle"):
+                if path.stem not in self._bundles_used:
+                    path.unlink(missing_ok=True)
+        self._used, self._dirty, self._bundles_used = set(), set(), set()
 
 
 def _shard(key: str) -> int:

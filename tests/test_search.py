@@ -282,3 +282,18 @@ def test_a_brief_edited_in_an_old_month_indexes_that_months_bundle_and_no_other(
     assert {name for name in names if after[name] != before[name]} == {month}
     assert "quokkaflux" in next(record["content"] for record in fragments_on_disk(output, month).values()
                                 if record["url"] == "/board/" + old.path)
+
+
+def test_a_build_into_an_empty_folder_takes_the_unchanged_bundles_from_the_cache(tmp_path):
+    """A deploy starts from a fresh output folder and the kept .cache/: only the changed bundle is indexed."""
+    board = copy_example_board(tmp_path / "board")
+    first = build(board, tmp_path / "first", TODAY)
+    names = tuple(search_bundles(first.site))
+    old = next(project for project in first.site.archive if bundle_of(project, TODAY) == names[1])
+    (board / old.brief.source).write_text((board / old.brief.source).read_text() + "\nOne more line.\n")
+    fresh = build(board, tmp_path / "fresh", TODAY)
+    assert fresh.report.names("index") == [bundle_folder(names[1])]
+    for name in names[2:]:
+        assert bundle_on_disk(tmp_path / "fresh", name) == bundle_on_disk(tmp_path / "first", name)
+    assert broken_bundle_files(bundle_on_disk(tmp_path / "fresh", OPEN_BUNDLE)) == []
+    assert len(list((board / ".cache/bundles").iterdir())) == len(names)  # the edited month's old bundle is gone

@@ -7,7 +7,7 @@
 // selection, so ticking "Data" still shows how many "Research" would add.
 //
 // The index comes in parts (site_builder/search_parts.py): the open bundle (open projects and those
-// closed lately) and an archive bundle per month. A search for open projects reads the open bundle
+// closed this month) and an archive bundle per month. A search for open projects reads the open bundle
 // alone; one that asks for closed projects reads every bundle, merged by Pagefind's mergeIndex, which
 // sums the filter counts but orders merged results by score: this page puts them back in the sort's
 // order with each bundle's sort keys.
