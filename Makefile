@@ -47,7 +47,7 @@ golden: $(VENV)/.installed
 	$(BIN)/python -m tests.golden
 
 # Build speed on generated boards of 1,000, 10,000 and 100,000 briefs against the floor of any build (not
-# part of `make test`: about BENCH_MINUTES minutes). Prints a markdown table; see bench/bench.py. The test
+# part of `make test`: about 25 minutes). Prints a markdown table; see bench/bench.py. The test
 # extras bring Playwright, which measures the search page's download in Debian's Chromium.
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench.py
