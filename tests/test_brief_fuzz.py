@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from hypothesis import strategies as st
 from site_builder.config import SiteConfig, load_config
 from site_builder.content import COMPANY_FIELDS, COMPENSATION_FIELDS, FIELDS, Brief, read_brief
 from site_builder.errors import Problem
-from tests.conftest import BRIEF_FIELDS, Board, brief_text
+from site_builder.frontyaml import MAX_YEAR, MIN_YEAR
+from site_builder.markup import UnrenderableBody, render_markdown
+from site_builder.text import FORBIDDEN_CHARACTER, MAX_NAME_SLUG, slug_of
+from tests.conftest import BRIEF_FIELDS, LINE, Board, brief_text
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -91,11 +95,48 @@ def assert_read_safely(root: Path, config: SiteConfig, raw: bytes) -> None:
     problems: list[Problem] = []
     brief = read_brief(path, root, config, problems)
     assert isinstance(brief, Brief) != bool(problems), "a Brief exactly when there is no problem"
+    if brief is not None:
+        assert_within_the_boards_limits(brief)
     for problem in problems:
         assert problem.path == "content/projects/fuzzed-brief.md"
         assert isinstance(problem.message, str) and problem.message.strip()
         assert "\n" not in problem.message and "\r" not in problem.message, "one problem, one output line"
         assert 1 <= problem.line <= lines_in(raw), f"line {problem.line} is not in the file: {problem}"
+
+
+def texts_in(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if dataclasses.is_dataclass(value):
+        value = dataclasses.astuple(value)
+    return [text for item in value for text in texts_in(item)] if isinstance(value, (tuple, list)) else []
+
+
+def assert_within_the_boards_limits(brief: Brief) -> None:
+    """What the check accepts, every later stage can write: no character an output cannot carry, ASCII
+    numbers of sane size, dates whose arithmetic cannot overflow, short slugs, a body the markup stage renders."""
+    assert not [text for text in texts_in(brief) if FORBIDDEN_CHARACTER.search(text)]
+    assert MIN_YEAR <= brief.posted.year <= MAX_YEAR and MIN_YEAR <= brief.deadline.year <= MAX_YEAR
+    assert len(str(int(brief.compensation.amount))) <= 12 and brief.hours <= 40
+    assert all(len(slug_of(name)) <= MAX_NAME_SLUG for name in (brief.company.name, *brief.skills))
+    render_markdown(brief.body, brief.summary)
+
+
+@FUZZ
+@given(body=st.text(alphabet=st.sampled_from([*"[]!()<>*_`#>-+1. \n\t|&;:'\"\\", "\x1b", "\ufffe", "é", "\u2028"]), max_size=300))
+def test_a_body_is_rendered_or_refused_on_a_line_of_its_own_never_a_traceback(fuzz_board, body):
+    root, config = fuzz_board
+    path = root / "content" / "projects" / "fuzzed-brief.md"
+    path.write_text(brief_text(body=body or "x"), encoding="utf-8")
+    problems: list[Problem] = []
+    brief = read_brief(path, root, config, problems)
+    if brief is None:
+        assert all(p.line >= LINE["end"] for p in problems), problems  # the closing --- names an empty description
+        return
+    try:
+        render_markdown(brief.body, brief.summary)
+    except UnrenderableBody as error:
+        assert 0 <= error.line <= brief.body.count("\n")
 
 
 @FUZZ

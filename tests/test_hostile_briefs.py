@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -193,6 +195,15 @@ def test_every_output_format_prints_every_hostile_problem(tmp_path, capsys):
     status, out = check(root, capsys, "--format", "github")
     assert status == 1 and len(out.encode("utf-8").splitlines()) == len(expected)
     assert all(line.startswith("::error file=content/projects/") for line in out.splitlines())
+
+
+def test_check_prints_every_problem_to_an_ascii_terminal(tmp_path):
+    root = make_board(tmp_path, [case for case in REFUSED if case.name in ("lone-surrogate", "fullwidth-digits")])
+    for format_name in ("text", "github", "json"):
+        run = subprocess.run([sys.executable, "-m", "site_builder", "--root", str(root), "check", *NOW, "--format", format_name],
+                             capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONPATH": str(REPO)})
+        assert run.returncode == 1 and b"Traceback" not in run.stderr, run.stderr
+        assert b"got \\uff14\\uff15 (write numbers" in run.stdout.replace(b"\\\\", b"\\"), run.stdout
 
 
 def test_build_refuses_exactly_what_check_refuses(refused_board, capsys):
