@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import site_builder.devserver as devserver_module
 import site_builder.load as load_module
 from site_builder.build import BuildResult, build
 from site_builder.devserver import Change, ChangeKind, DevServer, classify
@@ -139,6 +140,19 @@ def test_serve_watches_a_layouts_folder_the_board_adds_while_it_runs(themed) -> 
         for text in (MARKER, MARKER + "-edited"):  # the second save is seen only if the new folder is watched
             layout.write_text(f'{{% extends "theme/404.html" %}}{{% block main %}}<h1>{text}</h1>{{% endblock %}}')
             poll(server, "/board/404.html", lambda response: f"<h1>{text}</h1>" in response.text, time.monotonic() + 30)
+
+
+def test_serve_follows_an_edit_of_the_themes_own_files(themed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    board, _, _ = themed  # as in an editable install, where the theme is a checkout being worked on
+    theme = tmp_path / "theme-checkout"
+    for folder in ("layouts", "static"):
+        shutil.copytree(SHIPPED / folder, theme / folder)
+    for module in (load_module, devserver_module):
+        monkeypatch.setattr(module, "Theme", functools.partial(Theme, source=theme))
+    with DevServer(board.root, port=0, now=NOW, log=print) as server:
+        stylesheet = theme / "static" / "style.css"
+        stylesheet.write_text(stylesheet.read_text() + f"\n/* {MARKER} */\n")
+        poll(server, "/board/static/style.css", lambda response: MARKER in response.text, time.monotonic() + 30)
 
 
 def test_a_change_in_the_themes_layouts_or_static_is_the_boards_change(tmp_path: Path) -> None:
