@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -201,7 +202,7 @@ def run_init(args: argparse.Namespace) -> int:
         return 1
     where = args.folder.as_posix()
     print(f"wrote {len(written)} files into {where}/" + (f"; kept {len(kept)} that were there: {', '.join(kept)}" if kept else ""))
-    go = f"cd {where} && " if where != "." else ""
+    go = f"cd {shlex.quote(where)} && " if where != "." else ""
     print(f"next: {go}board serve   (then open the address it prints; edit site.toml to name the board)")
     return 0
 
