@@ -84,8 +84,11 @@ def check_board(root: Path, today: date, files: list[Path] | None = None,
     """Load the board as `build` does (all of it, or only the briefs `files`), without rendering or writing;
     given `base`, also check `author`'s right to every change since it."""
     problems = ownership_problems(root, base, author) if base is not None and author is not None else []
+    # The cache is read, never written; and never read in a pull request's tree (checked with --base), whose
+    # .cache/ would be the pull request's own pickles: unpickling them would run its code.
+    cache = BuildCache.for_board(root, enabled=base is None)
     try:
-        board = load_board(root, today, BuildState(BuildCache.for_board(root)), files=files)  # the cache read, never written
+        board = load_board(root, today, BuildState(cache), files=files)
     except BoardError as error:
         raise BoardError(error.problems + problems) from None
     if problems:

@@ -19,6 +19,11 @@ from .errors import BoardError, Problem
 
 GIT_PROBLEM_PATH = "git"  # where a problem with the repository itself is reported: it belongs to no file
 BRIEFS, LOGOS = f"{PROJECTS_DIR.as_posix()}/", f"{LOGOS_DIR.as_posix()}/"
+
+
+def _directly_in(path: str, folder: str) -> bool:
+    """True for a file right inside `folder` (a brief, a logo), not in a folder below it."""
+    return path.startswith(folder) and "/" not in path[len(folder):]
 VERBS = {"D": "delete", "R": "rename"}  # any other status of git's is a change
 
 
@@ -134,21 +139,21 @@ class _Judge:
         found = []
         if change.old_path is not None:
             found.append(self.old_file(change, VERBS.get(change.status, "change")))
-        moved_brief = change.status == "R" and change.old_path.startswith(BRIEFS)
-        if change.status in "AR" and change.path.startswith(BRIEFS) and not moved_brief:
+        moved_brief = change.status == "R" and _directly_in(change.old_path, BRIEFS)
+        if change.status in "AR" and _directly_in(change.path, BRIEFS) and not moved_brief:
             found.append(self.new_brief(change.path))
-        elif change.status in "AR" and not change.path.startswith((BRIEFS, LOGOS)):
+        elif change.status in "AR" and not (_directly_in(change.path, BRIEFS) or _directly_in(change.path, LOGOS)):
             found.append(self.board_only(change.path, "add"))
         return [problem for problem in found if problem is not None]
 
     def old_file(self, change: Change, verb: str) -> Problem | None:
         """May the author change, rename or delete a file that exists on the base?"""
         old = change.old_path
-        if old.startswith(LOGOS):
+        if _directly_in(old, LOGOS):
             return Problem(change.path, 1, f"only the board's maintainers ({self.board_list}) may {verb} an existing logo, "
                                            f"which other listings may show; @{self.author} is not one of them: "
                                            "add your logo under a new file name instead")
-        if not old.startswith(BRIEFS):
+        if not _directly_in(old, BRIEFS):
             return self.board_only(change.path, verb)
         where = f"it was {old} on {self.base}; " if change.status == "R" else ""
         raw = _file_on(self.root, self.commit, old)

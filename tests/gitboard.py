@@ -11,6 +11,9 @@ title = "Test board"
 description = "A board for tests."
 base_url = "https://example.org/board/"
 
+[policy]
+min_hourly_rate = {{ USD = 20 }}
+
 [board]
 maintainers = {board_maintainers}
 

@@ -241,3 +241,15 @@ def test_an_author_that_is_not_a_github_handle_is_a_usage_error(board, capsys):
         main(["--root", str(board), "check", "--base", "main", "--author", "not a handle"])
     assert exit_.value.code == 2
     assert "expected a GitHub handle like octocat, got 'not a handle'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", ["content/projects/more/acme-crm-cleanup.md", "static/logos/more/dana.svg", "static/dana.js",
+                                  "pyproject.toml", ".cache/entries/00.pickle"])
+def test_only_files_directly_in_the_briefs_and_logos_folders_are_an_employers(board, capsys, path):
+    (board / path).parent.mkdir(parents=True, exist_ok=True)
+    (board / path).write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    commit_all(board, "Something of ours", user="dana")
+    status, out, _ = check(capsys, board, "--base", "main", "--author", "dana")
+    assert status == 1
+    assert f"{path}:1: only the board's maintainers (board-admin) may add files outside content/projects/ and static/logos/; " \
+           "@dana is not one of them: leave this file out of your pull request\n" in out

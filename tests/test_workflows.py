@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -39,16 +41,38 @@ def workflow(name: str) -> dict:
     return data
 
 
-def run_steps(job: dict, workdir: Path, github: dict[str, str]) -> list[subprocess.CompletedProcess]:
-    """Run a job's shell steps in order as GitHub would, stopping at the first that fails; return their results."""
+def _expand(text: str, github: dict[str, str]) -> str:
+    return re.sub(r"\$\{\{\s*(.+?)\s*\}\}", lambda m: github[m.group(1)], text)
+
+
+def checkout(options: dict, workspace: Path, origin: Path, github: dict[str, str]) -> None:
+    """actions/checkout as GitHub runs it: `ref` (default: the event's commit) fetched `fetch-depth` deep
+    from `origin` into `path`, detached; the credentials are never written in this stand-in either way."""
+    folder = workspace / options.get("path", ".")
+    ref = _expand(str(options.get("ref", "${{ github.sha }}")), github)
+    git(folder.parent, "init", "--quiet", str(folder))
+    depth = int(options.get("fetch-depth", 1))
+    git(folder, "fetch", "--quiet", "--no-tags", *([f"--depth={depth}"] if depth else []), f"file://{origin}", ref)
+    git(folder, "checkout", "--quiet", "--detach", "FETCH_HEAD")
+
+
+def run_steps(job: dict, workdir: Path, github: dict[str, str], origin: Path | None = None,
+              python: Path | None = None) -> list[subprocess.CompletedProcess]:
+    """Run a job's steps in order as GitHub would, stopping at the first shell step that fails; return the
+    shell steps' results. actions/checkout fetches from `origin` (skipped without one). pip steps run with
+    `python` (a fresh virtual environment, offline) or, without one, are skipped: this test's Python has
+    the board installed."""
+    python = python or Path(sys.executable)
     results = []
     for step in job["steps"]:
-        if "run" not in step or step["run"].startswith("python -m pip install"):
-            continue  # `uses:` steps are GitHub's; this test's Python already has the board installed
+        if step.get("uses", "").startswith("actions/checkout@") and origin is not None:
+            checkout(step.get("with", {}), workdir, origin, github)
+        if "run" not in step or (step["run"].startswith("python -m pip install") and python == Path(sys.executable)):
+            continue  # other `uses:` steps are GitHub's
         assert "${{" not in step["run"], f"{step['name']}: pass expressions through env:, never into the script"
-        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-        env.update({key: re.sub(r"\$\{\{\s*(.+?)\s*\}\}", lambda m: github[m.group(1)], value)
-                    for key, value in step.get("env", {}).items()})
+        env = {**os.environ, "PATH": f"{python.parent}{os.pathsep}{os.environ['PATH']}",
+               "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_QUIET": "1"}
+        env.update({key: _expand(value, github) for key, value in step.get("env", {}).items()})
         results.append(done := subprocess.run(["bash", "-e", "-c", step["run"]], cwd=workdir, env=env,
                                               capture_output=True, text=True))
         if done.returncode != 0:
@@ -103,16 +127,28 @@ def test_workflows_use_only_githubs_official_actions():
     assert used == OFFICIAL_ACTIONS
 
 
-def test_check_runs_on_pull_requests_with_the_pull_requests_base_and_author():
+def test_check_runs_the_base_commits_checker_on_the_pull_request_read_as_data():
+    """GitHub's "pwn request" guidance: pull_request_target runs the base's workflow and code; the head is
+    checked out without credentials into its own folder and never installed or run."""
     check = workflow("check.yml")
-    assert set(check["on"]) == {"pull_request"}
+    assert set(check["on"]) == {"pull_request_target"}
     assert check["permissions"] == {"contents": "read"}
     steps = check["jobs"]["check"]["steps"]
-    command = next(step for step in steps if "board check" in step.get("run", ""))
-    assert command["run"] == 'board check --format github --base "$BASE_SHA" --author "$AUTHOR"'
+    checkouts = [step["with"] for step in steps if step.get("uses") == "actions/checkout@v4"]
+    assert checkouts == [
+        {"ref": "${{ github.event.pull_request.base.sha }}", "path": "checker", "persist-credentials": False},
+        {"ref": "refs/pull/${{ github.event.pull_request.number }}/merge", "path": "pull-request", "fetch-depth": 1,
+         "persist-credentials": False},
+    ]
+    shell = [step["run"] for step in steps if "run" in step]
+    assert "python -m pip install ./checker" in shell
+    assert all("pull-request" not in line or "--root pull-request" in line or line.startswith("git -C pull-request fetch")
+               for line in shell), "the pull request's tree is only ever read by the checker and git"
+    command = next(step for step in steps if "board" in step.get("run", "") and " check " in step["run"])
+    assert command["run"] == 'board --root pull-request check --format github --base "$BASE_SHA" --author "$AUTHOR"'
     assert command["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}",
                               "AUTHOR": "${{ github.event.pull_request.user.login }}"}
-    assert any(step.get("run") == "board build --output public" for step in steps)
+    assert shell[-1] == "board --root pull-request build --output public --no-cache"
 
 
 def expressions(text: str) -> list[str]:
@@ -149,7 +185,7 @@ def test_intake_runs_on_the_forms_issues_with_the_least_permissions_it_needs():
     assert [step.get("uses") for step in steps[:2]] == ["actions/checkout@v4", "actions/setup-python@v5"]
     assert "with" not in steps[0]  # the default branch, as the event gives it: the board's own code, never the issue's
     install = next(step["run"] for step in steps if step.get("name") == "Install the board")
-    assert install == next(step["run"] for step in workflow("check.yml")["jobs"]["check"]["steps"] if step.get("name") == "Install the board")
+    assert install == next(step["run"] for step in workflow("deploy.yml")["jobs"]["build"]["steps"] if step.get("name") == "Install the board")
 
 
 def test_deploy_runs_on_push_to_main_daily_and_by_hand_and_builds_for_the_pages_address():
@@ -159,7 +195,8 @@ def test_deploy_runs_on_push_to_main_daily_and_by_hand_and_builds_for_the_pages_
     assert "workflow_dispatch" in deploy["on"]
     assert deploy["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     build = deploy["jobs"]["build"]["steps"]
-    assert build[0] == {"uses": "actions/checkout@v4", "with": {"fetch-depth": 0}}  # feeds date briefs by git history
+    # feeds date briefs by git history; no token is left in .git/config for the build to read
+    assert build[0] == {"uses": "actions/checkout@v4", "with": {"fetch-depth": 0, "persist-credentials": False}}
     assert next(s for s in build if s.get("id") == "pages")["uses"] == "actions/configure-pages@v5"
     command = next(step for step in build if "board build" in step.get("run", ""))
     assert command["env"] == {"BASE_URL": "${{ steps.pages.outputs.base_url }}"}
@@ -168,51 +205,133 @@ def test_deploy_runs_on_push_to_main_daily_and_by_hand_and_builds_for_the_pages_
     assert deploy["jobs"]["deploy"]["environment"]["name"] == "github-pages"
 
 
-def test_both_workflows_cache_the_build_cache_by_runner_and_pyproject():
-    for name in ("check.yml", "deploy.yml"):
-        cache = next(step for job in workflow(name)["jobs"].values() for step in job["steps"]
-                     if step.get("uses") == "actions/cache@v4")["with"]
-        assert cache["path"] == ".cache"
-        assert cache["restore-keys"] == "board-cache-${{ runner.os }}-${{ hashFiles('pyproject.toml') }}-"
-        assert cache["key"] == cache["restore-keys"] + "${{ github.run_id }}"
+def test_deploy_caches_the_build_cache_by_runner_and_pyproject_and_check_keeps_no_cache():
+    """A pull_request_target run would save its cache in the base branch's scope, where deploy restores it:
+    the check keeps none (the cache holds pickles), and builds with --no-cache."""
+    cache = next(step for step in workflow("deploy.yml")["jobs"]["build"]["steps"] if step.get("uses") == "actions/cache@v4")["with"]
+    assert cache["path"] == ".cache"
+    assert cache["restore-keys"] == "board-cache-${{ runner.os }}-${{ hashFiles('pyproject.toml') }}-"
+    assert cache["key"] == cache["restore-keys"] + "${{ github.run_id }}"
+    assert not [step for step in workflow("check.yml")["jobs"]["check"]["steps"] if "cache" in step.get("uses", "")]
 
 
 # --- the steps really work ------------------------------------------------------------------------------
 
-@pytest.fixture
-def pull_request(tmp_path):
-    """The example board on main, a pull request by dana-acme changing her own brief, and a one-commit-deep
-    clone of it, as actions/checkout makes one; returns (clone, base commit)."""
-    origin = copy_example_board(tmp_path / "origin")
-    git(origin, "init", "--quiet", "--initial-branch=main")
-    base = commit_all(origin, "The board", user="board-admin")
+def open_pull_request(origin: Path, author: str, change) -> dict[str, str]:
+    """A pull request by `author` on `origin`'s main: `change(origin)` committed on a branch, and the merge
+    commit GitHub makes of it at refs/pull/1/merge; returns the event's values the workflow reads."""
+    base = git(origin, "rev-parse", "main")
     git(origin, "checkout", "--quiet", "-b", "pull-request")
+    change(origin)
+    commit_all(origin, "The pull request", user=author)
+    git(origin, "checkout", "--quiet", "--detach", "main")
+    git(origin, "merge", "--quiet", "--no-ff", "-m", "Merge pull request #1", "pull-request", user="github")
+    git(origin, "update-ref", "refs/pull/1/merge", "HEAD")
+    git(origin, "checkout", "--quiet", "main")
+    return {"github.event.pull_request.base.sha": base, "github.event.pull_request.number": "1",
+            "github.event.pull_request.user.login": author}
+
+
+def board_repository(folder: Path, *, with_checker: bool = False) -> Path:
+    """The example board committed on main by board-admin; with the checker's own source when `with_checker`."""
+    copy_example_board(folder)
+    if with_checker:
+        for name in ("site_builder", "translations", ".github", "docs"):
+            shutil.copytree(REPO / name, folder / name, ignore=shutil.ignore_patterns("__pycache__", "*.png"))
+        for name in ("pyproject.toml", "README.md", "CONTRIBUTING.md"):
+            shutil.copy(REPO / name, folder / name)
+    git(folder, "init", "--quiet", "--initial-branch=main")
+    commit_all(folder, "The board", user="board-admin")
+    return folder
+
+
+def extend_acme_deadline(origin: Path) -> None:
     brief = origin / "content/projects/acme-crm-cleanup.md"
     brief.write_text(brief.read_text(encoding="utf-8").replace("deadline: 2026-12-15", "deadline: 2026-12-22"), encoding="utf-8")
-    commit_all(origin, "Extend our deadline by a week", user="dana-acme")
-    clone = tmp_path / "clone"
-    git(tmp_path, "clone", "--quiet", "--depth=1", "--branch=pull-request", f"file://{origin}", str(clone))
-    return clone, base
 
 
-def test_check_workflow_steps_pass_a_pull_request_by_the_briefs_maintainer(pull_request):
-    clone, base = pull_request
-    github = {"github.event.pull_request.base.sha": base, "github.event.pull_request.user.login": "dana-acme"}
-    results = run_steps(workflow("check.yml")["jobs"]["check"], clone, github)
+@pytest.fixture
+def origin(tmp_path):
+    """The board's repository on GitHub, in miniature: the example board and the board's code on main."""
+    return board_repository(tmp_path / "origin")
+
+
+def test_check_workflow_steps_pass_a_pull_request_by_the_briefs_maintainer(origin, tmp_path):
+    github = open_pull_request(origin, "dana-acme", extend_acme_deadline)
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    results = run_steps(workflow("check.yml")["jobs"]["check"], workspace, github, origin)
     assert [r.returncode for r in results] == [0, 0, 0], [r.stdout + r.stderr for r in results]
     assert results[1].stdout == ""  # no annotation: nothing to fix
-    assert (clone / "public/projects/acme-crm-cleanup/index.html").is_file()
+    assert (workspace / "pull-request/public/projects/acme-crm-cleanup/index.html").is_file()
 
 
-def test_check_workflow_steps_annotate_a_pull_request_by_someone_else_and_stop(pull_request):
-    clone, base = pull_request
-    github = {"github.event.pull_request.base.sha": base, "github.event.pull_request.user.login": "mallory"}
-    results = run_steps(workflow("check.yml")["jobs"]["check"], clone, github)
+def test_check_workflow_steps_annotate_a_pull_request_by_someone_else_and_stop(origin, tmp_path):
+    github = open_pull_request(origin, "mallory", extend_acme_deadline)
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    results = run_steps(workflow("check.yml")["jobs"]["check"], workspace, github, origin)
     assert [r.returncode for r in results] == [0, 1]  # the build does not run
     assert results[1].stdout == (
         "::error file=content/projects/acme-crm-cleanup.md,line=1::only the brief's maintainers (dana-acme, acme-hiring) "
         "or the board's maintainers (board-admin) may change it; @mallory is neither: ask one of them to make this "
         "change, or to add you to the brief's maintainers\n")
+
+
+FORGED_CHECKER = """
+def main(argv=None):
+    print("ok: 27 briefs; @mallory may make every change")
+    return 0
+"""
+EVIL_PICKLE = b"cos\nsystem\n(S'touch /tmp/microboard-pwned-by-pickle'\ntR."
+
+
+def replace_the_checker(origin: Path) -> None:
+    """What a pull request that wants a green check tries: its own `board`, a new build backend, a workflow
+    of its own, a cache of pickles that run a command, and the change it wants: another employer's brief."""
+    (origin / "site_builder/cli.py").write_text(FORGED_CHECKER, encoding="utf-8")
+    pyproject = origin / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('board = "site_builder.cli:main"',
+                                                                       'board = "site_builder.cli:main"\nboard-ok = "site_builder.cli:main"'))
+    (origin / ".github/workflows").mkdir(parents=True, exist_ok=True)
+    (origin / ".github/workflows/check.yml").write_text("on: pull_request\njobs: {}\n", encoding="utf-8")
+    (origin / ".cache/entries").mkdir(parents=True)
+    for shard in range(64):
+        (origin / f".cache/entries/{shard:02x}.pickle").write_bytes(EVIL_PICKLE)
+    extend_acme_deadline(origin)
+
+
+def fresh_venv(folder: Path) -> Path:
+    """A new virtual environment that sees this test's installed packages (the board's dependencies and
+    its build backend, so pip installs offline) but not the board itself: the workflow's step installs it."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    python = folder / "bin/python"
+    site_packages = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                   capture_output=True, text=True, check=True).stdout.strip()
+    Path(site_packages, "test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return python
+
+
+def test_a_pull_request_that_replaces_the_checker_cannot_change_what_the_check_reports(tmp_path):
+    """The workflow installs the checker from the base commit and reads the pull request as data: a pull
+    request's own site_builder/, pyproject.toml, workflow and .cache/ never run, and it is reported."""
+    origin = board_repository(tmp_path / "origin", with_checker=True)
+    github = open_pull_request(origin, "mallory", replace_the_checker)
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    python = fresh_venv(tmp_path / "venv")
+    marker = Path("/tmp/microboard-pwned-by-pickle")
+    marker.unlink(missing_ok=True)
+    results = run_steps(workflow("check.yml")["jobs"]["check"], workspace, github, origin, python=python)
+    assert [r.returncode for r in results] == [0, 0, 1], [r.stdout + r.stderr for r in results]
+    report = results[-1].stdout
+    assert "may make every change" not in report and not marker.exists()
+    board_only = ("only the board's maintainers (board-admin) may {verb} files outside content/projects/ and static/logos/; "
+                  "@mallory is not one of them: leave this file out of your pull request")
+    assert f"::error file=.cache/entries/00.pickle,line=1::{board_only.format(verb='add')}\n" in report
+    for path in (".github/workflows/check.yml", "pyproject.toml", "site_builder/cli.py"):
+        assert f"::error file={path},line=1::{board_only.format(verb='change')}\n" in report
+    assert "::error file=content/projects/acme-crm-cleanup.md,line=1::only the brief's maintainers" in report
 
 
 def test_deploy_workflow_steps_build_the_board_for_the_pages_address(tmp_path):
