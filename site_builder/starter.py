@@ -24,7 +24,8 @@ from .shipped import SHIPPED
 EXAMPLE_SLUG = "example-garden-volunteers"
 COPIED = (".github", "CONTRIBUTING.md", "docs/deploy.md")  # this repository's own files, under SHIPPED
 WORKFLOWS = ".github/workflows/"
-LOCAL_INSTALL = re.compile(r"\bpip install (?:-e )?\.(?=\s*$)", re.M)  # this repository's checkout, in a workflow
+# This repository's checkout, in a workflow: `.`, or `./checker` where check.yml checks out the base commit.
+LOCAL_INSTALL = re.compile(r"\bpip install (?:-e )?\.(?:/checker)?(?=\s*$)", re.M)
 
 GITIGNORE = """\
 # What `board build` and `board serve` write: never committed
