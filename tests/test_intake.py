@@ -218,6 +218,18 @@ def test_an_issue_as_github_writes_it_becomes_a_brief_that_check_and_build_accep
     assert "Clean up our volunteer records before the move" in page and "mailto:volunteers@brightside.example" in page
 
 
+def test_a_board_made_by_board_init_takes_a_form_through_its_copied_forms(tmp_path, capsys):
+    board = tmp_path / "new-board"
+    assert main(["init", str(board)]) == 0
+    git(board, "init", "--quiet", "--initial-branch=main")
+    commit_all(board, "A new board", user="founder")
+    status, reply = run_intake(board, tmp_path, issue_body("post-a-project.yml", GOOD))
+    assert status == 0, reply
+    assert main(["--root", str(board), "check", "--now", EXAMPLE_DATE, "--base", "HEAD", "--author", "dana"]) == 0
+    intake_yml = (board / ".github/workflows/intake.yml").read_text(encoding="utf-8")
+    assert "pip install microboard==" in intake_yml and "pip install .\n" not in intake_yml
+
+
 @pytest.mark.parametrize(("question", "answer", "field", "value"), [
     ("title", "Tidy our CRM: 4,800 records", "title", "Tidy our CRM: 4,800 records"),
     ("company", "Café Müller", "company", {"name": "Café Müller"}),
