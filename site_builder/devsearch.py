@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .build import BuildResult, search_bundle
+from .buildstate import BuildReport
 from .devhttp import BuildStatus
 from .errors import BoardError
 from .search_parts import BUNDLE_DIR, search_bundles
@@ -53,6 +54,7 @@ class SearchIndexer:
         self._wanted: BuildResult | None = None
         self._asked = threading.Condition()
         self._closed = False
+        self.report = BuildReport()  # each Pagefind run, as a build reports its own (what tests read)
 
     def want(self, result: BuildResult) -> None:
         with self._asked:
@@ -94,7 +96,10 @@ class SearchIndexer:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         self._indexed_key = result.search_key
-        self._published(result, tuple(search_bundles(result.site)))
+        bundles = tuple(search_bundles(result.site))
+        for name in bundles:
+            self.report.note("index", name, "a project page changed")
+        self._published(result, bundles)
 
     def _published(self, result: BuildResult, indexed: tuple[str, ...]) -> None:
         """Tell the open pages, and whoever waits for the index, that it now holds `result`'s projects,
