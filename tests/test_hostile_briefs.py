@@ -231,17 +231,19 @@ def test_every_page_fits_a_phone_360_pixels_wide_whatever_the_words(accepted_boa
     # Words of 100 letters in a title, a company, a skill, a location, a table and the text: each wraps.
     _, output, url = accepted_board
     paths = sorted(p.relative_to(output).as_posix().removesuffix("index.html") for p in output.rglob("index.html"))
-    too_wide = {}
+    too_wide, errors = {}, []
     with chromium("the phone-width test of hostile briefs") as browser:
         page = browser.new_page(viewport={"width": 360, "height": 740})
-        for path in paths + [f"search/?q={LONG_WORD[:30]}"]:
+        page.on("pageerror", lambda error: errors.append(str(error)))  # the search page lists "__proto__" as a company
+        for path in paths + [f"search/?q={LONG_WORD[:30]}", "search/?company=__proto__"]:
             page.goto(url + path)
             if path.startswith("search/"):
                 page.locator("#search-results:not([aria-busy])").wait_for(state="attached")
+                assert page.locator("#search-results .card-title a").count() >= 1, path
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > 360:
                 too_wide[path] = width
-    assert len(paths) > 30 and too_wide == {}
+    assert len(paths) > 30 and too_wide == {} and errors == []
 
 
 def test_no_output_carries_a_control_character_even_where_the_check_was_bypassed(tmp_path, monkeypatch):
