@@ -333,3 +333,18 @@ def test_layouts_a_page_uses_are_found_through_extends_imports_and_includes(tmp_
     env = layout_environment(Theme(tmp_path))
     assert layouts_used(env, "page.html") == ["_m.html", "base.html", "page.html", "part.html"]
     assert layouts_used(env, "dynamic.html") is None  # known only while rendering: any layout may be used
+
+
+def test_explain_lists_the_work_of_a_rebuild_and_why(board: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    command = ["--root", str(board), "build", "--now", str(TODAY), "--no-search", "--explain"]
+    assert main(command) == 0
+    capsys.readouterr()
+    assert main(command) == 0
+    assert capsys.readouterr().out.startswith("built ")  # nothing done, nothing to explain: the summary alone
+    brief, page = project_path(board, 4)
+    brief.write_text(brief.read_text() + "\nOne more sentence about the deliverable.\n")
+    assert main(command) == 0
+    lines = capsys.readouterr().out.splitlines()
+    source = brief.relative_to(board).as_posix()
+    assert lines[:2] == [f"parse {source}: new or edited, or the settings or logos changed", f"markdown {source}: not rendered before"]
+    assert f"render {page}: what it shows changed" in lines and f"write {page}: its bytes changed" in lines
