@@ -17,7 +17,7 @@ from typing import Any
 from .buildstate import BuildReport, BuildState, PageKeys
 from .cache import BuildCache
 from .fingerprint import entry_key
-from .config import SiteConfig
+from .config import CONFIG_FILE, SiteConfig
 from .content import Brief, read_brief
 from .crawl import crawl_specs
 from .errors import BoardError, Problem
@@ -26,6 +26,7 @@ from .history import last_commit_times
 from .load import brief_bytes, load_board, rendered_brief
 from .markup import RenderedBody
 from .model import FEED_FORMATS, OutputFile, Site, SiteFile, Status, build_model, edited_in_place, status_of
+from .money import money_warnings
 from .ownership import ownership_problems
 from .pages import PageSpec, Renderer, page_specs, project_spec
 from .parallel import map_in_processes
@@ -39,6 +40,7 @@ class CheckResult:
     config: SiteConfig
     briefs: list[Brief]
     open_count: int
+    warnings: list[Problem]  # what to fix before it misleads, though nothing is wrong yet (old exchange rates)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,9 @@ def check_board(root: Path, today: date, files: list[Path] | None = None,
     if problems:
         raise BoardError(problems)
     open_count = sum(status_of(brief, today) is Status.OPEN for brief in board.briefs)
-    return CheckResult(board.config, board.briefs, open_count)
+    warnings = money_warnings(board.config, (root / CONFIG_FILE).read_text(encoding="utf-8-sig"),
+                              {brief.compensation.currency for brief in board.briefs}, today)
+    return CheckResult(board.config, board.briefs, open_count, warnings)
 
 
 def build(root: Path, output: Path, today: date, base_url: str | None = None, drafts: bool = False,

@@ -16,7 +16,7 @@ from . import __version__
 from .build import build, check_board
 from .config import GITHUB_HANDLE, load_config
 from .devserver import DevServer
-from .errors import FORMATTERS, BoardError, Problem
+from .errors import FORMATTERS, BoardError, Problem, format_json, format_warnings
 from .intake import intake
 from .model import today_in
 from .scaffold import new_brief
@@ -152,8 +152,10 @@ def run_check(args: argparse.Namespace) -> int:
                   f"{files_with_problems} file{'s' * (files_with_problems != 1)}", file=sys.stderr)
         return 1
     if args.format == "json":
-        sys.stdout.write(FORMATTERS["json"]([]))
-    elif args.format == "text":
+        sys.stdout.write(format_json([], result.warnings))
+    else:
+        sys.stdout.write(format_warnings(result.warnings, args.format))
+    if args.format == "text":
         owner = f"; @{args.author} may make every change since {args.base}" if args.base else ""
         print(f"ok: {len(result.briefs)} brief{'s' * (len(result.briefs) != 1)}, {result.open_count} open on {today}{owner}")
     return 0

@@ -10,6 +10,7 @@ import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -50,6 +51,9 @@ class SiteConfig:
     closing_soon_days: int
     feed_items: int
     min_hourly_rate: Mapping[str, Decimal]
+    money_currency: str | None
+    rates: Mapping[str, Decimal]
+    rates_date: date | None
     board_maintainers: tuple[str, ...]
     categories: tuple[Category, ...]
     words: Interface = Interface("en")  # the interface in `language`: the theme's catalog and translations/
@@ -113,6 +117,10 @@ def _read_config(reader: TomlReader, data: dict[str, Any], base_url_override: st
         written = data.get(table, {}) if table else data
         value = base_url_override if option.key == "base_url" and base_url_override else written.get(name, option.default)
         values[option.field] = option.read(reader, option, value)
+    if values["rates"] and not values["money_currency"]:
+        reader.problem("money.rates", 'rates need the board\'s currency they convert into: add currency = "USD" (or another) under [money]')
+    if values["rates"] and not values["rates_date"]:
+        reader.problem("money.rates", "rates need the day they are from: add rates_date = YYYY-MM-DD under [money]")
     return SiteConfig(**values)
 
 
@@ -173,6 +181,42 @@ def _rates(reader: TomlReader, option: Option, value: Any) -> Mapping[str, Decim
         else:
             rates[currency] = Decimal(str(amount))
     return MappingProxyType(dict(sorted(rates.items())))
+
+
+def _currency(reader: TomlReader, option: Option, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value) or pycountry.currencies.get(alpha_3=value) is None:
+        hint = f" (did you mean {value.upper()}?)" if isinstance(value, str) and pycountry.currencies.get(alpha_3=value.upper()) else ""
+        reader.problem(option.key, f'{option.key} must be an ISO 4217 currency code in quotes, such as "USD", got {shown(value)}{hint}')
+        return None
+    return value
+
+
+def _exchange_rates(reader: TomlReader, option: Option, value: Any) -> Mapping[str, Decimal]:
+    """What one unit of each currency is worth in the board's currency: { EUR = 1.05, INR = 0.012 }."""
+    if not isinstance(value, dict):
+        reader.problem(option.key, f"rates must be a table of currency = rate, e.g. {{ EUR = 1.05, INR = 0.012 }}, got {shown(value)}")
+        return MappingProxyType({})
+    rates = {}
+    for currency, amount in value.items():
+        if not re.fullmatch(r"[A-Z]{3}", currency) or pycountry.currencies.get(alpha_3=currency) is None:
+            hint = f" (did you mean {currency.upper()}?)" if pycountry.currencies.get(alpha_3=currency.upper()) else ""
+            reader.problem(f"{option.key}.{currency}", f"rates: '{currency}' is not an ISO 4217 currency code such as EUR or INR{hint}")
+        elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 0 < amount < float("inf"):
+            reader.problem(f"{option.key}.{currency}", f"rates: {currency} must be a number above zero (what 1 {currency} is worth), got {shown(amount)}")
+        else:
+            rates[currency] = Decimal(str(amount))
+    return MappingProxyType(dict(sorted(rates.items())))
+
+
+def _day(reader: TomlReader, option: Option, value: Any) -> date | None:
+    if value is None:
+        return None
+    if not isinstance(value, date) or hasattr(value, "hour"):
+        reader.problem(option.key, f"{option.key} must be a date written YYYY-MM-DD, without quotes, got {shown(value)}")
+        return None
+    return value
 
 
 def _handles(reader: TomlReader, option: Option, value: Any) -> tuple[str, ...]:
@@ -244,6 +288,13 @@ OPTIONS: tuple[Option, ...] = (
            _whole, "50", allowed=(1, 1000)),
     Option("policy.min_hourly_rate", "min_hourly_rate", "a table of ISO 4217 currency = amount", {},
            "Pay floor per hour in each currency; briefs may pay only in the currencies listed.", _rates, "{ USD = 20, EUR = 18, GBP = 16 }"),
+    Option("money.currency", "money_currency", "an ISO 4217 currency code", None, "The board's currency: with rates, pay in "
+           'other currencies is shown beside its value in it ("≈ $540"), and sorted and filtered by that value.', _currency, '"USD"'),
+    Option("money.rates", "rates", "a table of ISO 4217 currency = rate", {}, "What 1 unit of each other currency is worth in "
+           "the board's currency, e.g. { EUR = 1.05, INR = 0.012 }; `board check` warns when a currency briefs use has none.",
+           _exchange_rates, "{ }"),
+    Option("money.rates_date", "rates_date", "a date", None, "The day the rates are from; `board check` warns when they are "
+           "more than 60 days old.", _day, "2026-12-01"),
     Option("board.maintainers", "board_maintainers", "a list of GitHub handles", [], "GitHub handles that may edit any brief.",
            _handles, '["board-admin"]'),
     Option("categories", "categories", "a [categories.KEY] table for each category", REQUIRED,
@@ -265,7 +316,7 @@ def commented_site_toml(examples: Mapping[str, str] | None = None) -> str:
     for option in sorted(OPTIONS, key=lambda o: (o.key == "categories", "." in o.key)):  # plain keys, then tables
         place, _, name = option.key.rpartition(".")
         allowed = f" from {option.allowed[0]} to {option.allowed[1]}" if option.read is _whole else ""
-        needed = "required" if option.default is REQUIRED else f"default {_toml(option.default)}"
+        needed = "required" if option.default is REQUIRED else "optional" if option.default is None else f"default {_toml(option.default)}"
         comment = [f"# {option.explanation}", f"# ({option.kind}{allowed}; {needed})"]
         if option.key == "categories":  # a table of tables: the comment, then the example tables
             lines += ["", *comment, examples[option.key]]

@@ -28,7 +28,7 @@ def indexable_paths(site: Site) -> tuple[str, ...]:
 
     The archive is left out with the closed projects it lists: nothing on it can be applied for."""
     paths = [listing.path for listing in site.listings() if listing.kind != "archive"]
-    return tuple(paths + ["categories/", "skills/", "companies/", "search/"] + [page.path for page in site.pages])
+    return tuple(paths + ["categories/", "skills/", "companies/", "countries/", "search/"] + [page.path for page in site.pages])
 
 
 def sitemap(config: SiteConfig, paths: tuple[str, ...], open_projects: tuple[Project, ...]) -> list[OutputFile]:
@@ -48,7 +48,7 @@ def robots(config: SiteConfig) -> list[OutputFile]:
 
 
 def opml(config: SiteConfig, feeds: tuple[Feed, ...]) -> list[OutputFile]:
-    """OPML 2.0 subscription list: the board's feed, then a folder of category feeds and one of skill feeds."""
+    """OPML 2.0 subscription list: the board's feed, then a folder each of category, skill and country feeds."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = config.words.gettext("%(board)s: every feed") % {"board": config.title}
@@ -61,7 +61,8 @@ def opml(config: SiteConfig, feeds: tuple[Feed, ...]) -> list[OutputFile]:
                       xmlUrl=config.absolute(base + OPML_FEED.file), htmlUrl=config.absolute(base))
 
     outline(body, feeds[0].title, feeds[0].base)
-    for name, prefix in ((config.words.gettext("Categories"), "categories/"), (config.words.gettext("Skills"), "skills/")):
+    _ = config.words.gettext
+    for name, prefix in ((_("Categories"), "categories/"), (_("Skills"), "skills/"), (_("Countries"), "countries/")):
         folder = ET.SubElement(body, "outline", text=name, title=name)
         for feed in (f for f in feeds if f.base.startswith(prefix)):
             outline(folder, feed.title, feed.base)
@@ -87,7 +88,7 @@ def deadlines(config: SiteConfig, today: date, open_projects: tuple[Project, ...
     for project in sorted(open_projects, key=lambda p: (p.brief.deadline, p.brief.slug)):
         brief = project.brief
         url = config.absolute(project.path)
-        facts = " · ".join(f"{label}: {value}" for label, value in project_facts(project, config.words))
+        facts = " · ".join(f"{label}: {value}" for label, value in project_facts(project, config))
         event = icalendar.Event()
         event.add("uid", f"{url}#deadline")  # the permalink: stable whatever else changes in the brief
         event.add("dtstamp", stamp)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -110,6 +111,11 @@ def territory_name(code: str, language: str) -> str:
     return country.name if country else code
 
 
+def by_name(name: str) -> str:
+    """A sort key that files a name under its letter, accents aside: Åland Islands beside Albania, not after Z."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
 @dataclass(frozen=True)
 class Place:
     """One entry of a brief's `countries`, as a project page shows it."""
@@ -128,6 +134,6 @@ def places(codes: tuple[str, ...], language: str) -> tuple[Place, ...]:
     result = []
     for code in codes:
         members = () if code == ANYWHERE or code in COUNTRIES else countries_in(code)
-        named = sorted(((c, territory_name(c, language)) for c in members), key=lambda pair: (pair[1].casefold(), pair[0]))
+        named = sorted(((c, territory_name(c, language)) for c in members), key=lambda pair: (by_name(pair[1]), pair[0]))
         result.append(Place(code, territory_name(code, language), tuple(named)))
     return tuple(result)

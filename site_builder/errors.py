@@ -59,8 +59,18 @@ def format_github(problems: list[Problem]) -> str:
     )
 
 
-def format_json(problems: list[Problem]) -> str:
-    return json.dumps([asdict(p) for p in sorted(problems)], indent=2, ensure_ascii=False) + "\n"
+def format_json(problems: list[Problem], warnings: list[Problem] = ()) -> str:
+    """The problems, then the warnings, each marked "severity": "warning"."""
+    found = [asdict(p) for p in sorted(problems)] + [{**asdict(w), "severity": "warning"} for w in sorted(warnings)]
+    return json.dumps(found, indent=2, ensure_ascii=False) + "\n"
+
+
+def format_warnings(warnings: list[Problem], form: str) -> str:
+    """Warnings as text or as GitHub annotations: things to fix that do not fail the check (JSON: format_json)."""
+    if form == "github":
+        return "".join(f"::warning file={_escape_github_property(w.path)},line={w.line}::{_escape_github_data(w.message)}\n"
+                       for w in sorted(warnings))
+    return "".join(f"{w.path}:{w.line}: warning: {w.message}\n" for w in sorted(warnings))
 
 
 FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}

@@ -12,8 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .eligibility import by_name, eligible_countries, territory_name
 from .model import Project, Site
+from .money import comparable, converted, in_board_currency
 
+CLOSING_WEEK = 7  # "closes within 7 days": the deadline is today or at most 7 days away, as its card says "closes in 7 days"
 HOURS_BANDS = ((5, 10), (11, 20), (21, 40))  # a brief's 5..40 hours, in the sizes students plan a week by
 PAY_STEPS = (250, 500, 1000)  # bounds of the total-pay bands, in the brief's own currency
 # Every project's search record carries this word, and the search page searches for it when no query
@@ -34,6 +37,7 @@ class Facet:
     legend: str
     choices: tuple[Choice, ...] | None  # in the panel's order; None: the page lists the index's values, most used first
     single: bool = False  # one choice at a time, the first being the default, instead of any of several
+    menu: bool = False  # a single choice among many, offered as a drop-down list
 
 
 @dataclass(frozen=True)
@@ -68,20 +72,38 @@ class Facets:
         self.money = money
         self.skill_names = {group.key: group.name for group in site.skills}
         self.company_names = {group.key: group.name for group in site.companies}
+        # Pay is sorted only where every project's pay can be put in one order (see money.py).
+        self.pay_sortable = comparable(site.config, {p.brief.compensation.currency for p in site.projects})
+
+    def pay_band(self, project: Project) -> tuple[str, tuple[int, int | None]]:
+        """The currency and band of the project's total pay: in the board's currency when it converts."""
+        pay = project.brief.compensation
+        total = pay.total(project.brief.hours)
+        worth = converted(self.site.config, total, pay.currency)
+        return (pay.currency, _pay_band(total)) if worth is None else (self.site.config.money_currency, _pay_band(worth))
 
     def keys(self, project: Project) -> SearchKeys:
         brief = project.brief
+        currency, band = self.pay_band(project)
         filters = [("category", brief.category)]
         filters += [("skill", self.skill_names[slug]) for slug in dict.fromkeys(project.skill_slugs)]
+        # One value per country whose students may apply (every country for `anywhere`), so a plain filter
+        # finds the projects that name the country, a region holding it, or anywhere.
+        filters += [("country", code) for code in sorted(eligible_countries(brief.countries))]
+        if project.is_open and 0 <= project.days_left <= CLOSING_WEEK:
+            filters.append(("closes", "week"))
         filters += [
             ("where", "remote" if brief.remote else "on-site"),
-            ("pay", _pay_key(brief.compensation.currency, *_pay_band(brief.compensation.total(brief.hours)))),
+            ("pay", _pay_key(currency, *band)),
             ("hours", hours_band(brief.hours).key),
             ("company", self.company_names[project.company_slug]),
             ("status", "open" if project.is_open else "closed"),
         ]
-        sort = (("posted", brief.posted.isoformat()), ("deadline", brief.deadline.isoformat()),
-                ("pay", f"{brief.compensation.total(brief.hours):f}"))
+        sort = (("posted", brief.posted.isoformat()), ("deadline", brief.deadline.isoformat()))
+        if self.pay_sortable:
+            pay, config = brief.compensation, self.site.config
+            sort += (("pay", f"{in_board_currency(config, pay.total(brief.hours), pay.currency):f}"),
+                     ("pay_hour", f"{in_board_currency(config, pay.per_hour(brief.hours), pay.currency):f}"))
         return SearchKeys(tuple(filters), sort)
 
     def panel(self) -> tuple[Facet, ...]:
@@ -89,22 +111,31 @@ class Facets:
         categories = tuple(Choice(c.key, c.title) for c in self.site.config.categories)
         _ = self.site.config.words.gettext
         return (
+            Facet("country", _("I can apply from"), self._country_choices(), single=True, menu=True),
             Facet("category", _("Category"), categories),
             Facet("skill", _("Skills"), None),
             Facet("where", _("Where"), (Choice("remote", _("Remote")), Choice("on-site", _("On site")))),
             Facet("pay", _("Total pay"), self._pay_choices()),
             Facet("hours", _("Effort"), tuple(Choice(hours_band(low).key, _("%(low)d–%(high)d hours") % {"low": low, "high": high})
                                           for low, high in HOURS_BANDS)),
+            Facet("closes", _("Deadline"), (Choice("week", _("Closes within %(days)d days") % {"days": CLOSING_WEEK}),)),
             Facet("company", _("Company"), None),
             Facet("status", _("Status"), (Choice("open", _("Open")), Choice("closed", _("Closed")),
                                           Choice("all", _("Open and closed"))), single=True),
         )
 
+    def _country_choices(self) -> tuple[Choice, ...]:
+        """Every country some project is open to, by name in the board's language (the page adds "any country")."""
+        codes = frozenset().union(*(eligible_countries(project.brief.countries) for project in self.site.projects))
+        language = self.site.config.language
+        named = sorted((Choice(code, territory_name(code, language)) for code in codes), key=lambda c: (by_name(c.label), c.key))
+        return tuple(named)
+
     def _pay_choices(self) -> tuple[Choice, ...]:
         """The pay bands projects fall in: the board's most used currency first, bands in increasing order."""
-        briefs = [project.brief for project in self.site.projects]
-        currencies = Counter(brief.compensation.currency for brief in briefs)
-        bands = {(brief.compensation.currency, _pay_band(brief.compensation.total(brief.hours))) for brief in briefs}
+        placed = [self.pay_band(project) for project in self.site.projects]
+        currencies = Counter(currency for currency, _ in placed)
+        bands = set(placed)
         choices = []
         for currency, (low, high) in sorted(bands, key=lambda band: (-currencies[band[0]], band[0], band[1][0])):
             _ = self.site.config.words.gettext

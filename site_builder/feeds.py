@@ -71,7 +71,7 @@ def feed_item(project: Project, config: SiteConfig) -> FeedItem:
     """The project as a feed reader shows it, away from the board: the facts first, every URL absolute."""
     brief = project.brief
     url = config.absolute(project.path)
-    facts = "".join(f"<li><strong>{escape(name)}:</strong> {escape(value)}</li>" for name, value in project_facts(project, config.words))
+    facts = "".join(f"<li><strong>{escape(name)}:</strong> {escape(value)}</li>" for name, value in project_facts(project, config))
     label = apply_label(brief.apply, config.words)
     apply = f'<p><a href="{escape(brief.apply)}">{escape(label)}</a></p>'
     tags = [Tag(config.category(brief.category).title, config.absolute("categories/"))]

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from .config import SiteConfig
 from .content import Brief
+from .eligibility import by_name, eligible_countries, named_countries, territory_name
 from .markup import RenderedBody
 from .text import slug_of
 
@@ -76,7 +77,7 @@ class Project:
 class Group:
     """Projects that share a category, a skill or a company, with what the group's pages show."""
 
-    key: str  # category key, skill slug or company slug
+    key: str  # category key, skill slug, company slug or lowercase country code
     name: str
     description: str
     open: tuple[Project, ...]
@@ -89,7 +90,7 @@ class Group:
 class Listing:
     """One page of project cards: the home page, a category, a skill, a company or the archive."""
 
-    kind: str  # "home", "category", "skill", "company", "archive"
+    kind: str  # "home", "category", "skill", "company", "country", "archive"
     title: str
     description: str
     projects: tuple[Project, ...]  # this page's cards
@@ -97,7 +98,7 @@ class Listing:
     page_count: int
     total: int  # projects on all pages
     base: str  # the listing's first page, e.g. "categories/data/"
-    group: Group | None  # the category, skill or company listed; None for home and archive
+    group: Group | None  # the category, skill, company or country listed; None for home and archive
 
     @property
     def path(self) -> str:
@@ -128,7 +129,7 @@ FEED_FORMATS = (
 
 @dataclass(frozen=True)
 class Feed:
-    """The newest open projects of the board, a category or a skill, written in every FEED_FORMATS."""
+    """The newest open projects of the board, a category, a skill or a country, written in every FEED_FORMATS."""
 
     base: str  # the listing it follows, "" or "categories/data/"; its files sit beside that page
     title: str
@@ -181,6 +182,7 @@ class Site:
     categories: tuple[Group, ...]  # in site.toml's order
     skills: tuple[Group, ...]  # by name
     companies: tuple[Group, ...]  # by name
+    countries: tuple[Group, ...]  # by name: each country a brief names, itself or through a region, with the open projects it may apply for
     pages: tuple[ContentPage, ...]
     scheduled: tuple[Brief, ...]
     drafts_left_out: int
@@ -193,19 +195,21 @@ class Site:
         _ = self.config.words.gettext
         pages += paginate("archive", _("Archive"), _("Closed projects, most recently closed first."), self.archive, "archive/", per_page)
         for kind, groups, prefix in (("category", self.categories, "categories"), ("skill", self.skills, "skills"),
-                                     ("company", self.companies, "companies")):
+                                     ("company", self.companies, "companies"), ("country", self.countries, "countries")):
             for group in groups:
                 pages += paginate(kind, group.name, group.description, group.open, f"{prefix}/{group.key}/", per_page, group)
         return pages
 
     def feeds(self) -> list[Feed]:
-        """The board's feed, then one per category and one per skill, like their listings."""
+        """The board's feed, then one per category, skill and country, like their listings."""
         title, items, _ = self.config.title, self.config.feed_items, self.config.words.gettext
         lists = [("", title, self.config.description, self.open)]
         lists += [(f"categories/{g.key}/", _("%(board)s: %(category)s projects") % {"board": title, "category": g.name},
                    g.description, g.open) for g in self.categories]
         lists += [(f"skills/{g.key}/", _("%(board)s: projects that need %(skill)s") % {"board": title, "skill": g.name},
                    g.description, g.open) for g in self.skills]
+        lists += [(f"countries/{g.key}/", _("%(board)s: projects open to %(country)s") % {"board": title, "country": g.name},
+                   g.description, g.open) for g in self.countries]
         empty = start_of(self.today, self.config.timezone)
         return [Feed(base, name, about, projects[:items], max((p.updated for p in projects[:items]), default=empty))
                 for base, name, about, projects in lists]
@@ -313,10 +317,25 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: dict[str, Rende
         archive=_recently_closed_first([p for p in projects if not p.is_open]),
         categories=tuple(categories), skills=tuple(skills),
         companies=tuple(sorted(companies, key=lambda g: (g.name.casefold(), g.key))),
+        countries=country_groups(projects, config),
         pages=pages, scheduled=scheduled,
         drafts_left_out=sum(s is Status.DRAFT for s in statuses.values()),
         next_change=_next_change(projects, scheduled),
     )
+
+
+def country_groups(projects: tuple[Project, ...], config: SiteConfig) -> tuple[Group, ...]:
+    """A group for each country some brief names, itself or through a region, never for `anywhere` alone
+    (that would be every country): the open projects a student based there may apply for, anywhere's too."""
+    named = sorted(frozenset().union(*(named_countries(p.brief.countries) for p in projects)))
+    eligible = [(project, eligible_countries(project.brief.countries)) for project in projects if project.is_open]
+    groups = []
+    for code in named:
+        name = territory_name(code, config.language)
+        about = config.words.gettext("Paid micro-internships open to students based in %(country)s.") % {"country": name}
+        groups.append(Group(code.lower(), name, about,
+                            _newest_first([project for project, countries in eligible if code in countries]), ()))
+    return tuple(sorted(groups, key=lambda g: (by_name(g.name), g.key)))
 
 
 def edited_in_place(site: Site, brief: Brief, body: RenderedBody) -> Project | None:
@@ -324,7 +343,7 @@ def edited_in_place(site: Site, brief: Brief, body: RenderedBody) -> Project | N
     same slug, dates, draft flag, category, company and skills, so only its own page shows the change.
     None when the edit may move it, which only a new model can place (`board serve` then waits for it)."""
     old = next((p for p in site.projects if p.brief.slug == brief.slug), None)
-    placed = ("slug", "posted", "deadline", "draft", "category", "skills")
+    placed = ("slug", "posted", "deadline", "draft", "category", "skills", "countries")
     if old is None or any(getattr(old.brief, name) != getattr(brief, name) for name in placed) \
             or old.brief.company.name != brief.company.name:
         return None

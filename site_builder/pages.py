@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from .config import SiteConfig
-from .eligibility import ANYWHERE, countries_in
+from .eligibility import ANYWHERE, countries_in, places
 from .errors import BoardError, Problem
 from .i18n import Interface, search_page_words
 from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
@@ -86,6 +86,7 @@ class PageContext:
     json_ld: JobPosting | None = None
     search: SearchRecord | None = None  # a project page's filters, sort keys and card facts for the search index
     facets: tuple[Facet, ...] = field(default_factory=tuple)  # the search page's filter panel
+    pay_sort: bool = False  # the search page offers sorting by pay: every project's pay can be put in one order
 
     @property
     def output_path(self) -> str:
@@ -132,7 +133,7 @@ def job_posting(project: Project, config: SiteConfig) -> str:
     if brief.company.logo:
         organization["logo"] = config.absolute(f"static/logos/{brief.company.logo}")
     words = config.words
-    facts = (f"<p>{escape(words.gettext('Pay'))}: {escape(pay_text(project, words))}. "
+    facts = (f"<p>{escape(words.gettext('Pay'))}: {escape(pay_text(project, config))}. "
              f"{escape(words.gettext('Effort'))}: {escape(hours_text(brief.hours, words))}.</p>\n")
     last_moment = datetime.combine(brief.deadline, time(23, 59, 59), ZoneInfo(config.timezone))
     posting: dict[str, Any] = {
@@ -179,9 +180,10 @@ class Renderer:
         self.facets = Facets(site, lambda amount, currency: money(amount, currency, language))
         self.env.globals.update(
             self.data, search_words=search_page_words(words), url=self.url, absolute_url=self.config.absolute, static=self.static_url, browse_word=BROWSE_WORD,
-            hours=lambda n: hours_text(n, words), pay=lambda p: pay_text(p, words), where=lambda p: where_text(p, words),
+            hours=lambda n: hours_text(n, words), pay=lambda p: pay_text(p, self.config), where=lambda p: where_text(p, words),
             apply_label=lambda address: apply_label(address, words),
             closes=lambda p: closes_text(p, words), day=lambda d: day_text(d, language), deadline=lambda p: deadline_text(p, words),
+            places=lambda codes: places(codes, language),
         )
 
     def url(self, path: str) -> str:
@@ -216,7 +218,7 @@ class Renderer:
         logo = self.static_url(f"logos/{brief.company.logo}").encode().hex() if brief.company.logo else ""
         meta = (
             ("title", brief.title), ("company", brief.company.name), ("company_slug", project.company_slug),
-            ("logo", logo), ("pay", pay_text(project, self.config.words)), ("hours", hours_text(brief.hours, self.config.words)),
+            ("logo", logo), ("pay", pay_text(project, self.config)), ("hours", hours_text(brief.hours, self.config.words)),
             ("where", where_text(project, self.config.words)), ("deadline", deadline_text(project, self.config.words)),
             ("badge", badge), ("summary", project.summary),
             ("skills", output_json(list(zip(brief.skills, project.skill_slugs)))),
@@ -254,11 +256,13 @@ def page_specs(site: Site, renderer: Renderer) -> list[PageSpec]:
         ("categories.html", "categories/", _("Categories"), _("Every category of project on the board."), site.categories),
         ("groups.html", "skills/", _("Skills"), _("Projects by the skills they need."), site.skills),
         ("groups.html", "companies/", _("Companies"), _("The employers posting projects on the board."), site.companies),
+        ("groups.html", "countries/", _("Countries"), _("Projects by the country a student applies from."), site.countries),
     ):
         specs.append(PageSpec(template, PageContext(path, title, description, groups=groups)))
     for page in site.pages:
         specs.append(PageSpec("page.html", PageContext(page.path, page.title, page.description or site.config.description, content=page)))
-    specs.append(PageSpec("search.html", PageContext("search/", _("Search"), _("Search every project on the board."), facets=renderer.facets.panel())))
+    specs.append(PageSpec("search.html", PageContext("search/", _("Search"), _("Search every project on the board."), facets=renderer.facets.panel(),
+                                                    pay_sort=renderer.facets.pay_sortable)))
     specs.append(PageSpec("404.html", PageContext("404.html", _("Page not found"), _("This page does not exist."), noindex=True)))
     return specs
 

@@ -17,8 +17,10 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency
 
+from .config import SiteConfig
 from .i18n import Interface
 from .model import Project
+from .money import converted
 from .text import without_forbidden
 
 GENERATOR = "microboard"  # the name feeds and calendars give their generator
@@ -33,10 +35,16 @@ def money(amount: Decimal, currency: str, language: str) -> str:
     return format_currency(amount, currency, locale=locale, format=pattern, currency_digits=not whole)
 
 
-def pay_text(project: Project, words: Interface) -> str:
-    pay = project.brief.compensation
+def pay_text(project: Project, config: SiteConfig) -> str:
+    """The pay as the brief gives it, and beside it, when the board has a rate for it, its worth in the
+    board's currency: "₹45,000 fixed (≈ $540)"."""
+    words, pay = config.words, project.brief.compensation
     amount = money(pay.amount, pay.currency, words.language)
-    return (words.gettext("%(amount)s per hour") if pay.type == "hourly" else words.gettext("%(amount)s fixed")) % {"amount": amount}
+    text = (words.gettext("%(amount)s per hour") if pay.type == "hourly" else words.gettext("%(amount)s fixed")) % {"amount": amount}
+    worth = converted(config, pay.amount, pay.currency) if pay.currency != config.money_currency else None
+    if worth is None:
+        return text
+    return words.gettext("%(pay)s (≈ %(worth)s)") % {"pay": text, "worth": money(worth.quantize(Decimal(1)), config.money_currency, words.language)}
 
 
 def hours_text(hours: int, words: Interface) -> str:
@@ -88,13 +96,13 @@ def deadline_text(project: Project, words: Interface) -> str:
     return words.gettext("Closed %(day)s") % {"day": day}
 
 
-def project_facts(project: Project, words: Interface) -> list[tuple[str, str]]:
+def project_facts(project: Project, config: SiteConfig) -> list[tuple[str, str]]:
     """What a student checks first, in the order feeds and the deadlines calendar state it."""
-    brief = project.brief
+    brief, words = project.brief, config.words
     where = where_text(project, words)
     if brief.remote:
         where = words.gettext("%(where)s (from %(countries)s)") % {"where": where, "countries": ", ".join(brief.countries)}
-    return [(words.gettext("Pay"), pay_text(project, words)), (words.gettext("Effort"), hours_text(brief.hours, words)),
+    return [(words.gettext("Pay"), pay_text(project, config)), (words.gettext("Effort"), hours_text(brief.hours, words)),
             (words.gettext("Deadline"), day_text(brief.deadline, words.language)), (words.gettext("Where"), where)]
 
 

@@ -12,7 +12,7 @@ from site_builder.config import OPTIONS, REQUIRED, SiteConfig, commented_site_to
 from site_builder.errors import BoardError
 from tests.conftest import SITE_TOML
 
-TOP_LEVEL = "title, description, base_url, language, timezone, per_page, closing_soon_days, feeds, policy, board, categories"
+TOP_LEVEL = "title, description, base_url, language, timezone, per_page, closing_soon_days, feeds, policy, money, board, categories"
 # Lines of tests.conftest.SITE_TOML: 1 title, 2 description, 3 base_url, 4 language, 5 timezone, 6 per_page,
 # 8 [policy], 9 min_hourly_rate, 11 [categories.research], 12 its title, 13 its description.
 

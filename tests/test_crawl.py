@@ -64,6 +64,7 @@ def test_opml_lists_every_feed_of_the_board_once(example_build):
     assert root.findtext("head/title") == "Micro-Internship Board: every feed"
     feeds = [o for o in root.iter("outline") if o.get("xmlUrl")]
     expected = [""] + [f"categories/{g.key}/" for g in result.site.categories] + [f"skills/{g.key}/" for g in result.site.skills]
+    expected += [f"countries/{g.key}/" for g in result.site.countries]
     assert [o.get("xmlUrl") for o in feeds] == [f"{BASE}{base}feed.xml" for base in expected]
     assert [o.get("htmlUrl") for o in feeds] == [BASE + base for base in expected]
     for outline in feeds:
@@ -71,7 +72,7 @@ def test_opml_lists_every_feed_of_the_board_once(example_build):
         parsed = feedparser.parse((output / outline.get("xmlUrl").removeprefix(BASE)).read_bytes())
         assert not parsed.bozo and parsed.feed.title == outline.get("title")
     folders = [o.get("text") for o in root.find("body") if not o.get("xmlUrl")]
-    assert folders == ["Categories", "Skills"]
+    assert folders == ["Categories", "Skills", "Countries"]
 
 
 def test_deadlines_calendar_has_one_all_day_event_per_open_project(example_build):

@@ -91,7 +91,7 @@ def assert_inert(fragment: str) -> None:
 def test_every_feed_of_the_example_board_parses_without_bozo(example_build):
     output, result = example_build
     paths = feed_paths(output)
-    assert len(paths) == 3 * (1 + len(result.site.categories) + len(result.site.skills))
+    assert len(paths) == 3 * (1 + len(result.site.categories) + len(result.site.skills) + len(result.site.countries))
     versions = {"feed.xml": "rss20", "atom.xml": "atom10", "feed.json": "json11"}
     for path in paths:
         parsed = parse_feed(path.read_bytes(), path.name)

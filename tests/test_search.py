@@ -114,16 +114,16 @@ def test_every_project_has_every_sort_key_so_sorting_drops_none(example):
     output, result = example
     for project in result.site.projects:
         sort_keys = [value.split(":", 1)[0] for value in search_record(output, project.path)["data-pagefind-sort"]]
-        assert sorted(sort_keys) == ["deadline", "pay", "posted"], project.path
+        assert sorted(sort_keys) == ["deadline", "pay", "pay_hour", "posted"], project.path
 
 
 def test_project_page_hands_the_index_its_filters_and_card_facts(example):
     output, result = example
     record = search_record(output, "projects/acme-crm-cleanup/")
     assert record["data-pagefind-filter"] == [
-        "category:data", "skill:Excel", "skill:SQL", "skill:Data cleaning", "where:remote", "pay:usd-500-999",
-        "hours:11-20", "company:Acme Analytics", "status:open"]
-    assert record["data-pagefind-sort"] == ["posted:2026-11-20", "deadline:2026-12-15", "pay:600"]
+        "category:data", "skill:Excel", "skill:SQL", "skill:Data cleaning", "country:CA", "country:US", "where:remote",
+        "pay:usd-500-999", "hours:11-20", "company:Acme Analytics", "status:open"]
+    assert record["data-pagefind-sort"] == ["posted:2026-11-20", "deadline:2026-12-15", "pay:600", "pay_hour:30"]
     meta = dict(value.split(":", 1) for value in record["data-pagefind-meta"])
     assert meta["company"] == "Acme Analytics" and meta["pay"] == "$600 fixed" and meta["hours"] == "20 hours"
     assert meta["where"] == "Remote" and meta["deadline"] == "Closes in 20 days (Dec 15, 2026)" and meta["badge"] == ""

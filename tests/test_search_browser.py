@@ -8,10 +8,12 @@ import contextlib
 import functools
 import re
 import threading
+import tomllib
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -269,9 +271,21 @@ def test_changing_the_sort_changes_the_order(page, board):
     assert result_links(page) != newest
     page.locator("#search-sort").select_option("pay")
     settled(page)
-    pays = [shown[link].brief.compensation.total(shown[link].brief.hours) for link in result_links(page)]
-    assert pays == sorted((p.brief.compensation.total(p.brief.hours) for p in board.site.open), reverse=True)[:PAGE_SIZE]
+    worth = board_currency_worth(REPO / "site.toml")  # the example board pays in several currencies, with rates
+    pays = [worth(shown[link]) for link in result_links(page)]
+    assert pays == sorted(map(worth, board.site.open), reverse=True)[:PAGE_SIZE]
     assert page.url.endswith("search/?sort=pay")
+
+
+def board_currency_worth(site_toml: Path):
+    """A project's total pay in the board's currency, at the rates of site.toml's [money], read here."""
+    money = tomllib.loads(site_toml.read_text(encoding="utf-8"))["money"]
+    rates = {money["currency"]: 1, **money["rates"]}
+
+    def worth(project: Project) -> Decimal:
+        pay = project.brief.compensation
+        return pay.total(project.brief.hours) * Decimal(str(rates[pay.currency]))
+    return worth
 
 
 @AT_ROOT_AND_SUB_PATH
