@@ -163,7 +163,7 @@ def test_atom_links_the_page_first_in_the_feed_and_every_entry(example_build):
     not the feed file; feedparser keeps the links in document order."""
     output, result = example_build
     paths = sorted(output.rglob("atom.xml"))
-    assert len(paths) == 1 + len(result.site.categories) + len(result.site.skills)
+    assert len(paths) == 1 + len(result.site.categories) + len(result.site.skills) + len(result.site.countries)
     for path in paths:
         parsed = feedparser.parse(path.read_bytes())
         page = BASE + path.parent.relative_to(output).as_posix() + "/" if path.parent != output else BASE
@@ -243,7 +243,7 @@ def test_item_content_states_pay_hours_deadline_and_place_before_the_brief(examp
         content = item_contents(data, name)[item_links(data, name).index(BASE + project.path)]
         facts = content.split("</ul>")[0]
         assert words(facts) == \
-            "Pay: €19 per hour Effort: 16 hours Deadline: Dec 5, 2026 Where: On site: Berlin, DE"
+            "Pay: €19 per hour (≈ $21) Effort: 16 hours Deadline: Dec 5, 2026 Where: On site: Berlin, DE"  # site.toml: EUR = 1.08
         assert "Café Müller has served breakfast" in content
         assert 'href="mailto:jobs@cafe-mueller.example"' in content
         assert_inert(content)
