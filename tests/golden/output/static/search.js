@@ -31,7 +31,7 @@ const PAGE_SIZE = 10;
 const NARROW_SCREEN = "(max-width: 52rem)"; // as in search.css: below it, filters fold above the results
 const LISTED_VALUES = 8; // values of a long filter (skills, companies) shown before "Show all"
 const TYPING_PAUSE_MS = 250;
-const SORTS = { newest: { posted: "desc" }, deadline: { deadline: "asc" }, pay: { pay: "desc" } };
+const SORTS = { newest: { posted: "desc" }, deadline: { deadline: "asc" }, pay: { pay: "desc" }, pay_hour: { pay_hour: "desc" } };
 const ANY_STATUS = "all"; // the status choice that filters nothing
 
 let pagefind = null; // the open bundle
@@ -55,6 +55,7 @@ const own = (table, key) => (Object.hasOwn(table, key) ? table[key] : undefined)
 const nameOf = (fieldset) => fieldset.dataset.facet;
 const isSingle = (fieldset) => fieldset.hasAttribute("data-single");
 const isListed = (fieldset) => fieldset.hasAttribute("data-listed");
+const isMenu = (fieldset) => fieldset.hasAttribute("data-menu");
 const firstChoice = (fieldset) => fieldset.querySelector("input")?.value;
 const query = () => queryInput.value.trim();
 const defaultSort = (text) => (text ? "relevance" : "newest");
@@ -67,6 +68,9 @@ function selection() {
     const name = nameOf(fieldset);
     if (isListed(fieldset)) {
       selected[name] = [...(listedSelection.get(name) ?? [])];
+    } else if (isMenu(fieldset)) {
+      const value = fieldset.querySelector("select").value;
+      selected[name] = value ? [value] : [];
     } else {
       const values = [...fieldset.querySelectorAll("input:checked")].map((input) => input.value);
       selected[name] = values.filter((value) => value !== ANY_STATUS);
@@ -81,7 +85,10 @@ function paramsFromForm() {
   const selected = selection();
   for (const fieldset of facets) {
     const name = nameOf(fieldset);
-    if (isSingle(fieldset)) {
+    if (isMenu(fieldset)) {
+      const value = fieldset.querySelector("select").value;
+      if (value) params.set(name, value);
+    } else if (isSingle(fieldset)) {
       const value = fieldset.querySelector("input:checked")?.value;
       if (value && value !== firstChoice(fieldset)) params.set(name, value);
     } else {
@@ -99,6 +106,8 @@ function formFromParams(params) {
     const values = params.getAll(name);
     if (isListed(fieldset)) {
       listedSelection.set(name, new Set(values));
+    } else if (isMenu(fieldset)) {
+      pickMenu(fieldset, values[0]);
     } else if (isSingle(fieldset)) {
       const wanted = fieldset.querySelector(`input[value="${CSS.escape(values[0] ?? "")}"]`);
       (wanted ?? fieldset.querySelector("input")).checked = true;
@@ -107,7 +116,9 @@ function formFromParams(params) {
     }
   }
   const sort = params.get("sort");
-  chosenSort = sort === "relevance" || own(SORTS, sort) ? sort : null;
+  // Only a sort the page offers: the pay sorts are left out where pay in different currencies cannot be compared.
+  const offered = [...sortSelect.options].some((option) => option.value === sort);
+  chosenSort = offered && (sort === "relevance" || own(SORTS, sort)) ? sort : null;
 }
 
 // Only the open bundle for a search of open projects, else every bundle, merged.
@@ -263,6 +274,10 @@ function showCounts(counts) {
       showListedValues(fieldset, valueCounts);
       continue;
     }
+    if (isMenu(fieldset)) {
+      showMenuCounts(fieldset, valueCounts);
+      continue;
+    }
     for (const input of fieldset.querySelectorAll("input")) {
       if (name === "status" && input.value !== "open" && valueCounts.closed === null) {
         input.closest("label").querySelector(".facet-count").textContent = ""; // not known from the open bundle
@@ -315,6 +330,56 @@ function listedItem(name, value) {
   item.append(label);
   return item;
 }
+
+// --- A drop-down filter ("I can apply from"): one value among many, remembered in this browser ------------
+// Its values are the page's own options; a URL or the stored value that is not one of them picks none.
+// The visitor's choice is kept in localStorage and chosen again on a later visit whose URL names none;
+// nothing guesses it (no IP lookup, no browser language).
+
+const REMEMBERED = (name) => `microboard.search.${name}`;
+
+function pickMenu(fieldset, value) {
+  const select = fieldset.querySelector("select");
+  const known = [...select.options].some((option) => option.value === value);
+  select.value = known ? value : "";
+  return known;
+}
+
+function showMenuCounts(fieldset, valueCounts) {
+  for (const option of fieldset.querySelector("select").options) {
+    const label = option.dataset.label;
+    if (!option.value) option.textContent = label;
+    else option.textContent = `${label} (${own(valueCounts, option.value) ?? 0})`;
+  }
+}
+
+function remember(fieldset) {
+  const value = fieldset.querySelector("select").value;
+  try {
+    if (value) localStorage.setItem(REMEMBERED(nameOf(fieldset)), value);
+    else localStorage.removeItem(REMEMBERED(nameOf(fieldset)));
+  } catch {
+    // Storage may be off in this browser: the choice then lasts as long as the page's URL.
+  }
+}
+
+// On a visit whose URL names no value for a drop-down filter, choose the one remembered, if any.
+function recallMenus(params) {
+  let recalled = false;
+  for (const fieldset of facets.filter(isMenu)) {
+    if (params.has(nameOf(fieldset))) continue;
+    let value = null;
+    try {
+      value = localStorage.getItem(REMEMBERED(nameOf(fieldset)));
+    } catch {
+      continue;
+    }
+    if (value && pickMenu(fieldset, value)) recalled = true;
+  }
+  if (recalled) history.replaceState(history.state, "", `?${paramsFromForm()}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
 
 function showSummary(text, selected, shownNow = resultList.children.length) {
   const total = results.length;
@@ -374,6 +439,8 @@ function listen() {
     if (target === queryInput) return;
     if (target === sortSelect) {
       chosenSort = target.value === defaultSort(query()) ? null : target.value;
+    } else if (isMenu(target.closest("fieldset"))) {
+      remember(target.closest("fieldset"));
     } else if (isListed(target.closest("fieldset"))) {
       const ticked = listedSelection.get(target.name) ?? new Set();
       if (target.checked) ticked.add(target.value);
@@ -392,6 +459,7 @@ function listen() {
   });
   document.getElementById("search-reset").addEventListener("click", () => {
     formFromParams(new URLSearchParams());
+    facets.filter(isMenu).forEach(remember);
     commit();
     queryInput.focus();
   });
@@ -426,6 +494,7 @@ function listen() {
 async function start() {
   history.scrollRestoration = "manual";
   formFromParams(new URLSearchParams(location.search));
+  recallMenus(new URLSearchParams(location.search));
   const bundle = form.dataset.searchBundle;
   try {
     pagefind = await import(`${bundle}pagefind.js`);
