@@ -97,7 +97,9 @@ def pushed_brief(root: Path, branch: str = "intake/issue-7") -> str:
 def test_valid_answers_open_a_pull_request_and_an_edit_updates_it_and_the_one_comment(runner):
     title = "Clean up records $(touch pwned) `touch pwned2`"
     calls = run_intake_job(runner, issue_body("post-a-project.yml", GOOD | {"title": title}), {})
-    assert [call["args"][:2] for call in calls] == [["pr", "list"], ["pr", "create"], ["api", "--paginate"], ["issue", "comment"]]
+    assert [call["args"][:2] for call in calls] == [["auth", "setup-git"], ["pr", "list"], ["pr", "create"], ["api", "--paginate"],
+                                                    ["issue", "comment"]]
+    calls = calls[1:]
     create = calls[1]["args"]
     assert create[create.index("--head") + 1] == "intake/issue-7"
     assert create[create.index("--title") + 1] == "Post a project: acme-analytics-clean-up-records-touch-pwned-touch"
@@ -114,7 +116,8 @@ def test_valid_answers_open_a_pull_request_and_an_edit_updates_it_and_the_one_co
     git(runner, "clone", "--quiet", "--depth=1", f"file://{runner / 'origin.git'}", "checkout")
     state = {"pr": "https://github.com/owner/board/pull/8", "comment": "99"}
     calls = run_intake_job(runner, issue_body("post-a-project.yml", GOOD | {"hours": "25"}), state)
-    assert [call["args"][:2] for call in calls] == [["pr", "list"], ["pr", "edit"], ["api", "--paginate"], ["api", "--method"]]
+    assert [call["args"][:2] for call in calls[1:]] == [["pr", "list"], ["pr", "edit"], ["api", "--paginate"], ["api", "--method"]]
+    calls = calls[1:]
     assert calls[1]["args"][2] == "https://github.com/owner/board/pull/8"
     assert calls[3]["args"][:4] == ["api", "--method", "PATCH", "repos/owner/board/issues/comments/99"]
     assert "hours: 25" in pushed_brief(runner)

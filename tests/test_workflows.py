@@ -183,7 +183,11 @@ def test_intake_runs_on_the_forms_issues_with_the_least_permissions_it_needs():
     assert labels == {"new project", "update project"} and all(f"'{label}'" in intake["jobs"]["intake"]["if"] for label in labels)
     steps = intake["jobs"]["intake"]["steps"]
     assert [step.get("uses") for step in steps[:2]] == ["actions/checkout@v4", "actions/setup-python@v5"]
-    assert "with" not in steps[0]  # the default branch, as the event gives it: the board's own code, never the issue's
+    # The default branch, as the event gives it: the board's own code, never the issue's; no token left in .git/config.
+    assert steps[0] == {"uses": "actions/checkout@v4", "with": {"persist-credentials": False}}
+    assert "GH_TOKEN" not in intake["jobs"]["intake"]["env"]
+    assert {step["name"] for step in steps if "GH_TOKEN" in step.get("env", {})} == {
+        step["name"] for step in steps if re.search(r"^\s*(\S+=\$\()?gh ", step.get("run", ""), re.M)}
     install = next(step["run"] for step in steps if step.get("name") == "Install the board")
     assert install == next(step["run"] for step in workflow("deploy.yml")["jobs"]["build"]["steps"] if step.get("name") == "Install the board")
 
