@@ -22,7 +22,7 @@ from .config import GITHUB_HANDLE, SLUG_PATTERN, SiteConfig
 from .eligibility import ANYWHERE, code_problem, is_country
 from .errors import Problem, unknown_key_message
 from .frontyaml import PLACEHOLDER, FieldReader, compose_front_matter, decode_text, split_front_matter
-from .text import MAX_NAME_SLUG, code_point, first_forbidden, slug_of
+from .text import MAX_NAME_SLUG, code_point, first_forbidden, same_name_key, slug_of
 
 CONTENT_DIR = Path("content")
 PROJECTS_DIR = Path("content/projects")
@@ -96,6 +96,7 @@ class Brief:
     summary: str | None
     body: str
     body_line: int  # the file line the Markdown body starts on
+    company_line: int = 1  # the line of `company:`, where a problem with the company as a whole is shown
 
 
 def read_limited(path: Path) -> bytes:
@@ -215,7 +216,7 @@ def _read_fields(reader: FieldReader, fields: dict[str, tuple[Node, Node]], slug
     value = {name: node for name, (_, node) in fields.items()}
     key = {name: node for name, (node, _) in fields.items()}
 
-    title = reader.text(value["title"], "title", MAX_TITLE_LENGTH) if "title" in value else None
+    title = reader.text(value["title"], "title", MAX_TITLE_LENGTH, shown_as_a_name=True) if "title" in value else None
     company = _company(reader, key["company"], value["company"], root) if "company" in value else None
     category = reader.text(value["category"], "category") if "category" in value else None
     if category and config.category(category) is None:
@@ -244,7 +245,7 @@ def _read_fields(reader: FieldReader, fields: dict[str, tuple[Node, Node]], slug
     if None in (title, company, category, skills, hours, compensation, remote, countries, posted, deadline, apply, maintainers, draft):
         return None
     return Brief(slug, source, title, company, category, skills, hours, compensation, remote, countries, location,
-                 posted, deadline, apply, maintainers, draft, summary, body, body_line)
+                 posted, deadline, apply, maintainers, draft, summary, body, body_line, reader.line(key["company"]))
 
 
 def _company(reader: FieldReader, key: Node, node: Node, root: Path) -> Company | None:
@@ -252,7 +253,7 @@ def _company(reader: FieldReader, key: Node, node: Node, root: Path) -> Company 
     fields = reader.mapping(node, "company", COMPANY_FIELDS)
     if "name" not in fields and isinstance(node, MappingNode):
         reader.problem(key, "company needs a name: add a line `  name: Your Company` under company:")
-    name = reader.text(fields["name"][1], "company.name", 100) if "name" in fields else None
+    name = reader.text(fields["name"][1], "company.name", 100, shown_as_a_name=True) if "name" in fields else None
     if name and len(slug_of(name)) > MAX_NAME_SLUG:
         reader.problem(fields["name"][1], _long_slug_message("company.name", name))
         name = None
@@ -325,7 +326,7 @@ def _money(amount: Decimal) -> str:
 
 
 def _skills(reader: FieldReader, node: Node) -> tuple[str, ...] | None:
-    items = reader.text_list(node, "skills", "[Excel, SQL, Data cleaning]")
+    items = reader.text_list(node, "skills", "[Excel, SQL, Data cleaning]", shown_as_names=True)
     if isinstance(node, SequenceNode) and len(node.value) > MAX_SKILLS:
         reader.problem(node, f"skills may list at most {MAX_SKILLS}, got {len(node.value)}: keep the ones that matter most")
     seen: set[str] = set()
@@ -388,8 +389,8 @@ def _maintainers(reader: FieldReader, node: Node) -> tuple[str, ...] | None:
     return tuple(handle for _, handle in items)
 
 
-def brief_maintainers(source: str, raw: bytes) -> tuple[tuple[str, ...], int] | None:
-    """The handles a brief's `maintainers` lists and the line it is on; None when there are none to read."""
+def _front_fields(source: str, raw: bytes) -> tuple[FieldReader, dict[str, tuple[Node, Node]]] | None:
+    """A brief's fields as YAML nodes, read leniently (no problems reported): for the ownership check."""
     try:
         parts = split_front_matter(decode_text(raw)) if len(raw) <= MAX_BRIEF_BYTES else None
     except UnicodeDecodeError:
@@ -398,12 +399,55 @@ def brief_maintainers(source: str, raw: bytes) -> tuple[tuple[str, ...], int] | 
     if not isinstance(root_node, MappingNode):
         return None
     reader = FieldReader(source, parts[0], parts[1], problems=[])
-    fields = reader.mapping(root_node, None, FIELDS)
-    if "maintainers" not in fields:
+    return reader, reader.mapping(root_node, None, FIELDS)
+
+
+def brief_maintainers(source: str, raw: bytes) -> tuple[tuple[str, ...], int] | None:
+    """The handles a brief's `maintainers` lists and the line it is on; None when there are none to read."""
+    found = _front_fields(source, raw)
+    if found is None or "maintainers" not in found[1]:
         return None
+    reader, fields = found
     key, node = fields["maintainers"]
     handles = _maintainers(reader, node)
     return (handles, reader.line(key)) if handles else None
+
+
+def brief_company(source: str, raw: bytes) -> tuple[str, int] | None:
+    """A brief's company name and the line it is on; None when there is none to read."""
+    found = _front_fields(source, raw)
+    if found is None or "company" not in found[1] or not isinstance(found[1]["company"][1], MappingNode):
+        return None
+    reader, fields = found
+    company = reader.mapping(fields["company"][1], "company", COMPANY_FIELDS)
+    if "name" not in company or not isinstance(company["name"][1], ScalarNode) or not company["name"][1].value.strip():
+        return None
+    return company["name"][1].value.strip(), reader.line(company["name"][0])
+
+
+def company_problems(briefs: list[Brief]) -> list[Problem]:
+    """One company, one identity: briefs whose company names read the same (see `same_name_key`) must
+    write it the same way and agree on its website and logo, so no brief can pass for another company or
+    give it another face. The earliest brief (by posted date, then slug) sets what the others must say."""
+    first: dict[str, Brief] = {}
+    problems = []
+    for brief in sorted(briefs, key=lambda b: (b.posted, b.slug)):
+        known = first.setdefault(same_name_key(brief.company.name), brief)
+        mine, theirs = brief.company, known.company
+        if known is brief:
+            continue
+        if mine.name != theirs.name:
+            problems.append(Problem(brief.source, brief.company_line, (
+                f"company.name {mine.name} reads the same as {theirs.name}, the company of {known.source}, but is written "
+                "differently (case, spacing or look-alike letters): write it exactly as there if it is the same company, "
+                "or choose a name that reads differently")))
+            continue
+        for field, word, value, set_value in (("url", "website", mine.url, theirs.url), ("logo", "logo", mine.logo, theirs.logo)):
+            if value and set_value and value != set_value:
+                problems.append(Problem(brief.source, brief.company_line, (
+                    f"company.{field} {value} differs from {set_value} in {known.source}: every brief of {mine.name} gives "
+                    f"the same {word}; write {set_value}, or change it in every brief of {mine.name} at once")))
+    return problems
 
 
 # Files editors write beside the file being edited, which no board means to publish: Vim's swap files and

@@ -18,7 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem, unknown_key_message
-from .text import DIGITS, code_point, first_forbidden
+from .text import DIGITS, INVISIBLE_CHARACTER, code_point, first_forbidden
 
 PLACEHOLDER = "FILL IN"  # what `board new` writes where the employer must write their own text
 EMAIL = re.compile(r"[^@\s/?#]+@[^@\s/?#]+\.[^@\s/?#]+")  # used with fullmatch: `$` would let a line break end it
@@ -91,7 +91,9 @@ class FieldReader:
                 fields[key] = (key_node, value_node)
         return fields
 
-    def text(self, node: Node, name: str, max_length: int | None = None) -> str | None:
+    def text(self, node: Node, name: str, max_length: int | None = None, shown_as_a_name: bool = False) -> str | None:
+        """A text field's value; `shown_as_a_name` (titles, company and skill names) also refuses invisible
+        characters, which would let one name pass for another."""
         if not isinstance(node, ScalarNode):
             self.problem(node, f"{name} must be a single piece of text, not a list or a set of fields")
             return None
@@ -114,13 +116,18 @@ class FieldReader:
             self.problem(node, f"{name} contains the character {code_point(forbidden.group())}, a control character or "
                                "non-character that pages and feeds cannot carry: delete it")
             return None
+        invisible = INVISIBLE_CHARACTER.search(value) if shown_as_a_name else None
+        if invisible:
+            self.problem(node, f"{name} contains the character {code_point(invisible.group())}, an invisible character (zero-width "
+                               "or a text-direction control) that can make one name look like another: delete it")
+            return None
         return value
 
-    def text_list(self, node: Node, name: str, example: str) -> list[tuple[Node, str]]:
+    def text_list(self, node: Node, name: str, example: str, shown_as_names: bool = False) -> list[tuple[Node, str]]:
         if not isinstance(node, SequenceNode):
             self.problem(node, f"{name} must be a list in square brackets, like {name}: {example}")
             return []
-        items = [(item, self.text(item, f"{name} item")) for item in node.value]
+        items = [(item, self.text(item, f"{name} item", shown_as_a_name=shown_as_names)) for item in node.value]
         return [(item, value) for item, value in items if value is not None]
 
     def whole_number(self, node: Node, name: str, low: int, high: int) -> int | None:

@@ -15,7 +15,7 @@ import jinja2
 
 from .buildstate import BuildState
 from .config import SiteConfig, load_config
-from .content import CONTENT_DIR, Brief, brief_paths, link_problems, read_brief, read_limited, unique_briefs
+from .content import CONTENT_DIR, Brief, brief_paths, company_problems, link_problems, read_brief, read_limited, unique_briefs
 from .contentpages import PageSource, load_pages
 from .errors import BoardError, Problem
 from .layouts import compile_layouts
@@ -98,7 +98,7 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
         if status_of(brief, today, drafts) in (Status.OPEN, Status.CLOSED):
             bodies[brief.slug] = body
     unique, duplicates = unique_briefs(briefs)
-    return unique, bodies, sorted(problems + duplicates)
+    return unique, bodies, sorted(problems + duplicates + company_problems(unique))
 
 
 def rendered_brief(state: BuildState, brief: Brief) -> RenderedBody | Problem:

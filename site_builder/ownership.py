@@ -9,13 +9,15 @@ the right it needs (by adding its author to a brief's or the board's maintainers
 
 from __future__ import annotations
 
+import functools
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import CONFIG_FILE, config_from_text
-from .content import LOGOS_DIR, PROJECTS_DIR, brief_maintainers
+from .content import LOGOS_DIR, PROJECTS_DIR, brief_company, brief_maintainers
 from .errors import BoardError, Problem
+from .text import same_name_key
 
 GIT_PROBLEM_PATH = "git"  # where a problem with the repository itself is reported: it belongs to no file
 BRIEFS, LOGOS = f"{PROJECTS_DIR.as_posix()}/", f"{LOGOS_DIR.as_posix()}/"
@@ -94,6 +96,53 @@ def _file_on(root: Path, base: str, path: str) -> bytes | None:
         return None
 
 
+def _files_on(root: Path, base: str, folder: str) -> dict[str, bytes]:
+    """Every file directly in `folder` on the base, by path: one `git cat-file --batch` for them all."""
+    names = [name for name in _git(root, "ls-tree", "-z", "--name-only", base, "--", folder).decode(errors="replace").split("\0")
+             if name and _directly_in(name, folder)]
+    if not names:
+        return {}
+    try:
+        done = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"], input="".join(f"{base}:{n}\n" for n in names).encode(),
+                              capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise GitError(f"git cat-file failed: {error}") from None
+    files, at = {}, 0
+    for name in names:
+        header_end = done.stdout.index(b"\n", at)
+        header = done.stdout[at:header_end].split()
+        if len(header) < 3 or header[1] != b"blob":
+            at = header_end + 1
+            continue
+        size = int(header[2])
+        files[name] = done.stdout[header_end + 1:header_end + 1 + size]
+        at = header_end + 1 + size + 1
+    return files
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A company on the base: its name as first written, one of its briefs, and the maintainers of all of them."""
+
+    name: str
+    source: str
+    maintainers: tuple[str, ...]
+
+
+def _companies(root: Path, base: str) -> dict[str, Owner]:
+    """The companies of the base's briefs, by what their names read as (`same_name_key`)."""
+    owners: dict[str, Owner] = {}
+    for path, raw in sorted(_files_on(root, base, BRIEFS).items()):
+        company, maintainers = brief_company(path, raw), brief_maintainers(path, raw)
+        if company is None:
+            continue
+        key = same_name_key(company[0])
+        known = owners.get(key, Owner(company[0], path, ()))
+        handles = tuple(dict.fromkeys(known.maintainers + (maintainers[0] if maintainers else ())))
+        owners[key] = Owner(known.name, known.source, handles)
+    return owners
+
+
 def _board_maintainers(root: Path, base: str) -> tuple[str, ...]:
     """The `[board] maintainers` of site.toml on the base; none when it has no readable site.toml."""
     raw = _file_on(root, base, CONFIG_FILE)
@@ -142,6 +191,8 @@ class _Judge:
         moved_brief = change.status == "R" and _directly_in(change.old_path, BRIEFS)
         if change.status in "AR" and _directly_in(change.path, BRIEFS) and not moved_brief:
             found.append(self.new_brief(change.path))
+        if change.status != "D" and _directly_in(change.path, BRIEFS):
+            found.append(self.company_taken(change))
         elif change.status in "AR" and not (_directly_in(change.path, BRIEFS) or _directly_in(change.path, LOGOS)):
             found.append(self.board_only(change.path, "add"))
         return [problem for problem in found if problem is not None]
@@ -179,6 +230,29 @@ class _Judge:
             return None
         return Problem(path, line, f"a new brief must list its author among its maintainers, so that you may edit it "
                                    f"later: add {self.author}, like maintainers: [{', '.join((*maintainers, self.author))}]")
+
+    @functools.cached_property
+    def companies(self) -> dict[str, Owner]:
+        return _companies(self.root, self.commit)
+
+    def company_taken(self, change: Change) -> Problem | None:
+        """A company on the base belongs to the maintainers of its briefs: a brief that newly names it (a new
+        brief, or one whose company changes) needs one of them, whatever case, spacing or look-alike letters."""
+        file = self.root / change.path
+        found = brief_company(change.path, file.read_bytes()) if file.is_file() and not file.is_symlink() else None
+        if found is None:
+            return None  # no readable company: the brief check says why
+        name, line = found
+        key = same_name_key(name)
+        before = _file_on(self.root, self.commit, change.old_path) if change.old_path else None
+        was = brief_company(change.old_path, before) if before is not None else None
+        owner = self.companies.get(key)
+        if owner is None or (was is not None and same_name_key(was[0]) == key) or _listed(self.author, owner.maintainers):
+            return None
+        return Problem(change.path, line, f"the company {owner.name} is already on the board ({owner.source} on {self.base}): only "
+                                          f"the maintainers of its briefs ({', '.join(owner.maintainers)}) or the board's maintainers "
+                                          f"({self.board_list}) may post for it; @{self.author} is neither: ask one of them to add "
+                                          "you to a brief's maintainers, or write your own company's name")
 
     def board_only(self, path: str, verb: str) -> Problem:
         """Files that are neither briefs nor new logos belong to the board: site.toml, layouts, code, workflows."""

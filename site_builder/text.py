@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
+from functools import lru_cache
 from typing import Any
 
+from confusable_homoglyphs import confusables
 from slugify import slugify
 
 # C0 and C1 controls (tab and line feed aside), DEL, lone surrogates, and Unicode's noncharacters
@@ -20,6 +23,12 @@ _FORBIDDEN = "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + "".join(
     f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
 FORBIDDEN_CHARACTER = re.compile(f"[{_FORBIDDEN}]")
 _FORBIDDEN_OR_LINE_BREAK = re.compile(f"[{_FORBIDDEN}\n\r\u2028\u2029]")
+
+# Characters that show nothing yet change what a name is: zero-width spaces and joiners, the soft hyphen,
+# the byte order mark, and the bidirectional controls that reorder what follows them. Refused in names
+# and titles, where they make one company's name look like another's.
+INVISIBLE_CHARACTER = re.compile("[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                                 "\u2066-\u206f\u3164\ufeff\uffa0]")
 
 MAX_NAME_SLUG = 100  # characters in the web address made from a company or skill name (a file name too)
 DIGITS = re.compile(r"[0-9]+")  # ASCII only: `\d` also takes ١٠ and ４５, which int() reads and people do not
@@ -66,3 +75,22 @@ def _without_forbidden_anywhere(value: Any) -> Any:
 def slug_of(name: str) -> str:
     """A URL slug for a skill or company name, keeping the signs that tell C from C# and C++."""
     return slugify(name, replacements=[["#", "sharp"], ["+", "plus"]]) or "x"
+
+
+def same_name_key(name: str) -> str:
+    """What a name reads as: two names with the same key look the same to a reader. NFKC folds width and
+    compatibility forms (ＡＣＭＥ), invisible characters and case go, and each letter becomes its
+    confusables prototype (Unicode's confusables.txt, through confusable_homoglyphs): Cyrillic а reads as a."""
+    folded = INVISIBLE_CHARACTER.sub("", unicodedata.normalize("NFKC", name)).casefold()
+    return " ".join("".join(_prototype(character) for character in folded).split())
+
+
+@lru_cache(maxsize=4096)
+def _prototype(character: str) -> str:
+    """The one character of `character`'s look-alikes that stands for them all: an ASCII one if there is
+    one, else the smallest code point."""
+    found = confusables.is_confusable(character, greedy=True) or []
+    family = {character} | {glyph["c"] for entry in found for glyph in entry["homoglyphs"]}
+    family = {glyph for glyph in family if len(glyph) == 1}
+    ascii_ones = sorted(glyph for glyph in family if glyph.isascii())
+    return (ascii_ones or sorted(family))[0].casefold()

@@ -23,14 +23,14 @@ description = "Spreadsheets."
 """
 
 
-def brief_text(maintainers: list[str], title: str = "Clean up our customer records") -> str:
+def brief_text(maintainers: list[str], title: str = "Clean up our customer records", company: str = "Acme Analytics") -> str:
     """A valid brief whose maintainers are `maintainers`, written the way an employer writes one."""
     handles = ", ".join(maintainers)
     return textwrap.dedent(f"""\
         ---
         title: {title}
         company:
-          name: Acme Analytics
+          name: {company}
         category: data
         skills: [Excel]
         hours: 20
@@ -81,7 +81,9 @@ def make_board(root: Path, briefs: dict[str, list[str]], board_maintainers: tupl
     return base
 
 
-def write_brief(root: Path, slug: str, maintainers: list[str], title: str = "Clean up our customer records") -> Path:
+def write_brief(root: Path, slug: str, maintainers: list[str], title: str = "Clean up our customer records",
+                company: str | None = None) -> Path:
+    """A brief of the company its slug starts with (acme-crm-cleanup: Acme Analytics), unless `company` says otherwise."""
     path = root / "content/projects" / f"{slug}.md"
-    path.write_text(brief_text(maintainers, title), encoding="utf-8")
+    path.write_text(brief_text(maintainers, title, company or f"{slug.split('-')[0].title()} Analytics"), encoding="utf-8")
     return path

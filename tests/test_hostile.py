@@ -219,7 +219,7 @@ def published_logos(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dic
     for name, data in added.items():
         (board / name).write_bytes(data)
     brief = board / "content/projects/acme-crm-cleanup.md"
-    brief.write_text(brief.read_text().replace("logo: acme.svg", "logo: evil.svg"))
+    brief.write_text(brief.read_text().replace("logo: acme.svg", "logo: evil.svg").replace("Acme Analytics", "Mallory Widgets"))
     build(board, board / "public", TODAY, search=False)
     return board, added
 
@@ -246,3 +246,48 @@ def test_a_raster_logo_is_published_at_the_size_pages_show_it_without_its_metada
     assert len(published) < len(added["static/logos/big.png"]) and b"script" not in published and b"52.5200" not in published
     _published.cache_clear()
     assert _published(added["static/logos/big.png"], ".png")[0] == published  # the same bytes in, the same bytes out
+
+
+# --- A company belongs to someone: one name, one website, one logo ----------------------------------------
+
+LOOKS_THE_SAME = ("content/projects/zz-takeover.md:3: company.name {name} reads the same as Acme Analytics, the company of "
+                  "content/projects/acme-churn-analysis-notebook.md, but is written differently (case, spacing or look-alike "
+                  "letters): write it exactly as there if it is the same company, or choose a name that reads differently")
+INVISIBLE = ("content/projects/zz-takeover.md:{line}: {field} contains the character {point}, an invisible character (zero-width "
+             "or a text-direction control) that can make one name look like another: delete it")
+TAKEOVERS = {
+    "case": ({"name: Acme Analytics": "name: ACME analytics"}, [LOOKS_THE_SAME.format(name="ACME analytics")]),
+    "cyrillic-a": ({"name: Acme Analytics": "name: \u0410cme Analytics"}, [LOOKS_THE_SAME.format(name="\u0410cme Analytics")]),
+    "fullwidth": ({"name: Acme Analytics": "name: \uff21cme Analytics"}, [LOOKS_THE_SAME.format(name="\uff21cme Analytics")]),
+    "one-for-l": ({"name: Acme Analytics": "name: Acme Ana1ytics"}, [LOOKS_THE_SAME.format(name="Acme Ana1ytics")]),
+    "double-space": ({"name: Acme Analytics": "name: Acme  Analytics"}, [LOOKS_THE_SAME.format(name="Acme  Analytics")]),
+    "zero-width-space": ({"name: Acme Analytics": "name: \"Acme\\u200b Analytics\""},
+                         [INVISIBLE.format(line=4, field="company.name", point="U+200B")]),
+    "bidi-override-title": ({"title: Clean": "title: \"\\u202eClean"}, [INVISIBLE.format(line=2, field="title", point="U+202E")]),
+    "another-website": ({"url: https://acme.example": "url: https://acme-payments.example"},
+                        ["content/projects/zz-takeover.md:3: company.url https://acme-payments.example differs from "
+                         "https://acme.example in content/projects/acme-churn-analysis-notebook.md: every brief of Acme "
+                         "Analytics gives the same website; write https://acme.example, or change it in every brief of "
+                         "Acme Analytics at once"]),
+    "another-logo": ({"logo: acme.svg": "logo: fjord.svg"},
+                     ["content/projects/zz-takeover.md:3: company.logo fjord.svg differs from acme.svg in "
+                      "content/projects/acme-churn-analysis-notebook.md: every brief of Acme Analytics gives the same logo; "
+                      "write acme.svg, or change it in every brief of Acme Analytics at once"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAKEOVERS))
+def test_a_brief_cannot_pass_for_another_company_or_give_it_another_face(tmp_path, capsys, case):
+    edits, expected = TAKEOVERS[case]
+    board = copy_example_board(tmp_path / "board")
+    text = (board / "content/projects/acme-crm-cleanup.md").read_text(encoding="utf-8")
+    for old, new in edits.items():
+        assert old in text
+        text = text.replace(old, new, 1)
+    if case == "bidi-override-title":
+        text = text.replace("CRM migration\n", 'CRM migration"\n', 1)
+    (board / "content/projects/zz-takeover.md").write_text(text, encoding="utf-8")
+    assert main(["--root", str(board), "check", "--now", "2026-11-25"]) == 1
+    assert capsys.readouterr().out == "".join(f"{line}\n" for line in expected)
+    assert main(["--root", str(board), "build", "--now", "2026-11-25", "--no-search"]) == 1
+    assert capsys.readouterr().err == "".join(f"{line}\n" for line in expected)

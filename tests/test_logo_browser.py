@@ -50,7 +50,8 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     board = copy_example_board(tmp_path_factory.mktemp("logo") / "board")
     (board / "static/logos/evil.svg").write_text(SCRIPTED_SVG)
     brief = board / "content/projects/acme-crm-cleanup.md"
-    brief.write_text(brief.read_text().replace("logo: acme.svg", "logo: evil.svg") + LINK_IN_BODY)
+    brief.write_text(brief.read_text().replace("logo: acme.svg", "logo: evil.svg").replace("Acme Analytics", "Mallory Widgets")
+                     + LINK_IN_BODY)
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     build(board, folder / "board", TODAY, base_url=url + "board/", search=False)

@@ -253,3 +253,25 @@ def test_only_files_directly_in_the_briefs_and_logos_folders_are_an_employers(bo
     assert status == 1
     assert f"{path}:1: only the board's maintainers (board-admin) may add files outside content/projects/ and static/logos/; " \
            "@dana is not one of them: leave this file out of your pull request\n" in out
+
+
+def test_a_new_brief_may_not_post_for_a_company_others_maintain(board, capsys):
+    write_brief(board, "mallory-crm-cleanup", ["mallory"], company="Acme Analytics")
+    commit_all(board, "Post as Acme", user="mallory")
+    status, out, _ = check(capsys, board, "--base", "main", "--author", "mallory")
+    assert (status, out) == (1, (
+        "content/projects/mallory-crm-cleanup.md:4: the company Acme Analytics is already on the board "
+        "(content/projects/acme-crm-cleanup.md on main): only the maintainers of its briefs (Alice, bob) or the board's "
+        "maintainers (board-admin) may post for it; @mallory is neither: ask one of them to add you to a brief's "
+        "maintainers, or write your own company's name\n"))
+    assert check(capsys, board, "--base", "main", "--author", "board-admin")[0] == 0  # a board maintainer approves
+
+
+def test_a_company_s_maintainer_may_post_for_it_and_a_brief_may_not_move_to_another_company(board, capsys):
+    write_brief(board, "acme-survey", ["bob"])
+    commit_all(board, "Another Acme project", user="bob")
+    assert check(capsys, board, "--base", "main", "--author", "bob")[0] == 0
+    write_brief(board, "fjord-press-kit", ["carol"], company="Acme Analytics")
+    commit_all(board, "Fjord's brief becomes Acme's", user="carol")
+    status, out, _ = check(capsys, board, "--base", "main", "--author", "carol")
+    assert status == 1 and "content/projects/fjord-press-kit.md:4: the company Acme Analytics is already on the board" in out
