@@ -100,7 +100,7 @@ One clean sheet, ready to import.
 """
 
 GOOD = {
-    "title": "Clean up our customer records", "company": "Acme Analytics", "company-url": None, "category": "data",
+    "title": "Clean up our customer records", "company": "Dana Analytics", "company-url": None, "category": "data",
     "skills": "Excel, SQL", "hours": "20", "pay": "600 USD", "pay-type": 0, "remote": 0, "countries": "US, CA",
     "location": None, "deadline": "2026-12-15", "apply": "https://acme.example/jobs/9", "maintainers": None,
     "description": "## Context\n\nOur CRM moves in January.\n\n## The deliverable\n\nOne clean spreadsheet.", "terms": True,
@@ -233,7 +233,7 @@ def test_a_board_made_by_board_init_takes_a_form_through_its_copied_forms(tmp_pa
 @pytest.mark.parametrize(("question", "answer", "field", "value"), [
     ("title", "Tidy our CRM: 4,800 records", "title", "Tidy our CRM: 4,800 records"),
     ("company", "Café Müller", "company", {"name": "Café Müller"}),
-    ("company-url", "https://acme.example", "company", {"name": "Acme Analytics", "url": "https://acme.example"}),
+    ("company-url", "https://acme.example", "company", {"name": "Dana Analytics", "url": "https://acme.example"}),
     ("category", "research", "category", "research"),
     ("skills", " Excel,SQL , Data cleaning,", "skills", ["Excel", "SQL", "Data cleaning"]),
     ("skills", None, "skills", None),

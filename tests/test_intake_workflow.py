@@ -102,7 +102,7 @@ def test_valid_answers_open_a_pull_request_and_an_edit_updates_it_and_the_one_co
     calls = calls[1:]
     create = calls[1]["args"]
     assert create[create.index("--head") + 1] == "intake/issue-7"
-    assert create[create.index("--title") + 1] == "Post a project: acme-analytics-clean-up-records-touch-pwned-touch"
+    assert create[create.index("--title") + 1] == "Post a project: dana-analytics-clean-up-records-touch-pwned-touch"
     body = calls[1]["files"][create[create.index("--body-file") + 1]]
     assert "Closes #7" in body and "@dana becomes its maintainer" in body
     assert "Checked and built by the Intake workflow: https://github.com/owner/board/actions/runs/42" in body
