@@ -101,7 +101,8 @@ class BuildState:
         settings = repr(dataclasses.replace(config, base_url="")).encode()
         logos = root / LOGOS_DIR
         names = sorted(p.name for p in logos.iterdir()) if logos.is_dir() else []
-        self._brief_fingerprint = digest_of(self.cache.code.encode(), settings, "\n".join(names).encode())
+        names_bytes = "\n".join(names).encode("utf-8", "surrogateescape")  # a name need not be UTF-8; statics refuses it
+        self._brief_fingerprint = digest_of(self.cache.code.encode(), settings, names_bytes)
 
     def brief_key(self, path: Path, raw: bytes | None) -> str | None:
         return entry_key(self._brief_fingerprint, path.name, raw) if raw is not None else None

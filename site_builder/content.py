@@ -473,7 +473,10 @@ def brief_paths(root: Path) -> tuple[list[Path], list[Problem]]:
         path = Path(entry.path)
         if is_editor_noise(entry.name) or entry.name.lower() == "readme.md" or entry.is_symlink():
             continue  # a link is reported by link_problems
-        if entry.is_file() and path.suffix == ".md":
+        if first_forbidden(entry.name):  # a byte that is not UTF-8 (read as a lone surrogate), or a control character
+            problems.append(Problem(path.relative_to(root).as_posix(), 1, "the file name is not plain UTF-8 text: rename it "
+                                                                          "to lowercase letters, digits and hyphens, like acme-crm-cleanup.md"))
+        elif entry.is_file() and path.suffix == ".md":
             paths.append(path)
         else:
             problems.append(Problem(path.relative_to(root).as_posix(), 1,

@@ -25,7 +25,7 @@ import pytest
 from site_builder import content, frontyaml
 from site_builder.build import build
 from site_builder.cli import main
-from site_builder.text import FORBIDDEN_CHARACTER, slug_of
+from site_builder.text import FORBIDDEN_CHARACTER, printable, slug_of
 from tests.browser import chromium
 from tests.conftest import BODY, Board, brief_text
 from tests.gitboard import commit_all, git
@@ -53,7 +53,7 @@ class Case:
 
     def lines(self) -> list[str]:
         """The expected problems as `path:line: message`, each line found from the text, never written in."""
-        path = f"content/projects/{self.file}".replace("\n", "\\n")
+        path = printable(f"content/projects/{self.file}")  # as a terminal must show it: \n, \udcff
         return [f"{path}:{1 + self.text[:self.text.index(needle)].count(chr(10)) if needle else 1}: {message}"
                 for needle, message in self.expected]
 
@@ -80,6 +80,8 @@ REFUSED = [
     # File names: a slug is all of the name, not a prefix of it.
     refused("newline", [("", "the file name 'acme-crm-cleanup\\n' is not a valid slug: use 3 to 80 lowercase letters, digits "
                              "and single hyphens, like acme-crm-cleanup.md")], file_name="acme-crm-cleanup\n.md"),
+    refused("not-utf-8", [("", "the file name is not plain UTF-8 text: rename it to lowercase letters, digits and hyphens, "
+                               "like acme-crm-cleanup.md")], file_name=os.fsdecode(b"caf\xe9-brief.md")),
     # Names whose web address (and file name) would be longer than a file system takes, once transliterated.
     refused("company-slug-too-long", [("name:", f"company.name makes a web address of {len(slug_of('ﷺ' * 12))} characters once written "
                                                 f"in Latin letters (at most 100): shorten it, got {'ﷺ' * 12}")],
@@ -195,6 +197,14 @@ def test_every_output_format_prints_every_hostile_problem(tmp_path, capsys):
     status, out = check(root, capsys, "--format", "github")
     assert status == 1 and len(out.encode("utf-8").splitlines()) == len(expected)
     assert all(line.startswith("::error file=content/projects/") for line in out.splitlines())
+
+
+def test_a_logo_whose_name_is_not_utf8_is_a_problem_for_check_and_build_not_a_traceback(tmp_path, capsys):
+    root = make_board(tmp_path, [accepted("acme-crm-cleanup")])
+    (root / "static/logos" / os.fsdecode(b"caf\xe9.svg")).write_bytes((root / "static/logos/acme.svg").read_bytes())
+    assert check(root, capsys)[0] == 1
+    assert main(["--root", str(root), "build", *NOW, "--no-search"]) == 1
+    assert capsys.readouterr().err.startswith("static/logos/caf\\udce9.svg:1: ")
 
 
 def test_check_prints_every_problem_to_an_ascii_terminal(tmp_path):
