@@ -18,6 +18,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 
 from .config import SiteConfig
+from .eligibility import ANYWHERE, territory_name
 from .i18n import Interface
 from .model import Project
 from .money import converted
@@ -101,7 +102,8 @@ def project_facts(project: Project, config: SiteConfig) -> list[tuple[str, str]]
     brief, words = project.brief, config.words
     where = where_text(project, words)
     if brief.remote:
-        where = words.gettext("%(where)s (from %(countries)s)") % {"where": where, "countries": ", ".join(brief.countries)}
+        named = [words.gettext("anywhere") if code == ANYWHERE else territory_name(code, words.language) for code in brief.countries]
+        where = words.gettext("%(where)s (from %(countries)s)") % {"where": where, "countries": ", ".join(named)}
     return [(words.gettext("Pay"), pay_text(project, config)), (words.gettext("Effort"), hours_text(brief.hours, words)),
             (words.gettext("Deadline"), day_text(brief.deadline, words.language)), (words.gettext("Where"), where)]
 
