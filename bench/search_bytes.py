@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from site_builder.build import build  # noqa: E402 (after the path set-up, to run from a checkout)
-from site_builder.model import OutputFile  # noqa: E402
+from site_builder.outputs import OutputFile  # noqa: E402
 from site_builder.search import index_search  # noqa: E402
 from site_builder.search_parts import BUNDLE_DIR, OPEN_BUNDLE, PARTS_FILE  # noqa: E402
 from site_builder.writer import write_files  # noqa: E402

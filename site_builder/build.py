@@ -23,10 +23,12 @@ from .crawl import crawl_specs
 from .errors import BoardError, Problem
 from .feeds import feed_specs
 from .history import last_commit_times
+from .lifecycle import Status, status_of
 from .load import brief_bytes, load_board, rendered_brief
 from .markup import RenderedBody
-from .model import FEED_FORMATS, OutputFile, Site, SiteFile, Status, build_model, edited_in_place, status_of
+from .model import Site, build_model, edited_in_place
 from .money import money_warnings
+from .outputs import FEED_FORMATS, OutputFile, SiteFile
 from .ownership import ownership_problems
 from .pages import PageSpec, Renderer, page_specs, project_spec
 from .parallel import map_in_processes

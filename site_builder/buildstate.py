@@ -23,7 +23,7 @@ from .content import LOGOS_DIR, Brief
 from .fingerprint import Digester, digest_of, entry_key
 from .layouts import layout_problems, layouts_used
 from .markup import MARKUP_FINGERPRINT, RenderedBody, render_markdown
-from .model import OutputFile, SiteFile
+from .outputs import OutputFile, SiteFile
 from .pages import PageSpec, Renderer
 from .writer import files_on_disk, write_site
 

@@ -27,7 +27,7 @@ from typing import Any
 from .content import Brief
 from .fingerprint import FORMAT, code_fingerprint, digest_of
 from .markup import RenderedBody
-from .model import OutputFile
+from .outputs import OutputFile
 
 CACHE_DIR = Path(".cache")
 SHARDS = 64  # entries are kept in this many files, by key, so a small change rewrites little

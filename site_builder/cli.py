@@ -18,7 +18,7 @@ from .config import GITHUB_HANDLE, load_config
 from .devserver import DevServer
 from .errors import FORMATTERS, BoardError, Problem, format_json, format_warnings
 from .intake import intake
-from .model import today_in
+from .lifecycle import today_in
 from .scaffold import new_brief
 from .starter import FolderNotEmpty, init_board
 

@@ -15,7 +15,9 @@ from xml.etree import ElementTree as ET
 import icalendar
 
 from .config import SiteConfig
-from .model import FEED_FORMATS, Feed, OutputFile, Project, Site, SiteFile, start_of
+from .lifecycle import start_of
+from .model import Feed, Project, Site
+from .outputs import FEED_FORMATS, OutputFile, SiteFile
 from .text import without_forbidden
 from .wording import GENERATOR, project_facts, xml_document
 

@@ -33,7 +33,7 @@ from .content import PROJECTS_DIR, is_editor_noise
 from .devhttp import BuildStatus, PreviewServer, Snapshot
 from .devsearch import SearchIndexer
 from .errors import BoardError
-from .model import today_in
+from .lifecycle import today_in
 from .theme import LAYOUTS_DIR, STATIC_DIR, Theme
 
 QUIET_SECONDS = 0.1  # a save's events all arrive within this; the rebuild waits for this much silence

@@ -16,7 +16,8 @@ from xml.etree import ElementTree as ET
 
 from .config import SiteConfig
 from .markup import absolute_links
-from .model import FEED_FORMATS, Feed, OutputFile, Project, Site, SiteFile
+from .model import Feed, Project, Site
+from .outputs import FEED_FORMATS, OutputFile, SiteFile
 from .text import output_json
 from .wording import GENERATOR, apply_label, project_facts, xml_document
 

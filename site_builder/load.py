@@ -19,8 +19,9 @@ from .content import CONTENT_DIR, Brief, brief_paths, company_problems, link_pro
 from .contentpages import PageSource, load_pages
 from .errors import BoardError, Problem
 from .layouts import compile_layouts
+from .lifecycle import Status, status_of
 from .markup import RenderedBody, UnrenderableBody, render_markdown
-from .model import ContentPage, Status, status_of
+from .model import ContentPage
 from .parallel import map_in_processes
 from .theme import Theme
 from .statics import load_statics

@@ -5,51 +5,16 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
-from enum import Enum
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from .config import SiteConfig
 from .content import Brief
 from .eligibility import by_name, eligible_countries, named_countries, territory_name
+from .lifecycle import Status, is_closing_soon, start_of, status_of
 from .markup import RenderedBody
 from .text import slug_of
-
-
-class Status(str, Enum):
-    """Where a brief is in its lifecycle on the build date."""
-
-    SCHEDULED = "scheduled"  # posted in the future: not built at all
-    OPEN = "open"  # posted through deadline: listed, in feeds, search and sitemap
-    CLOSED = "closed"  # after the deadline: page kept at its URL, marked closed, listed in the archive
-    DRAFT = "draft"  # draft: true and the build was not asked for --drafts: not built
-
-
-def today_in(timezone: str, now: datetime | None = None) -> date:
-    """Today's date where the board is, which decides what is open (as of `now`, a timezone-aware time, if given)."""
-    zone = ZoneInfo(timezone)
-    return (now.astimezone(zone) if now else datetime.now(zone)).date()
-
-
-def status_of(brief: Brief, today: date, include_drafts: bool = False) -> Status:
-    if brief.draft and not include_drafts:
-        return Status.DRAFT
-    if brief.posted > today:
-        return Status.SCHEDULED
-    return Status.OPEN if today <= brief.deadline else Status.CLOSED
-
-
-def start_of(day: date, timezone: str) -> datetime:
-    """Midnight at the start of `day` where the board is: the moment a `posted` date stands for."""
-    return datetime.combine(day, time(), ZoneInfo(timezone))
-
-
-def is_closing_soon(brief: Brief, today: date, closing_soon_days: int) -> bool:
-    """True in an open project's last `closing_soon_days` days, deadline day included."""
-    return 0 <= (brief.deadline - today).days < closing_soon_days
 
 
 @dataclass(frozen=True)
@@ -114,20 +79,6 @@ class Listing:
 
 
 @dataclass(frozen=True)
-class FeedFormat:
-    file: str  # the file's name beside the listing it follows
-    media_type: str
-    name: str  # what a reader calls the format
-
-
-FEED_FORMATS = (
-    FeedFormat("feed.xml", "application/rss+xml", "RSS"),
-    FeedFormat("atom.xml", "application/atom+xml", "Atom"),
-    FeedFormat("feed.json", "application/feed+json", "JSON Feed"),
-)
-
-
-@dataclass(frozen=True)
 class Feed:
     """The newest open projects of the board, a category, a skill or a country, written in every FEED_FORMATS."""
 
@@ -148,28 +99,6 @@ class ContentPage:
     @property
     def path(self) -> str:
         return f"{self.slug}/"
-
-
-@dataclass(frozen=True)
-class OutputFile:
-    """One file of the built board, held in memory until the writer puts the whole board on disk."""
-
-    path: str  # relative to the output folder, with forward slashes
-    data: bytes
-
-
-@dataclass(frozen=True)
-class SiteFile:
-    """Files made from the whole board (a feed, the sitemap), as a pure function and its arguments: the
-    arguments are all such files are made from, so a rebuild compares their fingerprint to skip them."""
-
-    paths: tuple[str, ...]  # what `render` returns, in order
-    render: Callable[..., list[OutputFile]]
-    inputs: tuple[Any, ...]
-    grows: bool = False  # its work grows with the number of projects (a feed's stops at [feeds] items)
-
-    def files(self) -> list[OutputFile]:
-        return self.render(*self.inputs)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from .errors import BoardError, Problem
 from .i18n import Interface, search_page_words
 from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
 from .layouts import layout_problems
-from .model import FEED_FORMATS, ContentPage, Group, Listing, OutputFile, Project, Site
+from .model import ContentPage, Group, Listing, Project, Site
+from .outputs import FEED_FORMATS, OutputFile
 from .text import output_json, without_forbidden
 from .theme import STATIC_DIR, Theme
 from .wording import apply_label, closes_text, day_text, deadline_text, hours_text, money, pay_text, where_text

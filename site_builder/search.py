@@ -31,7 +31,8 @@ from pagefind.index import IndexConfig
 from pagefind.service import PagefindService
 
 from .errors import BoardError, Problem
-from .model import OutputFile, Project, Site
+from .model import Project, Site
+from .outputs import OutputFile
 from .search_parts import BUNDLE_DIR, OPEN_BUNDLE, bundle_folder
 
 

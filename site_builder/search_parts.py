@@ -15,7 +15,8 @@ import json
 from collections.abc import Mapping
 from datetime import date
 
-from .model import OutputFile, Project, Site
+from .model import Project, Site
+from .outputs import OutputFile
 
 BUNDLE_DIR = "pagefind"  # under the base path; layouts/search.html loads pagefind.js from here
 OPEN_BUNDLE = "open"  # the open bundle is BUNDLE_DIR itself

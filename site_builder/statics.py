@@ -24,7 +24,7 @@ from PIL import Image, ImageOps
 
 from .content import LOGO_NAME, LOGOS_DIR, is_editor_noise, link_problems
 from .errors import Problem
-from .model import OutputFile
+from .outputs import OutputFile
 from .theme import STATIC_DIR, Theme
 
 MAX_LOGO_BYTES = 1024 * 1024

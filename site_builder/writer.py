@@ -23,7 +23,7 @@ from pathlib import Path
 from .cache import OutputRecord
 from .errors import BoardError, Problem
 from .fingerprint import bytes_digest
-from .model import OutputFile
+from .outputs import OutputFile
 
 
 def _refuse_unsafe_target(target: Path, root: Path) -> None:

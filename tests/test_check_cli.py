@@ -13,7 +13,7 @@ import pytest
 
 from site_builder.cli import main
 from site_builder.errors import Problem, format_github, format_json, format_text
-from site_builder.model import today_in
+from site_builder.lifecycle import today_in
 
 REPO = Path(__file__).resolve().parent.parent
 CATEGORIES = "research, data, writing, software, design, marketing"

@@ -12,7 +12,7 @@ import pytest
 from site_builder import content
 from site_builder.cli import main
 from site_builder.config import SLUG_PATTERN, load_config
-from site_builder.model import today_in
+from site_builder.lifecycle import today_in
 from site_builder.scaffold import new_brief
 from tests.gitboard import commit_all, git
 from tests.site_files import EXAMPLE_DATE, REPO, copy_example_board

@@ -13,7 +13,7 @@ from site_builder import __version__
 from site_builder.cli import main
 from site_builder.config import OPTIONS, load_config
 from site_builder.content import read_brief
-from site_builder.model import today_in
+from site_builder.lifecycle import today_in
 from site_builder.starter import EXAMPLE_SLUG
 from tests.site_files import REPO, tree
 from tests.test_workflows import check_jsonschema

@@ -9,7 +9,7 @@ import pytest
 
 from site_builder.cli import main
 from site_builder.content import FIELDS
-from site_builder.model import today_in
+from site_builder.lifecycle import today_in
 from site_builder.scaffold import DEADLINE_AFTER_DAYS
 
 PATH = "content/projects/acme-crm-cleanup.md"

@@ -16,7 +16,9 @@ from site_builder.cli import main
 from site_builder.errors import BoardError
 from site_builder import search as search_module
 from site_builder.facets import hours_band
-from site_builder.model import OutputFile, Site, status_of
+from site_builder.lifecycle import status_of
+from site_builder.model import Site
+from site_builder.outputs import OutputFile
 from site_builder.search import index_search
 from site_builder.search_parts import BUNDLE_DIR, OPEN_BUNDLE, bundle_at, bundle_folder, bundle_of, search_bundles
 from tests.site_files import REPO, broken_bundle_files, copy_example_board, parse_html, tree

@@ -13,7 +13,8 @@ import pytest
 from playwright.sync_api import Page
 
 from site_builder.build import build
-from site_builder.model import OutputFile, Site
+from site_builder.model import Site
+from site_builder.outputs import OutputFile
 from site_builder.search import index_search
 from site_builder.search_parts import BUNDLE_DIR, OPEN_BUNDLE, PARTS_FILE, bundle_of
 from site_builder.writer import write_files
