@@ -86,7 +86,8 @@ def test_the_query_matches_projects_in_the_open_bundle_and_three_archive_months(
     assert bundles == {OPEN_BUNDLE, "2026-03", "2026-05", "2026-07"}
 
 
-@pytest.mark.parametrize("sort, key, reverse", [("newest", "posted", True), ("deadline", "deadline", False), ("pay", "pay", True)])
+@pytest.mark.parametrize("sort, key, reverse", [("newest", "posted", True), ("deadline", "deadline", False), ("pay", "pay", True),
+                                               ("pay_hour", "pay", True)])  # every brief here takes 10 hours: the same order
 def test_every_sort_across_bundles_shows_what_one_bundle_shows(page, boards, sort, key, reverse):
     query = f"?q={WORD}&status=all&sort={sort}"
     parts, whole = seen(page, boards.parts + "search/" + query), seen(page, boards.one_bundle + "search/" + query)

@@ -166,14 +166,15 @@ async function loadSortKeys() {
   return Object.assign({}, ...tables);
 }
 
-// Merged results in the order one bundle would give: by the sort key (pay as a number, dates as
+// Merged results in the order one bundle would give: by the sort key (amounts as numbers, dates as
 // ISO text), then by score.
 async function inSortOrder(found, sortKey) {
   const [[key, direction]] = Object.entries(own(SORTS, sortKey));
   sortKeys ??= loadSortKeys();
   const keys = await sortKeys;
   const value = (result) => own(keys, result.id)?.[key] ?? "";
-  const compare = key === "pay" ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+  const numeric = (text) => text !== "" && !Number.isNaN(Number(text)); // as Pagefind: numbers as numbers, dates as text
+  const compare = (a, b) => (numeric(a) && numeric(b) ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0);
   const sign = direction === "desc" ? -1 : 1;
   return [...found].sort((a, b) => sign * compare(value(a), value(b)) || b.score - a.score);
 }
