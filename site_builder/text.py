@@ -30,6 +30,10 @@ _FORBIDDEN_OR_LINE_BREAK = re.compile(f"[{_FORBIDDEN}\n\r\u2028\u2029]")
 INVISIBLE_CHARACTER = re.compile("[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
                                  "\u2066-\u206f\u3164\ufeff\uffa0]")
 
+# What a reader never sees either, though allowed in text (an emoji's variation selector): left out when
+# names are compared, with the invisible characters above.
+IGNORABLE_CHARACTER = re.compile(INVISIBLE_CHARACTER.pattern[:-1] + "\u034f\u2800\ufe00-\ufe0f\U000e0000-\U000e0fff]")
+
 MAX_NAME_SLUG = 100  # characters in the web address made from a company or skill name (a file name too)
 DIGITS = re.compile(r"[0-9]+")  # ASCII only: `\d` also takes ١٠ and ４５, which int() reads and people do not
 
@@ -81,7 +85,7 @@ def same_name_key(name: str) -> str:
     """What a name reads as: two names with the same key look the same to a reader. NFKC folds width and
     compatibility forms (ＡＣＭＥ), invisible characters and case go, and each letter becomes its
     confusables prototype (Unicode's confusables.txt, through confusable_homoglyphs): Cyrillic а reads as a."""
-    folded = INVISIBLE_CHARACTER.sub("", unicodedata.normalize("NFKC", name)).casefold()
+    folded = IGNORABLE_CHARACTER.sub("", unicodedata.normalize("NFKC", name)).casefold()
     return " ".join("".join(_prototype(character) for character in folded).split())
 
 

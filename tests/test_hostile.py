@@ -260,6 +260,7 @@ TAKEOVERS = {
     "cyrillic-a": ({"name: Acme Analytics": "name: \u0410cme Analytics"}, [LOOKS_THE_SAME.format(name="\u0410cme Analytics")]),
     "fullwidth": ({"name: Acme Analytics": "name: \uff21cme Analytics"}, [LOOKS_THE_SAME.format(name="\uff21cme Analytics")]),
     "one-for-l": ({"name: Acme Analytics": "name: Acme Ana1ytics"}, [LOOKS_THE_SAME.format(name="Acme Ana1ytics")]),
+    "grapheme-joiner": ({"name: Acme Analytics": "name: \"Acme\\u034f Analytics\""}, [LOOKS_THE_SAME.format(name="Acme\u034f Analytics")]),
     "double-space": ({"name: Acme Analytics": "name: Acme  Analytics"}, [LOOKS_THE_SAME.format(name="Acme  Analytics")]),
     "zero-width-space": ({"name: Acme Analytics": "name: \"Acme\\u200b Analytics\""},
                          [INVISIBLE.format(line=4, field="company.name", point="U+200B")]),
