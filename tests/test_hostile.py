@@ -292,3 +292,20 @@ def test_a_brief_cannot_pass_for_another_company_or_give_it_another_face(tmp_pat
     assert capsys.readouterr().out == "".join(f"{line}\n" for line in expected)
     assert main(["--root", str(board), "build", "--now", "2026-11-25", "--no-search"]) == 1
     assert capsys.readouterr().err == "".join(f"{line}\n" for line in expected)
+
+
+@pytest.mark.parametrize(("kind", "suffix"), [("PNG", ".png"), ("JPEG", ".jpg"), ("WEBP", ".webp"), ("GIF", ".gif")])
+def test_every_raster_logo_is_published_in_its_own_format_at_most_128_pixels_and_the_same_each_time(tmp_path, kind, suffix):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from site_builder.statics import _published, publish_logo
+
+    logo = tmp_path / f"logo{suffix}"
+    logo.write_bytes(image_bytes((900, 300), kind))
+    published, problem = publish_logo(logo)
+    _published.cache_clear()
+    assert problem is None and publish_logo(logo)[0] == published
+    image = Image.open(BytesIO(published))
+    assert (image.format, image.size) == (kind, (128, 43))
