@@ -1,7 +1,7 @@
 """`board serve`: the build in a loop behind a local HTTP server, for whoever writes briefs and layouts.
 
 Watchdog reports changes under content/, layouts/, static/ and site.toml, and in the theme's layouts/
-and static/ (see `theme`: a checkout of microboard being worked on); once the files have been quiet
+and static/ (see `theme`: a checkout of microboard being worked on; `devwatch` sorts them); once the files have been quiet
 for a moment (an editor's save is a storm of events, temp files and swap files), the same `build()` as
 `board build` runs into a private folder and open pages reload; the search index follows, built from
 the published pages. A failed rebuild leaves the last good build served, with the problems shown over
@@ -18,122 +18,24 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timezone
-from enum import Enum
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import BuildResult, build, preview_edits
 from .cache import BuildCache
-from .config import CONFIG_FILE, load_config
-from .content import PROJECTS_DIR, is_editor_noise
+from .config import load_config
 from .devhttp import BuildStatus, PreviewServer, Snapshot
 from .devsearch import SearchIndexer
+from .devwatch import WATCHED_FOLDERS, Change, PendingChanges
 from .errors import BoardError
 from .lifecycle import today_in
 from .theme import LAYOUTS_DIR, STATIC_DIR, Theme
 
-QUIET_SECONDS = 0.1  # a save's events all arrive within this; the rebuild waits for this much silence
 DAY_CHECK_SECONDS = 60.0  # how often serve looks whether the board's date has changed (see DevServer._new_day)
 STOP_POLL_SECONDS = 0.05  # how often the watcher and the HTTP server look whether they are asked to stop
-
-
-class ChangeKind(Enum):
-    """What a changed file is to the board; decides how open pages catch up."""
-
-    CONTENT = "content"
-    LAYOUT = "layouts"
-    STATIC = "static"
-    CONFIG = CONFIG_FILE
-
-
-WATCHED_FOLDERS = {kind.value: kind for kind in (ChangeKind.CONTENT, ChangeKind.LAYOUT, ChangeKind.STATIC)}
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: ChangeKind
-    path: str  # relative to the board, with forward slashes; a theme's file by its whole path
-
-    @property
-    def is_stylesheet(self) -> bool:
-        return self.kind is ChangeKind.STATIC and self.path.endswith(".css")
-
-    @property
-    def is_brief(self) -> bool:
-        return self.kind is ChangeKind.CONTENT and self.path.startswith(f"{PROJECTS_DIR.as_posix()}/") and self.path.endswith(".md")
-
-
-def classify(root: Path, path: str, theme: Path | None = None) -> Change | None:
-    """The Change a watchdog path stands for, or None when the board does not depend on it. A file of the
-    theme's layouts/ or static/ (`theme` is the folder holding them) is named by its whole path."""
-    file = Path(path)
-    if theme and not file.is_relative_to(root) and file.is_relative_to(theme):
-        change = classify(theme, path)
-        return Change(change.kind, file.as_posix()) if change and change.kind in (ChangeKind.LAYOUT, ChangeKind.STATIC) else None
-    try:
-        relative = file.relative_to(root)
-    except ValueError:
-        return None
-    if not relative.parts or is_editor_noise(relative.name):  # the build skips these files too
-        return None
-    if relative.parts == (CONFIG_FILE,):
-        return Change(ChangeKind.CONFIG, CONFIG_FILE)
-    kind = WATCHED_FOLDERS.get(relative.parts[0])
-    return Change(kind, relative.as_posix()) if kind else None
-
-
-class PendingChanges(FileSystemEventHandler):
-    """Collects changes from watchdog and hands them out together once the files have been quiet."""
-
-    def __init__(self, root: Path, quiet_seconds: float = QUIET_SECONDS, theme: Path | None = None):
-        self.root, self.theme = root, theme
-        self.quiet_seconds = quiet_seconds
-        self._changes: set[Change] = set()
-        self._last_event = 0.0
-        self._arrived = threading.Condition()
-        self._closed = False
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        # Opened and closed-without-writing events come from the build reading the sources: never react to them.
-        if event.event_type not in ("created", "modified", "deleted", "moved"):
-            return
-        if event.is_directory and event.event_type == "modified":
-            return
-        for path in (event.src_path, getattr(event, "dest_path", "")):
-            change = classify(self.root, str(path), self.theme) if path else None
-            if change:
-                self.add(change)
-
-    def add(self, change: Change) -> None:
-        with self._arrived:
-            self._changes.add(change)
-            self._last_event = time.monotonic()
-            self._arrived.notify_all()
-
-    def take(self, timeout: float | None = None) -> set[Change] | None:
-        """Block until some changes have been quiet for `quiet_seconds`, and return them; an empty set once
-        `timeout` seconds pass with none pending; None once closed."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self._arrived:
-            while not self._closed:
-                now = time.monotonic()
-                quiet_for = now - self._last_event
-                if self._changes and quiet_for >= self.quiet_seconds:
-                    changes, self._changes = self._changes, set()
-                    return changes
-                if not self._changes and deadline is not None and now >= deadline:
-                    return set()
-                self._arrived.wait(self.quiet_seconds - quiet_for if self._changes else None if deadline is None else deadline - now)
-            return None
-
-    def close(self) -> None:
-        with self._arrived:
-            self._closed = True
-            self._arrived.notify_all()
 
 
 def local_base_url(host: str, port: int, base_path: str) -> str:

@@ -15,7 +15,8 @@ import pytest
 import site_builder.devserver as devserver_module
 import site_builder.load as load_module
 from site_builder.build import BuildResult, build
-from site_builder.devserver import Change, ChangeKind, DevServer, classify
+from site_builder.devserver import DevServer
+from site_builder.devwatch import Change, ChangeKind, classify
 from site_builder.theme import SHIPPED, Theme
 from tests.conftest import Board
 from tests.site_files import tree

@@ -22,7 +22,8 @@ from site_builder.build import build, check_board
 from site_builder.cli import main
 from site_builder.devhttp import Snapshot, content_type, placeholder_page
 from site_builder.devsearch import merge_search_bundle
-from site_builder.devserver import ChangeKind, DevServer, classify, local_base_url
+from site_builder.devserver import DevServer, local_base_url
+from site_builder.devwatch import ChangeKind, classify
 from site_builder.errors import BoardError
 from site_builder.statics import publish_logo
 from tests.site_files import EXAMPLE_DATE, broken_bundle_files, copy_example_board, tree
