@@ -1,7 +1,8 @@
 """Config stage: `site.toml` -> a validated, immutable `SiteConfig`.
 
-Every option is declared once below with what it means; every problem in the file is reported with
-its `site.toml:LINE:` before the command gives up, never only the first.
+Every option is declared once below with what it means and the reader that checks its value (most of
+them in `optionreaders`); every problem in the file is reported with its `site.toml:LINE:` before the
+command gives up, never only the first.
 """
 
 from __future__ import annotations
@@ -13,16 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import babel
-import pycountry
 
 from .errors import BoardError, Problem
 from .i18n import Interface, load_interface
+from .optionreaders import (REQUIRED, Option, read_base_url, read_currency, read_day, read_exchange_rates, read_language,
+                            read_min_hourly_rate, read_text, read_timezone, read_whole)
 from .tomlread import TomlReader, shown, toml_problem
 
 CONFIG_FILE = "site.toml"
@@ -124,101 +122,6 @@ def _read_config(reader: TomlReader, data: dict[str, Any], base_url_override: st
     return SiteConfig(**values)
 
 
-def _text(reader: TomlReader, option: Option, value: Any) -> str:
-    return reader.text({} if value is REQUIRED else {option.key: value}, option.key, "")
-
-
-def _whole(reader: TomlReader, option: Option, value: Any) -> int:
-    low, high = option.allowed
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        reader.problem(option.key, f"{option.key} must be a whole number from {low} to {high}, got {shown(value)}")
-        return option.default
-    return value
-
-
-def _base_url(reader: TomlReader, option: Option, value: Any) -> str:
-    if not isinstance(value, str):
-        reader.problem("base_url", 'base_url is required: the absolute URL the board is served from, e.g. "https://example.org/board/"')
-        return "https://example.org/"
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        reader.problem("base_url", f'base_url must be an absolute http(s) URL such as "https://example.org/board/", got "{value}"')
-        return "https://example.org/"
-    return value if value.endswith("/") else value + "/"
-
-
-def _language(reader: TomlReader, option: Option, value: Any) -> str:
-    try:
-        babel.Locale.parse(str(value).replace("-", "_"))
-    except (ValueError, babel.UnknownLocaleError):
-        reader.problem("language", f'language must be a language code such as "en" or "de", got {shown(value)}')
-        return "en"
-    return str(value)
-
-
-def _timezone(reader: TomlReader, option: Option, value: Any) -> str:
-    try:
-        ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones ("America"), a name too long
-        reader.problem("timezone", f'timezone must be an IANA time zone such as "UTC" or "Europe/Berlin", got {shown(value)}')
-        return "UTC"
-    return str(value)
-
-
-def _rates(reader: TomlReader, option: Option, value: Any) -> Mapping[str, Decimal]:
-    where = "policy.min_hourly_rate"
-    if not isinstance(value, dict):
-        reader.problem(where, f"min_hourly_rate must be a table of currency = amount, e.g. {{ USD = 20 }}, got {shown(value)}")
-        return MappingProxyType({})
-    rates = {}
-    for currency, amount in value.items():
-        # pycountry also finds "usd"; briefs must write USD, so a lowercase key here would be a floor never applied.
-        if not re.fullmatch(r"[A-Z]{3}", currency) or pycountry.currencies.get(alpha_3=currency) is None:
-            hint = f" (did you mean {currency.upper()}?)" if pycountry.currencies.get(alpha_3=currency.upper()) else ""
-            reader.problem(f"{where}.{currency}", f"min_hourly_rate: '{currency}' is not an ISO 4217 currency code such as USD, EUR or GBP{hint}")
-        elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 0 <= amount < float("inf"):
-            reader.problem(f"{where}.{currency}", f"min_hourly_rate: {currency} must be a number of zero or more, got {shown(amount)}")
-        else:
-            rates[currency] = Decimal(str(amount))
-    return MappingProxyType(dict(sorted(rates.items())))
-
-
-def _currency(reader: TomlReader, option: Option, value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value) or pycountry.currencies.get(alpha_3=value) is None:
-        hint = f" (did you mean {value.upper()}?)" if isinstance(value, str) and pycountry.currencies.get(alpha_3=value.upper()) else ""
-        reader.problem(option.key, f'{option.key} must be an ISO 4217 currency code in quotes, such as "USD", got {shown(value)}{hint}')
-        return None
-    return value
-
-
-def _exchange_rates(reader: TomlReader, option: Option, value: Any) -> Mapping[str, Decimal]:
-    """What one unit of each currency is worth in the board's currency: { EUR = 1.05, INR = 0.012 }."""
-    if not isinstance(value, dict):
-        reader.problem(option.key, f"rates must be a table of currency = rate, e.g. {{ EUR = 1.05, INR = 0.012 }}, got {shown(value)}")
-        return MappingProxyType({})
-    rates = {}
-    for currency, amount in value.items():
-        if not re.fullmatch(r"[A-Z]{3}", currency) or pycountry.currencies.get(alpha_3=currency) is None:
-            hint = f" (did you mean {currency.upper()}?)" if pycountry.currencies.get(alpha_3=currency.upper()) else ""
-            reader.problem(f"{option.key}.{currency}", f"rates: '{currency}' is not an ISO 4217 currency code such as EUR or INR{hint}")
-        elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 0 < amount < float("inf"):
-            reader.problem(f"{option.key}.{currency}", f"rates: {currency} must be a number above zero (what 1 {currency} is worth), got {shown(amount)}")
-        else:
-            rates[currency] = Decimal(str(amount))
-    return MappingProxyType(dict(sorted(rates.items())))
-
-
-def _day(reader: TomlReader, option: Option, value: Any) -> date | None:
-    if value is None:
-        return None
-    if not isinstance(value, date) or hasattr(value, "hour"):
-        reader.problem(option.key, f"{option.key} must be a date written YYYY-MM-DD, without quotes, got {shown(value)}")
-        return None
-    return value
-
-
 def _handles(reader: TomlReader, option: Option, value: Any) -> tuple[str, ...]:
     where = "board.maintainers"
     if not isinstance(value, list):
@@ -252,49 +155,33 @@ def _categories(reader: TomlReader, option: Option, table: Any) -> tuple[Categor
     return tuple(categories)
 
 
-REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()  # the default of an option that must be given
-
-
-@dataclass(frozen=True)
-class Option:
-    """One `site.toml` option, declared once: the reader, the checks and a new board's commented `site.toml` come from it."""
-
-    key: str  # as written in site.toml, dotted when it sits in a table: "feeds.items" is `items` under [feeds]
-    field: str  # the SiteConfig field it fills
-    kind: str  # what the value must be, in the words of the commented site.toml
-    default: Any  # the value when the option is left out, or REQUIRED
-    explanation: str  # what it means, one sentence for the commented site.toml
-    read: Callable[[TomlReader, Option, Any], Any]  # validates the value as written, reporting each problem
-    example: str  # the TOML a new board's site.toml writes for it
-    allowed: tuple[int, int] = (0, 0)  # the range of a whole number
-
-
 OPTIONS: tuple[Option, ...] = (
     Option("title", "title", "text", REQUIRED, "The board's name, shown in the header, page titles and feeds.",
-           _text, '"Micro-Internship Board"'),
+           read_text, '"Micro-Internship Board"'),
     Option("description", "description", "text", REQUIRED, "One sentence for the home page's description meta tag and the feeds.",
-           _text, '"Short, paid, remote-friendly projects for students and career changers."'),
+           read_text, '"Short, paid, remote-friendly projects for students and career changers."'),
     Option("base_url", "base_url", "an http(s) URL", REQUIRED, 'Absolute URL the site is served from, ending in "/" '
-           "(it may have a sub-path); feeds, the sitemap and canonical links use it.", _base_url, '"https://example.org/board/"'),
+           "(it may have a sub-path); feeds, the sitemap and canonical links use it.", read_base_url, '"https://example.org/board/"'),
     Option("language", "language", "a language code", "en", "Language of the pages (the HTML lang attribute), "
-           'also used to format dates and money: "en", "de", "fr_CA".', _language, '"en"'),
+           'also used to format dates and money: "en", "de", "fr_CA".', read_language, '"en"'),
     Option("timezone", "timezone", "an IANA time zone", "UTC", 'Time zone in which "today" is taken to decide which '
-           "projects are scheduled, open or closed.", _timezone, '"UTC"'),
+           "projects are scheduled, open or closed.", read_timezone, '"UTC"'),
     Option("per_page", "per_page", "a whole number", 20, "Number of project cards on each page of a listing "
-           "(home, categories, archive).", _whole, "12", allowed=(1, 500)),
+           "(home, categories, archive).", read_whole, "12", allowed=(1, 500)),
     Option("closing_soon_days", "closing_soon_days", "a whole number", 3, 'A project is marked "closing soon" '
-           "in the last this-many days before its deadline.", _whole, "3", allowed=(0, 60)),
+           "in the last this-many days before its deadline.", read_whole, "3", allowed=(0, 60)),
     Option("feeds.items", "feed_items", "a whole number", 50, "Newest open projects in each RSS, Atom and JSON feed.",
-           _whole, "50", allowed=(1, 1000)),
+           read_whole, "50", allowed=(1, 1000)),
     Option("policy.min_hourly_rate", "min_hourly_rate", "a table of ISO 4217 currency = amount", {},
-           "Pay floor per hour in each currency; briefs may pay only in the currencies listed.", _rates, "{ USD = 20, EUR = 18, GBP = 16 }"),
+           "Pay floor per hour in each currency; briefs may pay only in the currencies listed.", read_min_hourly_rate,
+           "{ USD = 20, EUR = 18, GBP = 16 }"),
     Option("money.currency", "money_currency", "an ISO 4217 currency code", None, "The board's currency: with rates, pay in "
-           'other currencies is shown beside its value in it ("≈ $540"), and sorted and filtered by that value.', _currency, '"USD"'),
+           'other currencies is shown beside its value in it ("≈ $540"), and sorted and filtered by that value.', read_currency, '"USD"'),
     Option("money.rates", "rates", "a table of ISO 4217 currency = rate", {}, "What 1 unit of each other currency is worth in "
            "the board's currency, e.g. { EUR = 1.05, INR = 0.012 }; `board check` warns when a currency briefs use has none.",
-           _exchange_rates, "{ }"),
+           read_exchange_rates, "{ }"),
     Option("money.rates_date", "rates_date", "a date", None, "The day the rates are from; `board check` warns when they are "
-           "more than 60 days old.", _day, "2026-12-01"),
+           "more than 60 days old.", read_day, "2026-12-01"),
     Option("board.maintainers", "board_maintainers", "a list of GitHub handles", [], "GitHub handles that may edit any brief.",
            _handles, '["board-admin"]'),
     Option("categories", "categories", "a [categories.KEY] table for each category", REQUIRED,
@@ -315,7 +202,7 @@ def commented_site_toml(examples: Mapping[str, str] | None = None) -> str:
     table = ""
     for option in sorted(OPTIONS, key=lambda o: (o.key == "categories", "." in o.key)):  # plain keys, then tables
         place, _, name = option.key.rpartition(".")
-        allowed = f" from {option.allowed[0]} to {option.allowed[1]}" if option.read is _whole else ""
+        allowed = f" from {option.allowed[0]} to {option.allowed[1]}" if option.read is read_whole else ""
         needed = "required" if option.default is REQUIRED else "optional" if option.default is None else f"default {_toml(option.default)}"
         comment = [f"# {option.explanation}", f"# ({option.kind}{allowed}; {needed})"]
         if option.key == "categories":  # a table of tables: the comment, then the example tables

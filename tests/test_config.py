@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from site_builder.config import OPTIONS, REQUIRED, SiteConfig, commented_site_toml, config_from_text, load_config
+from site_builder.config import OPTIONS, SiteConfig, commented_site_toml, config_from_text, load_config
+from site_builder.optionreaders import REQUIRED
 from site_builder.errors import BoardError
 from tests.conftest import SITE_TOML
 
