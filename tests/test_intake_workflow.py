@@ -97,8 +97,11 @@ def pushed_brief(root: Path, branch: str = "intake/issue-7") -> str:
 def test_valid_answers_open_a_pull_request_and_an_edit_updates_it_and_the_one_comment(runner):
     title = "Clean up records $(touch pwned) `touch pwned2`"
     calls = run_intake_job(runner, issue_body("post-a-project.yml", GOOD | {"title": title}), {})
-    assert [call["args"][:2] for call in calls] == [["auth", "setup-git"], ["pr", "list"], ["pr", "create"], ["api", "--paginate"],
-                                                    ["issue", "comment"]]
+    assert [call["args"][:2] for call in calls] == [["auth", "setup-git"], ["pr", "list"], ["pr", "create"], ["workflow", "run"],
+                                                    ["api", "--paginate"], ["issue", "comment"]]
+    # GitHub starts no workflow for the pull request GITHUB_TOKEN opened, but does for workflow_dispatch: the Check, on its branch.
+    assert calls[3]["args"] == ["workflow", "run", "check.yml", "--ref", "intake/issue-7", "--field", "pull-request=8"]
+    del calls[3]
     calls = calls[1:]
     create = calls[1]["args"]
     assert create[create.index("--head") + 1] == "intake/issue-7"
@@ -116,7 +119,10 @@ def test_valid_answers_open_a_pull_request_and_an_edit_updates_it_and_the_one_co
     git(runner, "clone", "--quiet", "--depth=1", f"file://{runner / 'origin.git'}", "checkout")
     state = {"pr": "https://github.com/owner/board/pull/8", "comment": "99"}
     calls = run_intake_job(runner, issue_body("post-a-project.yml", GOOD | {"hours": "25"}), state)
-    assert [call["args"][:2] for call in calls[1:]] == [["pr", "list"], ["pr", "edit"], ["api", "--paginate"], ["api", "--method"]]
+    assert [call["args"][:2] for call in calls[1:]] == [["pr", "list"], ["pr", "edit"], ["workflow", "run"], ["api", "--paginate"],
+                                                        ["api", "--method"]]
+    assert calls[3]["args"] == ["workflow", "run", "check.yml", "--ref", "intake/issue-7", "--field", "pull-request=8"]
+    del calls[3]
     calls = calls[1:]
     assert calls[1]["args"][2] == "https://github.com/owner/board/pull/8"
     assert calls[3]["args"][:4] == ["api", "--method", "PATCH", "repos/owner/board/issues/comments/99"]
@@ -131,3 +137,4 @@ def test_wrong_answers_push_nothing_and_put_the_reply_in_the_comment(runner):
     reply = next(iter(calls[1]["files"].values()))
     assert reply.startswith("<!-- microboard-intake -->\n@dana") and "- **Estimated hours:** hours must be a whole number" in reply
     assert "intake/issue-7" not in git(runner / "origin.git", "branch", "--list")
+    assert not [call for call in calls if call["args"][0] == "workflow"]  # no pull request, so no Check to start

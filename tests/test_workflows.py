@@ -6,6 +6,7 @@ The steps' shell commands are run here as GitHub would run them, in a real shall
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -41,8 +42,24 @@ def workflow(name: str) -> dict:
     return data
 
 
+def _value(expression: str, github: dict[str, str]) -> str:
+    """`a || b`: the first alternative with a value, as GitHub gives it; an expression the test did not set is a KeyError."""
+    alternatives = [part.strip() for part in expression.split(" || ")]
+    if not any(part in github for part in alternatives):
+        raise KeyError(expression)
+    return next((github[part] for part in alternatives if github.get(part)), "")
+
+
 def _expand(text: str, github: dict[str, str]) -> str:
-    return re.sub(r"\$\{\{\s*(.+?)\s*\}\}", lambda m: github[m.group(1)], text)
+    return re.sub(r"\$\{\{\s*(.+?)\s*\}\}", lambda m: _value(m.group(1), github), text)
+
+
+def _runs(step: dict, github: dict[str, str]) -> bool:
+    """A step's `if:`; the only kind the check job uses is on the event's name."""
+    if "if" not in step:
+        return True
+    wanted = re.fullmatch(r"github\.event_name == '(\w+)'", step["if"])[1]
+    return github["github.event_name"] == wanted
 
 
 def checkout(options: dict, workspace: Path, origin: Path, github: dict[str, str]) -> None:
@@ -64,19 +81,25 @@ def run_steps(job: dict, workdir: Path, github: dict[str, str], origin: Path | N
     the board installed."""
     python = python or Path(sys.executable)
     results = []
+    outputs = workdir.parent / f"{workdir.name}-step-outputs"
     for step in job["steps"]:
+        if not _runs(step, github):
+            continue
         if step.get("uses", "").startswith("actions/checkout@") and origin is not None:
             checkout(step.get("with", {}), workdir, origin, github)
         if "run" not in step or (step["run"].startswith("python -m pip install") and python == Path(sys.executable)):
             continue  # other `uses:` steps are GitHub's
         assert "${{" not in step["run"], f"{step['name']}: pass expressions through env:, never into the script"
         env = {**os.environ, "PATH": f"{python.parent}{os.pathsep}{os.environ['PATH']}",
-               "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_QUIET": "1"}
+               "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_QUIET": "1", "GITHUB_OUTPUT": str(outputs)}
         env.update({key: _expand(value, github) for key, value in step.get("env", {}).items()})
-        results.append(done := subprocess.run(["bash", "-e", "-c", step["run"]], cwd=workdir, env=env,
+        outputs.write_text("", encoding="utf-8")
+        results.append(done := subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=workdir, env=env,
                                               capture_output=True, text=True))
         if done.returncode != 0:
             break
+        github |= {f"steps.{step.get('id')}.outputs.{key}": value
+                   for key, value in (line.split("=", 1) for line in outputs.read_text(encoding="utf-8").splitlines())}
     return results
 
 
@@ -131,23 +154,30 @@ def test_check_runs_the_base_commits_checker_on_the_pull_request_read_as_data():
     """GitHub's "pwn request" guidance: pull_request_target runs the base's workflow and code; the head is
     checked out without credentials into its own folder and never installed or run."""
     check = workflow("check.yml")
-    assert set(check["on"]) == {"pull_request_target"}
-    assert check["permissions"] == {"contents": "read"}
+    assert set(check["on"]) == {"pull_request_target", "workflow_dispatch"}
+    assert check["on"]["workflow_dispatch"]["inputs"]["pull-request"]["type"] == "number"
+    assert check["permissions"] == {}
+    assert check["jobs"]["check"]["permissions"] == {"contents": "read", "pull-requests": "read", "issues": "read"}
+    assert check["jobs"]["report"]["permissions"] == {"statuses": "write"}
     steps = check["jobs"]["check"]["steps"]
     checkouts = [step["with"] for step in steps if step.get("uses") == "actions/checkout@v4"]
     assert checkouts == [
-        {"ref": "${{ github.event.pull_request.base.sha }}", "path": "checker", "persist-credentials": False},
-        {"ref": "refs/pull/${{ github.event.pull_request.number }}/merge", "path": "pull-request", "fetch-depth": 1,
+        {"ref": "${{ github.event.pull_request.base.sha || steps.pull-request.outputs.base }}", "path": "checker",
          "persist-credentials": False},
+        {"ref": "${{ steps.pull-request.outputs.merge || format('refs/pull/{0}/merge', github.event.pull_request.number) }}",
+         "path": "pull-request", "fetch-depth": 1, "persist-credentials": False},
     ]
+    # Only the step that reads the pull request from GitHub's API, on workflow_dispatch, holds a token.
+    assert [step["name"] for step in steps if "GH_TOKEN" in step.get("env", {})] == [steps[0]["name"]]
+    assert steps[0]["if"] == "github.event_name == 'workflow_dispatch'"
     shell = [step["run"] for step in steps if "run" in step]
     assert "python -m pip install ./checker" in shell
     assert all("pull-request" not in line or "--root pull-request" in line or line.startswith("git -C pull-request fetch")
                for line in shell), "the pull request's tree is only ever read by the checker and git"
     command = next(step for step in steps if "board" in step.get("run", "") and " check " in step["run"])
     assert command["run"] == 'board --root pull-request check --format github --base "$BASE_SHA" --author "$AUTHOR"'
-    assert command["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}",
-                              "AUTHOR": "${{ github.event.pull_request.user.login }}"}
+    assert command["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha || steps.pull-request.outputs.base }}",
+                              "AUTHOR": "${{ github.event.pull_request.user.login || steps.pull-request.outputs.author }}"}
     assert shell[-1] == "board --root pull-request build --output public --no-cache"
 
 
@@ -178,7 +208,7 @@ def test_intake_reads_the_issue_body_only_from_the_events_file_and_no_other_text
 def test_intake_runs_on_the_forms_issues_with_the_least_permissions_it_needs():
     intake = workflow("intake.yml")
     assert intake["on"] == {"issues": {"types": ["opened", "edited", "reopened"]}}
-    assert intake["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
+    assert intake["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write", "actions": "write"}
     labels = {yaml.safe_load(form.read_text(encoding="utf-8"))["labels"][0] for form in (ISSUE_FORM, UPDATE_FORM)}
     assert labels == {"new project", "update project"} and all(f"'{label}'" in intake["jobs"]["intake"]["if"] for label in labels)
     steps = intake["jobs"]["intake"]["steps"]
@@ -232,8 +262,10 @@ def open_pull_request(origin: Path, author: str, change) -> dict[str, str]:
     git(origin, "merge", "--quiet", "--no-ff", "-m", "Merge pull request #1", "pull-request", user="github")
     git(origin, "update-ref", "refs/pull/1/merge", "HEAD")
     git(origin, "checkout", "--quiet", "main")
-    return {"github.event.pull_request.base.sha": base, "github.event.pull_request.number": "1",
-            "github.event.pull_request.user.login": author}
+    return {"github.event_name": "pull_request_target", "github.event.pull_request.base.sha": base,
+            "github.event.pull_request.number": "1", "github.event.pull_request.user.login": author,
+            "steps.pull-request.outputs.base": "", "steps.pull-request.outputs.merge": "",
+            "steps.pull-request.outputs.author": "", "format('refs/pull/{0}/merge', github.event.pull_request.number)": "refs/pull/1/merge"}
 
 
 def board_repository(folder: Path, *, with_checker: bool = False) -> Path:
@@ -280,6 +312,59 @@ def test_check_workflow_steps_annotate_a_pull_request_by_someone_else_and_stop(o
         "::error file=content/projects/acme-crm-cleanup.md,line=1::only the brief's maintainers (dana-acme, acme-hiring) "
         "or the board's maintainers (board-admin) may change it; @mallory is neither: ask one of them to make this "
         "change, or to add you to the brief's maintainers\n")
+
+
+FAKE_GH_API = """#!/usr/bin/env python3
+import json, os, subprocess, sys
+args = sys.argv[1:]
+with open(os.environ["FAKE_GH_LOG"], "a") as log:
+    log.write(json.dumps(args) + "\\n")
+answers = json.load(open(os.environ["FAKE_GH_STATE"]))
+if args[0] == "api" and "--method" not in args:
+    jq = args[args.index("--jq") + 1]
+    sys.stdout.write(subprocess.run(["jq", "--raw-output", jq], input=json.dumps(answers[args[1]]), text=True,
+                                    capture_output=True, check=True).stdout)
+"""
+
+
+@pytest.mark.parametrize("issue_author, result", [("dana-acme", "success"), ("mallory", "failure")])
+def test_check_workflow_dispatched_for_an_intake_pull_request_checks_it_as_the_issues_author(
+        origin, tmp_path, monkeypatch, issue_author, result):
+    """The Intake workflow's bot opens the pull request; workflow_dispatch reads it (through a stand-in gh that
+    answers as GitHub's API would, filtered by real jq), checks its merge commit from its base as the issue's
+    author, and the report job sets the status `check` on the pull request's head commit."""
+    pull = open_pull_request(origin, "github-actions[bot]", extend_acme_deadline)
+    head, merge = git(origin, "rev-parse", "pull-request"), git(origin, "rev-parse", "refs/pull/1/merge")
+    api = {"repos/owner/board/pulls/1": {"mergeable": True, "head": {"sha": head, "ref": "intake/issue-7"},
+                                         "merge_commit_sha": merge, "user": {"login": "github-actions[bot]"}},
+           f"repos/owner/board/commits/{merge}": {"parents": [{"sha": pull["github.event.pull_request.base.sha"]}, {"sha": head}]},
+           "repos/owner/board/issues/7": {"user": {"login": issue_author}}}
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin/gh").write_text(FAKE_GH_API, encoding="utf-8")
+    (tmp_path / "bin/gh").chmod(0o755)
+    (tmp_path / "gh.json").write_text(json.dumps(api), encoding="utf-8")
+    for key, value in {"PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}", "FAKE_GH_LOG": str(tmp_path / "gh.log"),
+                       "FAKE_GH_STATE": str(tmp_path / "gh.json"), "GITHUB_REPOSITORY": "owner/board",
+                       "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "42"}.items():
+        monkeypatch.setenv(key, value)
+    github = {"github.event_name": "workflow_dispatch", "inputs.pull-request": "1", "github.token": "token"}
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    results = run_steps(workflow("check.yml")["jobs"]["check"], workspace, github, origin)
+    assert (github["steps.pull-request.outputs.head"], github["steps.pull-request.outputs.author"]) == (head, issue_author)
+    assert git(workspace / "pull-request", "rev-parse", "HEAD") == merge
+    if result == "success":
+        assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stdout + r.stderr for r in results]
+        assert (workspace / "pull-request/public/projects/acme-crm-cleanup/index.html").is_file()
+    else:
+        assert [r.returncode for r in results] == [0, 0, 1]
+        assert "@mallory is neither" in results[-1].stdout
+    (tmp_path / "gh.log").write_text("", encoding="utf-8")
+    github |= {"needs.check.outputs.head": head, "needs.check.result": result}
+    assert [r.returncode for r in run_steps(workflow("check.yml")["jobs"]["report"], workspace, github)] == [0]
+    status = json.loads((tmp_path / "gh.log").read_text(encoding="utf-8"))
+    assert status[:4] == ["api", "--method", "POST", f"repos/owner/board/statuses/{head}"]
+    assert {"state=" + result, "context=check", "target_url=https://github.com/owner/board/actions/runs/42"} <= set(status)
 
 
 FORGED_CHECKER = """
