@@ -29,7 +29,8 @@ TODAY = date(2026, 11, 25)
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     output = tmp_path_factory.mktemp("example") / "public"
-    return output, build(REPO, output, TODAY, base_url="https://example.org/board/")
+    # No cache: every part is indexed by this build, whatever an earlier test left in the repository's .cache/.
+    return output, build(REPO, output, TODAY, base_url="https://example.org/board/", use_cache=False)
 
 
 def search_record(output: Path, project_path: str) -> dict[str, list[str]]:
