@@ -14,11 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .brief import Brief
 from .buildstate import BuildReport, BuildState, PageKeys
 from .cache import BuildCache
 from .fingerprint import entry_key
 from .config import CONFIG_FILE, SiteConfig
-from .content import Brief, read_brief
+from .content import read_brief
 from .crawl import crawl_specs
 from .errors import BoardError, Problem
 from .feeds import feed_specs

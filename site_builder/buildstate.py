@@ -17,9 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .brief import Brief
 from .cache import BuildCache, OutputRecord
 from .config import SiteConfig
-from .content import LOGOS_DIR, Brief
+from .contentfiles import LOGOS_DIR
 from .fingerprint import Digester, digest_of, entry_key
 from .layouts import layout_problems, layouts_used
 from .markup import MARKUP_FINGERPRINT, RenderedBody, render_markdown

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .content import Brief
+from .brief import Brief
 from .fingerprint import FORMAT, code_fingerprint, digest_of
 from .markup import RenderedBody
 from .outputs import OutputFile

@@ -12,7 +12,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode
 
 from .config import SLUG_PATTERN
-from .content import CONTENT_DIR, is_editor_noise
+from .contentfiles import CONTENT_DIR, is_editor_noise
 from .errors import Problem
 from .frontyaml import FieldReader, compose_front_matter, decode_text, split_front_matter
 

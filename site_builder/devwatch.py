@@ -15,7 +15,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from .config import CONFIG_FILE
-from .content import PROJECTS_DIR, is_editor_noise
+from .contentfiles import PROJECTS_DIR, is_editor_noise
 
 QUIET_SECONDS = 0.1  # a save's events all arrive within this; the rebuild waits for this much silence
 

@@ -13,7 +13,7 @@ import subprocess
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
-from .content import PROJECTS_DIR
+from .contentfiles import PROJECTS_DIR
 from .text import printable
 
 COMMIT_MARK = "\x00"  # starts the line carrying a commit's date (git writes it for %x00); no path holds it

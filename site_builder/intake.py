@@ -21,7 +21,8 @@ from yaml.nodes import MappingNode
 
 from .build import check_board
 from .config import SLUG_PATTERN, load_config
-from .content import PROJECTS_DIR, load_briefs
+from .content import load_briefs
+from .contentfiles import PROJECTS_DIR
 from .errors import BoardError, Problem
 from .frontyaml import EMAIL, compose_front_matter, decode_text, split_front_matter
 from .issueforms import IssueForm, chosen, headings_found, read_answers, read_form, unticked

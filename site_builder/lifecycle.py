@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from .content import Brief
+from .brief import Brief
 
 
 class Status(str, Enum):

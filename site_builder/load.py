@@ -13,9 +13,11 @@ from pathlib import Path
 
 import jinja2
 
+from .brief import Brief
 from .buildstate import BuildState
 from .config import SiteConfig, load_config
-from .content import CONTENT_DIR, Brief, brief_paths, company_problems, link_problems, read_brief, read_limited, unique_briefs
+from .content import company_problems, read_brief, unique_briefs
+from .contentfiles import CONTENT_DIR, brief_paths, link_problems, read_limited
 from .contentpages import PageSource, load_pages
 from .errors import BoardError, Problem
 from .layouts import compile_layouts

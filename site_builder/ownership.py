@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import CONFIG_FILE, config_from_text
-from .content import LOGOS_DIR, PROJECTS_DIR, brief_company, brief_maintainers
+from .content import brief_company, brief_maintainers
+from .contentfiles import LOGOS_DIR, PROJECTS_DIR
 from .errors import BoardError, Problem
 from .text import same_name_key
 

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .config import SLUG_PATTERN, SiteConfig
-from .content import PLACEHOLDER, PROJECTS_DIR
+from .contentfiles import PROJECTS_DIR
 from .errors import BoardError, Problem
+from .frontyaml import PLACEHOLDER
 
 DEADLINE_AFTER_DAYS = 14
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import CONFIG_FILE, Category, commented_site_toml, config_from_text, load_config
-from .content import PROJECTS_DIR
+from .contentfiles import PROJECTS_DIR
 from .lifecycle import today_in
 from .scaffold import example_brief
 from .shipped import SHIPPED

@@ -22,7 +22,7 @@ from pathlib import Path
 import py_svg_hush
 from PIL import Image, ImageOps
 
-from .content import LOGO_NAME, LOGOS_DIR, is_editor_noise, link_problems
+from .contentfiles import LOGO_NAME, LOGOS_DIR, is_editor_noise, link_problems
 from .errors import Problem
 from .outputs import OutputFile
 from .theme import STATIC_DIR, Theme

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import LOGOS_DIR, is_editor_noise
+from .contentfiles import LOGOS_DIR, is_editor_noise
 from .shipped import SHIPPED
 
 LAYOUTS_DIR = Path("layouts")

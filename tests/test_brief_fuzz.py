@@ -10,8 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from site_builder.brief import Brief
+from site_builder.brieffields import COMPANY_FIELDS, COMPENSATION_FIELDS, FIELDS
 from site_builder.config import SiteConfig, load_config
-from site_builder.content import COMPANY_FIELDS, COMPENSATION_FIELDS, FIELDS, Brief, read_brief
+from site_builder.content import read_brief
 from site_builder.errors import Problem
 from site_builder.frontyaml import MAX_YEAR, MIN_YEAR
 from site_builder.markup import UnrenderableBody, render_markdown

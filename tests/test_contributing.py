@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from site_builder import content
+from site_builder import brieffields
 from site_builder.cli import main
 from site_builder.config import SLUG_PATTERN, load_config
 from site_builder.lifecycle import today_in
@@ -18,7 +18,7 @@ from tests.gitboard import commit_all, git
 from tests.site_files import EXAMPLE_DATE, REPO, copy_example_board
 
 GUIDE = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
-NESTED = {"company": content.COMPANY_FIELDS, "compensation": content.COMPENSATION_FIELDS}
+NESTED = {"company": brieffields.COMPANY_FIELDS, "compensation": brieffields.COMPENSATION_FIELDS}
 
 
 def template_block() -> str:
@@ -64,20 +64,20 @@ def test_the_guides_template_is_what_board_new_writes_apart_from_the_dates(tmp_p
 
 def test_the_field_table_lists_every_field_the_checker_knows_and_which_are_required():
     fields = field_table()
-    known = [f"{name}.{sub}" if name in NESTED else name for name in content.FIELDS for sub in NESTED.get(name, [None])]
+    known = [f"{name}.{sub}" if name in NESTED else name for name in brieffields.FIELDS for sub in NESTED.get(name, [None])]
     assert list(fields) == known
-    required = {name for name in known if name.split(".")[0] in content.REQUIRED} - {"company.url", "company.logo"}
+    required = {name for name in known if name.split(".")[0] in brieffields.REQUIRED} - {"company.url", "company.logo"}
     assert {name for name, (_, rules) in fields.items() if rules.startswith("**Required.**")} == required
     assert fields["location"][1].startswith("**Required when `remote` is `false`**")
 
 
 def test_the_field_table_states_the_checkers_limits_and_the_boards_categories():
     rules = {name: rule for name, (_, rule) in field_table().items()}
-    assert f"At most {content.MAX_TITLE_LENGTH} characters" in rules["title"]
-    assert f"up to {content.MAX_SKILLS} skills, each at most {content.MAX_SKILL_LENGTH} characters" in rules["skills"]
-    assert f"a whole number from {content.MIN_HOURS} to {content.MAX_HOURS}" in rules["hours"]
-    assert f"at most {content.MAX_DEADLINE_DAYS} days after it" in rules["deadline"]
-    assert f"at most {content.MAX_SUMMARY_LENGTH} characters" in rules["summary"]
+    assert f"At most {brieffields.MAX_TITLE_LENGTH} characters" in rules["title"]
+    assert f"up to {brieffields.MAX_SKILLS} skills, each at most {brieffields.MAX_SKILL_LENGTH} characters" in rules["skills"]
+    assert f"a whole number from {brieffields.MIN_HOURS} to {brieffields.MAX_HOURS}" in rules["hours"]
+    assert f"at most {brieffields.MAX_DEADLINE_DAYS} days after it" in rules["deadline"]
+    assert f"at most {brieffields.MAX_SUMMARY_LENGTH} characters" in rules["summary"]
     keys = [c.key for c in load_config(REPO).categories]
     assert rules["category"] == "**Required.** One of: " + ", ".join(f"`{key}`" for key in keys) + "."
 

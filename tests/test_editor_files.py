@@ -10,7 +10,7 @@ import pytest
 
 from site_builder.build import build
 from site_builder.cli import main
-from site_builder.content import is_editor_noise
+from site_builder.contentfiles import is_editor_noise
 from site_builder.theme import Theme
 from tests.conftest import Board
 from tests.site_files import tree

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from markdown.treeprocessors import InlineProcessor
 
 from site_builder import markup
-from site_builder.content import split_front_matter
+from site_builder.frontyaml import split_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from site_builder.brieffields import FIELDS
 from site_builder.cli import main
-from site_builder.content import FIELDS
 from site_builder.lifecycle import today_in
 from site_builder.scaffold import DEADLINE_AFTER_DAYS
 

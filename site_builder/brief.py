@@ -1,0 +1,57 @@
+"""A brief as the later stages see it: plain dataclasses, typed and validated, with no rendering done yet.
+Apart from the rules that make one (`brieffields`), so a stage that only reads briefs imports only these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    url: str | None
+    logo: str | None  # a file name inside static/logos/
+
+
+@dataclass(frozen=True)
+class Compensation:
+    amount: Decimal
+    currency: str  # ISO 4217
+    type: str  # "fixed" for the whole deliverable, "hourly" per hour
+
+    def per_hour(self, hours: int) -> Decimal:
+        """What an hour of the estimate pays: the number the board's pay floor is about."""
+        return self.amount if self.type == "hourly" else self.amount / hours
+
+    def total(self, hours: int) -> Decimal:
+        """What the whole project pays: the fixed fee, or the hourly rate times the estimated hours."""
+        return self.amount if self.type == "fixed" else self.amount * hours
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A validated brief: what the employer wrote, typed, with no rendering done yet."""
+
+    slug: str
+    source: str  # path relative to the board's root, as messages name it
+    title: str
+    company: Company
+    category: str
+    skills: tuple[str, ...]
+    hours: int
+    compensation: Compensation
+    remote: bool
+    countries: tuple[str, ...]
+    location: str | None
+    posted: date
+    deadline: date
+    apply: str
+    maintainers: tuple[str, ...]
+    draft: bool
+    summary: str | None
+    body: str
+    body_line: int  # the file line the Markdown body starts on
+    company_line: int = 1  # the line of `company:`, where a problem with the company as a whole is shown

@@ -1,0 +1,82 @@
+"""Which files the board reads under content/ and static/, and how: editors' files skipped, symbolic links
+refused, a brief's bytes bounded. Shared by the content stage and everything that walks those folders
+(content pages, statics, the theme, `board serve`), which need no brief's rules.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .errors import Problem
+from .text import first_forbidden
+
+CONTENT_DIR = Path("content")
+PROJECTS_DIR = Path("content/projects")
+LOGOS_DIR = Path("static/logos")
+# A logo's file name: plain in a URL, never hidden, with the extension of a format statics.py publishes.
+LOGO_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*\.(png|jpe?g|webp|gif|svg)", re.IGNORECASE)
+MAX_BRIEF_BYTES = 256 * 1024
+
+
+def read_limited(path: Path) -> bytes:
+    """A brief's bytes, never more than one past the limit: the file may be huge or never end. A symbolic
+    link is never followed (it could lead to /proc/self/environ): opening one fails."""
+    with open(path, "rb", opener=lambda file, flags: os.open(file, flags | os.O_NOFOLLOW)) as file:
+        return file.read(MAX_BRIEF_BYTES + 1)
+
+
+def symlink_message() -> str:
+    """What the board says of a symbolic link under content/ or static/, wherever it finds one."""
+    return ("this is a symbolic link, which the board never follows (it could publish a file from outside "
+            "the repository): put the file itself here instead")
+
+
+def link_problems(root: Path, folder: Path) -> list[Problem]:
+    """A problem for each symbolic link under `folder` (content/ or static/), found without following any;
+    editors' files are left out, as everywhere (Emacs's lock file is a link to nowhere)."""
+    start = root / folder
+    if start.is_symlink():
+        return [Problem(folder.as_posix(), 1, symlink_message())]
+    problems = []
+    for parent, dirs, names in os.walk(start):
+        dirs[:] = [name for name in dirs if not is_editor_noise(name)]
+        for name in sorted(name for name in dirs + names if not is_editor_noise(name)):
+            if (path := Path(parent) / name).is_symlink():
+                problems.append(Problem(path.relative_to(root).as_posix(), 1, symlink_message()))
+    return problems
+
+
+# Files editors write beside the file being edited, which no board means to publish: Vim's swap files and
+# its writability probe "4913", Emacs's .#lock and #autosave# files, the backups Emacs and Vim leave after a
+# save (brief.md~), JetBrains' safe-write temps; and hidden files (.DS_Store, .goutputstream-*).
+EDITOR_NOISE_NAMES = ("4913",)
+EDITOR_NOISE_PREFIXES = (".", "#")
+EDITOR_NOISE_SUFFIXES = ("~", ".swp", ".swo", ".swx", "___jb_tmp___", "___jb_old___")
+
+
+def is_editor_noise(name: str) -> bool:
+    """True for a file name the board skips wherever it reads a folder, and `board serve` never rebuilds for."""
+    return name in EDITOR_NOISE_NAMES or name.startswith(EDITOR_NOISE_PREFIXES) or name.endswith(EDITOR_NOISE_SUFFIXES)
+
+
+def brief_paths(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every brief file under content/projects/, and a problem for each file there that is not one."""
+    folder = root / PROJECTS_DIR
+    if not folder.is_dir() or folder.is_symlink() or (root / CONTENT_DIR).is_symlink():
+        return [], []  # a linked folder is reported by link_problems
+    paths, problems = [], []
+    for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):  # scandir: no stat per file where the type is known
+        path = Path(entry.path)
+        if is_editor_noise(entry.name) or entry.name.lower() == "readme.md" or entry.is_symlink():
+            continue  # a link is reported by link_problems
+        if first_forbidden(entry.name):  # a byte that is not UTF-8 (read as a lone surrogate), or a control character
+            problems.append(Problem(path.relative_to(root).as_posix(), 1, "the file name is not plain UTF-8 text: rename it "
+                                                                          "to lowercase letters, digits and hyphens, like acme-crm-cleanup.md"))
+        elif entry.is_file() and path.suffix == ".md":
+            paths.append(path)
+        else:
+            problems.append(Problem(path.relative_to(root).as_posix(), 1,
+                                    f"only briefs belong in {PROJECTS_DIR}/: one <slug>.md file per project (rename or move this)"))
+    return paths, problems
