@@ -9,14 +9,12 @@ long: a description is refused, never a build hung.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import html
-import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
@@ -198,10 +196,14 @@ class _OutOfTime(BaseException):
 def _convert_in_time(body: str) -> str:
     """Python-Markdown's HTML for `body`, or UnrenderableBody when it runs out of time or stack."""
     global _converter
+    watchdog = _Watchdog(RENDER_SECONDS)
     try:
-        with _WATCHDOG.budget(RENDER_SECONDS):
+        try:
             return _markdown().convert(body)
+        finally:
+            watchdog.stop()
     except _OutOfTime:
+        watchdog.stop()  # the exception may have arrived inside the first stop(); stopping twice is harmless
         _converter = None  # stopped halfway, the converter's state is not to be trusted
         raise UnrenderableBody(f"the description takes more than {RENDER_SECONDS:g} seconds to render, so it was "
                                "stopped: simplify its Markdown (long runs of [, ! or other marks, deep nesting)") from None
@@ -215,47 +217,37 @@ def _convert_in_time(body: str) -> str:
 
 
 class _Watchdog:
-    """Raises _OutOfTime in a thread once it has used its budget of processor time on one description.
+    """Raises _OutOfTime in the thread that made it once that thread has used `seconds` of processor time.
 
     Python-Markdown spends its time in Python code, which an asynchronous exception interrupts between
     two bytecodes; unlike a signal, this works in any thread (`board serve` builds in a background
-    thread). Processor time, not wall time, so a busy machine does not refuse a brief a quiet one takes.
-    One watching thread per process serves every render (starting a thread per description cost more
-    than rendering a short one); a forked worker starts its own."""
+    thread). Processor time, not wall time, so a busy machine does not refuse a brief a quiet one takes."""
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: float):
+        self._target = threading.get_ident()
+        self._clock = _thread_clock(self._target)
+        self._limit = self._clock() + seconds
+        self._stopped = threading.Event()
         self._lock = threading.Lock()
-        self._budgets: dict[int, tuple[Callable[[], float], float]] = {}  # thread -> (its clock, the limit)
-        self._process = 0  # the process whose watching thread is running
-
-    @contextlib.contextmanager
-    def budget(self, seconds: float) -> Iterator[None]:
-        target = threading.get_ident()
-        clock = _thread_clock(target)
-        with self._lock:
-            if self._process != os.getpid():
-                self._process = os.getpid()
-                threading.Thread(target=self._watch, name="markdown-watchdog", daemon=True).start()
-            self._budgets[target] = (clock, clock() + seconds)
-        try:
-            yield
-        finally:
-            with self._lock:
-                fired = self._budgets.pop(target, None) is None
-            if fired:  # fired as the work finished: take back the exception if it has not arrived yet
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+        self._fired = False
+        self._thread = threading.Thread(target=self._watch, name="markdown-watchdog", daemon=True)
+        self._thread.start()
 
     def _watch(self) -> None:
-        while True:
-            time.sleep(0.05)
-            with self._lock:
-                for target, (clock, limit) in list(self._budgets.items()):
-                    if clock() > limit:
-                        del self._budgets[target]
-                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(_OutOfTime))
+        while not self._stopped.wait(0.05):
+            if self._clock() > self._limit:
+                with self._lock:
+                    if not self._stopped.is_set():
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._target), ctypes.py_object(_OutOfTime))
+                        self._fired = True
+                return
 
-
-_WATCHDOG = _Watchdog()
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped.set()
+        self._thread.join()
+        if self._fired:  # fired as the work finished: take back the exception if it has not arrived yet
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._target), None)
 
 
 def _thread_clock(ident: int) -> Callable[[], float]:
