@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from .brief import Brief
 from .brieffields import COMPANY_FIELDS, FIELDS, read_fields, read_maintainers
 from .config import SLUG_PATTERN, SiteConfig
-from .contentfiles import MAX_BRIEF_BYTES, brief_paths, read_limited, symlink_message
+from .contentfiles import MAX_BRIEF_BYTES, brief_paths, decoded_source, read_limited, symlink_message
 from .errors import Problem
 from .frontyaml import PLACEHOLDER, FieldReader, compose_front_matter, decode_text, split_front_matter
 from .text import code_point, first_forbidden, same_name_key
@@ -50,11 +50,8 @@ def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Proble
     if len(raw) > MAX_BRIEF_BYTES:
         fail(f"the file is {_size(max(size, len(raw)))}; a brief must be under {MAX_BRIEF_BYTES // 1024} KB of text")
         return None
-    try:
-        text = decode_text(raw)
-    except UnicodeDecodeError as error:
-        line = 1 + raw[: error.start].count(b"\n")
-        problems.append(Problem(source, line, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} on this line); save it as UTF-8"))
+    text = decoded_source(raw, source, problems)
+    if text is None:
         return None
     if not text.strip():
         fail("the file is empty: a brief starts with its fields between two lines of ---, then the description (run `board new SLUG` for a template)")

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from .errors import Problem
+from .frontyaml import decode_text
 from .text import first_forbidden
 
 CONTENT_DIR = Path("content")
@@ -80,3 +81,13 @@ def brief_paths(root: Path) -> tuple[list[Path], list[Problem]]:
             problems.append(Problem(path.relative_to(root).as_posix(), 1,
                                     f"only briefs belong in {PROJECTS_DIR}/: one <slug>.md file per project (rename or move this)"))
     return paths, problems
+
+
+def decoded_source(raw: bytes, source: str, problems: list[Problem]) -> str | None:
+    """`raw` as text (see decode_text), or None with a problem on the line of its first byte that is not UTF-8."""
+    try:
+        return decode_text(raw)
+    except UnicodeDecodeError as error:
+        line = 1 + raw[: error.start].count(b"\n")
+        problems.append(Problem(source, line, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} on this line); save it as UTF-8"))
+        return None

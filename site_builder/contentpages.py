@@ -12,9 +12,9 @@ from pathlib import Path
 from yaml.nodes import MappingNode
 
 from .config import SLUG_PATTERN
-from .contentfiles import CONTENT_DIR, is_editor_noise
+from .contentfiles import CONTENT_DIR, decoded_source, is_editor_noise
 from .errors import Problem
-from .frontyaml import FieldReader, compose_front_matter, decode_text, split_front_matter
+from .frontyaml import FieldReader, compose_front_matter, split_front_matter
 
 PAGES_DIR = Path("content/pages")
 PAGE_FIELDS = ["title", "description"]
@@ -54,11 +54,8 @@ def read_page(path: Path, source: str, problems: list[Problem]) -> PageSource | 
         problems.append(Problem(source, 1, f"'{path.stem}' cannot be a page's file name: use lowercase letters, digits and "
                                            f"hyphens, and none of {', '.join(sorted(RESERVED_SLUGS))}"))
     raw = path.read_bytes()
-    try:
-        text = decode_text(raw)
-    except UnicodeDecodeError as error:
-        line = 1 + raw[: error.start].count(b"\n")
-        problems.append(Problem(source, line, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} on this line); save it as UTF-8"))
+    text = decoded_source(raw, source, problems)
+    if text is None:
         return None
     parts = split_front_matter(text)
     if parts is None:

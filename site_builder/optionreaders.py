@@ -79,21 +79,8 @@ def read_timezone(reader: TomlReader, option: Option, value: Any) -> str:
 
 
 def read_min_hourly_rate(reader: TomlReader, option: Option, value: Any) -> Mapping[str, Decimal]:
-    where = "policy.min_hourly_rate"
-    if not isinstance(value, dict):
-        reader.problem(where, f"min_hourly_rate must be a table of currency = amount, e.g. {{ USD = 20 }}, got {shown(value)}")
-        return MappingProxyType({})
-    rates = {}
-    for currency, amount in value.items():
-        # pycountry also finds "usd"; briefs must write USD, so a lowercase key here would be a floor never applied.
-        if not re.fullmatch(r"[A-Z]{3}", currency) or pycountry.currencies.get(alpha_3=currency) is None:
-            hint = f" (did you mean {currency.upper()}?)" if pycountry.currencies.get(alpha_3=currency.upper()) else ""
-            reader.problem(f"{where}.{currency}", f"min_hourly_rate: '{currency}' is not an ISO 4217 currency code such as USD, EUR or GBP{hint}")
-        elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 0 <= amount < float("inf"):
-            reader.problem(f"{where}.{currency}", f"min_hourly_rate: {currency} must be a number of zero or more, got {shown(amount)}")
-        else:
-            rates[currency] = Decimal(str(amount))
-    return MappingProxyType(dict(sorted(rates.items())))
+    return _currency_table(reader, option.key, value, "min_hourly_rate", "currency = amount, e.g. { USD = 20 }", "USD, EUR or GBP",
+                           "a number of zero or more", lambda amount: 0 <= amount < float("inf"))
 
 
 def read_currency(reader: TomlReader, option: Option, value: Any) -> str | None:
@@ -108,19 +95,27 @@ def read_currency(reader: TomlReader, option: Option, value: Any) -> str | None:
 
 def read_exchange_rates(reader: TomlReader, option: Option, value: Any) -> Mapping[str, Decimal]:
     """What one unit of each currency is worth in the board's currency: { EUR = 1.05, INR = 0.012 }."""
+    return _currency_table(reader, option.key, value, "rates", "currency = rate, e.g. { EUR = 1.05, INR = 0.012 }", "EUR or INR",
+                           "a number above zero (what 1 {currency} is worth)", lambda amount: 0 < amount < float("inf"))
+
+
+def _currency_table(reader: TomlReader, where: str, value: Any, name: str, example: str, codes: str, number: str,
+                    accepts: Callable[[float], bool]) -> Mapping[str, Decimal]:
+    """A table of ISO 4217 currency = number, each problem reported on its own key."""
     if not isinstance(value, dict):
-        reader.problem(option.key, f"rates must be a table of currency = rate, e.g. {{ EUR = 1.05, INR = 0.012 }}, got {shown(value)}")
+        reader.problem(where, f"{name} must be a table of {example}, got {shown(value)}")
         return MappingProxyType({})
-    rates = {}
+    table = {}
     for currency, amount in value.items():
+        # pycountry also finds "usd"; briefs must write USD, so a lowercase key here would never apply.
         if not re.fullmatch(r"[A-Z]{3}", currency) or pycountry.currencies.get(alpha_3=currency) is None:
             hint = f" (did you mean {currency.upper()}?)" if pycountry.currencies.get(alpha_3=currency.upper()) else ""
-            reader.problem(f"{option.key}.{currency}", f"rates: '{currency}' is not an ISO 4217 currency code such as EUR or INR{hint}")
-        elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 0 < amount < float("inf"):
-            reader.problem(f"{option.key}.{currency}", f"rates: {currency} must be a number above zero (what 1 {currency} is worth), got {shown(amount)}")
+            reader.problem(f"{where}.{currency}", f"{name}: '{currency}' is not an ISO 4217 currency code such as {codes}{hint}")
+        elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or not accepts(amount):
+            reader.problem(f"{where}.{currency}", f"{name}: {currency} must be {number.format(currency=currency)}, got {shown(amount)}")
         else:
-            rates[currency] = Decimal(str(amount))
-    return MappingProxyType(dict(sorted(rates.items())))
+            table[currency] = Decimal(str(amount))
+    return MappingProxyType(dict(sorted(table.items())))
 
 
 def read_day(reader: TomlReader, option: Option, value: Any) -> date | None:
