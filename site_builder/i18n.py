@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
 
+from .errors import BoardError, Problem
 from .shipped import SHIPPED
 
 TRANSLATIONS_DIR = Path("translations")
 THEME_TRANSLATIONS = SHIPPED / TRANSLATIONS_DIR
 TEMPLATE = "messages.pot"  # every string of the theme, as `make messages` extracts it
+PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")  # how the theme's strings name what fills them in
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def load_interface(root: Path, language: str) -> Interface:
                      if (p := folder / name / "LC_MESSAGES" / "messages.po").is_file()), None)
         if path is None:
             continue
-        found = read_po(path.open("rb"), locale=_locale(language))
+        found = _read_catalog(path, root, language)
         if catalog is None:
             catalog = found
         else:  # the board's own strings replace the theme's, one by one
@@ -96,6 +99,33 @@ def load_interface(root: Path, language: str) -> Interface:
     compiled = io.BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
     return Interface(language, compiled.getvalue(), _direction(language), _left_in_english(catalog), True)
+
+
+def _read_catalog(path: Path, root: Path, language: str) -> Catalog:
+    """A .po file, refused with `file:line` where a translation would break the page that shows it: a
+    placeholder the English string does not give, or a lone % (every translation is %-formatted)."""
+    shown = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
+    try:
+        with path.open("rb") as file:
+            catalog = read_po(file, locale=_locale(language), abort_invalid=True)
+    except (UnicodeDecodeError, PoFileError, ValueError) as error:
+        raise BoardError([Problem(shown, getattr(error, "lineno", 1) or 1, f"not a gettext catalog Babel can read: {error}")]) from None
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        given = {name: 0 if kind == "d" else "" for text in ids for name, kind in PLACEHOLDER.findall(text)}
+        for translation in message.string if isinstance(message.string, tuple) else (message.string,):
+            try:
+                translation % given
+            except (KeyError, ValueError, TypeError) as error:
+                problems.append(Problem(shown, message.lineno or 1, f"the translation of {ids[0]!r} cannot be filled in "
+                                        f"({type(error).__name__}: {error}): use only the placeholders of the English "
+                                        "text, and write % as %%"))
+    if problems:
+        raise BoardError(problems)
+    return catalog
 
 
 def _left_in_english(catalog: Catalog) -> tuple[str, ...]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -186,3 +188,26 @@ def test_the_layout_uses_logical_properties_so_right_to_left_mirrors_it():
         css = (THEME_TRANSLATIONS.parent / "static" / sheet).read_text(encoding="utf-8")
         physical = re.findall(r"(?m)^[^/*]*\b(?:margin|padding|border)-(?:left|right)\b[^;]*;|\b(?:left|right)\s*:", css)
         assert physical == [], f"{sheet}: {physical}"
+
+
+def test_a_translation_that_would_break_its_page_is_refused_by_check_and_build_with_its_line(tmp_path):
+    board = board_in("de", tmp_path)
+    own = board / "translations/de/LC_MESSAGES"
+    own.mkdir(parents=True)
+    (own / "messages.po").write_text('msgid ""\nmsgstr ""\n"Language: de\\n"\n\n'
+                                     'msgid "Closes in %(num)d day"\nmsgid_plural "Closes in %(num)d days"\n'
+                                     'msgstr[0] "Endet in %(tage)d Tag"\nmsgstr[1] "Endet in %(num)d Tagen"\n\n'
+                                     'msgid "Skills"\nmsgstr "100% Kenntnisse"\n', encoding="utf-8")
+    expected = [
+        "translations/de/LC_MESSAGES/messages.po:5: the translation of 'Closes in %(num)d day' cannot be filled in "
+        "(KeyError: 'tage'): use only the placeholders of the English text, and write % as %%",
+        "translations/de/LC_MESSAGES/messages.po:10: the translation of 'Skills' cannot be filled in "
+        "(ValueError: unsupported format character 'K' (0x4b) at index 5): use only the placeholders of the English "
+        "text, and write % as %%",
+    ]
+    for command in ("check", "build"):
+        done = subprocess.run([sys.executable, "-m", "site_builder", "--root", str(board), command, "--now", EXAMPLE_DATE],
+                              capture_output=True, text=True)
+        # check prints problems on stdout, as a report; build on stderr, as why it stopped
+        assert done.returncode == 1 and (done.stdout + done.stderr).splitlines()[:2] == expected, done.stdout + done.stderr
+
