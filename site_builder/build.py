@@ -90,8 +90,8 @@ def check_board(root: Path, today: date, files: list[Path] | None = None,
     given `base`, also check `author`'s right to every change since it."""
     problems = ownership_problems(root, base, author) if base is not None and author is not None else []
     # The cache is read, never written; and never read in a pull request's tree (checked with --base), whose
-    # .cache/ would be the pull request's own pickles: unpickling them would run its code.
-    cache = BuildCache.for_board(root, enabled=base is None)
+    # .cache/ would be the pull request's own pickles and compiled layouts: loading them would run its code.
+    cache = BuildCache.for_board(root, enabled=base is None, read_only=True)
     try:
         board = load_board(root, today, BuildState(cache), files=files)
     except BoardError as error:

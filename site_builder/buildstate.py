@@ -22,7 +22,6 @@ from .cache import BuildCache, OutputRecord
 from .config import SiteConfig
 from .contentfiles import LOGOS_DIR
 from .fingerprint import Digester, digest_of, entry_key
-from .layouts import layout_problems, layouts_used
 from .markup import MARKUP_FINGERPRINT, RenderedBody, render_markdown
 from .outputs import OutputFile, SiteFile
 from .pages import PageSpec, Renderer
@@ -247,8 +246,7 @@ def layout_keys(renderer: Renderer, templates: set[str], code: str) -> dict[str,
     files = renderer.theme.layouts
     keys = {}
     for template in sorted(templates):
-        with layout_problems(renderer.theme, template):
-            used = layouts_used(renderer.env, template)
+        used = renderer.layouts.used(template)
         keys[template] = entry_key(code, template, *(name.encode() + files[name].read_bytes() for name in (used or files) if name in files))
     return keys
 

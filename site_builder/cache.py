@@ -1,12 +1,13 @@
 """Build cache: the store of what earlier builds computed; `buildstate` decides what of it is still current.
 
-Four things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
+Five things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
 - parsed briefs, keyed by a hash of the brief's path and bytes plus the board's settings, the logos a
   brief may name and the generator's code;
 - rendered Markdown, keyed by a hash of the body and summary plus the markup stage's fingerprint;
 - for each output folder, a record of every file written there: the fingerprint of what it was made from,
   the hash of its bytes and its size, time and inode. A page whose inputs fingerprint is unchanged and whose
   file is still the one we wrote is not rendered again; a file whose bytes are unchanged is not rewritten;
+- the layouts as Jinja compiled them, and what each names, checked against their sources (layouts.py);
 - each search bundle (see search_parts.py), keyed by its pages' fingerprints, so that a deploy which
   starts from an empty output folder indexes again only the bundles whose pages changed.
 
@@ -19,13 +20,16 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jinja2 import __version__ as JINJA_VERSION
+
 from .brief import Brief
-from .fingerprint import FORMAT, code_fingerprint, digest_of
+from .fingerprint import FORMAT, code_fingerprint, digest_of, entry_key
 from .markup import RenderedBody
 from .outputs import OutputFile
 
@@ -53,8 +57,9 @@ class BuildCache:
     """The cache of one board. `BuildCache(None)` is the disabled cache of `--no-cache`: it finds
     nothing and keeps nothing. One instance may serve many builds (`board serve` keeps one in memory)."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, read_only: bool = False):
         self.folder = folder
+        self.read_only = read_only  # `board check`: takes what earlier builds kept, keeps nothing
         self.code = code_fingerprint()
         self._briefs: dict[str, Brief] = {}
         self._bodies: dict[str, RenderedBody] = {}
@@ -65,8 +70,8 @@ class BuildCache:
         self._bundles_used: set[str] = set()  # the keys of the search bundles this build took or made
 
     @classmethod
-    def for_board(cls, root: Path, enabled: bool = True) -> BuildCache:
-        return cls(root / CACHE_DIR if enabled else None)
+    def for_board(cls, root: Path, enabled: bool = True, read_only: bool = False) -> BuildCache:
+        return cls(root / CACHE_DIR if enabled else None, read_only)
 
     @property
     def enabled(self) -> bool:
@@ -129,6 +134,10 @@ class BuildCache:
         assert self.folder
         return self.folder / "bundles" / f"{key}.pickle"
 
+    def compiled_layouts(self) -> Path | None:
+        """The folder of the layouts earlier builds compiled with this generator and this Jinja (None: no cache)."""
+        return self.folder / "layouts" / entry_key(self.code, JINJA_VERSION)[:16] if self.folder else None
+
     def outputs(self, target: Path) -> dict[str, OutputRecord]:
         """What the last cached build wrote into `target`, file by file; empty when unknown."""
         if not self.folder:
@@ -177,6 +186,10 @@ class BuildCache:
             for path in (self.folder / "bundles").glob("*.pickle"):
                 if path.stem not in self._bundles_used:
                     path.unlink(missing_ok=True)
+        compiled = self.compiled_layouts()
+        for folder in compiled.parent.glob("*") if compiled else ():  # another version's compiled layouts
+            if folder != compiled:
+                shutil.rmtree(folder, ignore_errors=True)
         self._used, self._dirty, self._bundles_used = set(), set(), set()
 
 

@@ -15,12 +15,11 @@ from pathlib import Path
 from . import __version__
 from .build import build, check_board
 from .config import GITHUB_HANDLE, load_config
-from .devserver import DevServer
 from .errors import FORMATTERS, BoardError, Problem, format_json, format_warnings
-from .intake import intake
 from .lifecycle import today_in
-from .scaffold import new_brief
-from .starter import FolderNotEmpty, init_board
+
+# Each command's own modules (the dev server, intake, init, new) are imported when that command runs:
+# `board build` and `board check` should not pay for what they never call.
 
 EXAMPLES = {
     "build": "board build --output public --base-url https://example.org/board/",
@@ -183,6 +182,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_intake(args: argparse.Namespace) -> int:
+    from .intake import intake
     try:
         body = args.body.read_text(encoding="utf-8", errors="replace")
     except OSError as error:
@@ -197,6 +197,7 @@ def run_intake(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from .starter import FolderNotEmpty, init_board
     try:
         written, kept = init_board(args.folder, force=args.force)
     except FolderNotEmpty as error:
@@ -210,6 +211,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_brief
     config = load_config(args.root)
     path = new_brief(args.root, config, args.slug, today_in(config.timezone))
     print(f"wrote {path.relative_to(args.root).as_posix()}: fill in the fields, then run `board check`")
@@ -217,6 +219,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from .devserver import DevServer
     try:
         server = DevServer(args.root, args.host, args.port, now=args.now, drafts=args.drafts,
                            log=lambda line: print(line, flush=True))

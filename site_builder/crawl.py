@@ -12,8 +12,6 @@ from datetime import date, timedelta, timezone
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
-import icalendar
-
 from .config import SiteConfig
 from .lifecycle import start_of
 from .model import Feed, Project, Site
@@ -74,6 +72,8 @@ def opml(config: SiteConfig, feeds: tuple[Feed, ...]) -> list[OutputFile]:
 def deadlines(config: SiteConfig, today: date, open_projects: tuple[Project, ...]) -> list[OutputFile]:
     """iCalendar (RFC 5545) with one all-day event on each open project's deadline, to subscribe to."""
     _ = config.words.gettext
+    import icalendar  # only a build that writes the calendar loads it
+
     name = _("%(board)s: application deadlines") % {"board": config.title}
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{GENERATOR}//{config.title} deadlines//EN")

@@ -10,12 +10,17 @@ file name and line number: the innermost such frame is the line to show.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
+import tempfile
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import jinja2
-import jinja2.meta
 from jinja2 import nodes
 from jinja2.utils import missing
 
@@ -61,62 +66,140 @@ class ThemeLoader(jinja2.BaseLoader):
                 if not name.startswith(THEME_PREFIX) or layouts.get(name.removeprefix(THEME_PREFIX)) != path]
 
 
-def layout_environment(theme: Theme) -> jinja2.Environment:
+def layout_environment(theme: Theme, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The one Jinja environment of a build: autoescaped, strict about undefined names, with gettext
-    (`_`, `ngettext`, `{% trans %}`) that the build points at the board's language."""
+    (`_`, `ngettext`, `{% trans %}`) that the build points at the board's language. Layouts compiled by
+    an earlier build are loaded from `compiled` (each checked against its source)."""
     env = jinja2.Environment(
         loader=ThemeLoader(theme), autoescape=True, extensions=["jinja2.ext.i18n"],
         undefined=LayoutUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         auto_reload=False,  # one build, one set of layouts: no stat of every layout on every page
+        bytecode_cache=compiled,
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
-def compile_layouts(theme: Theme) -> tuple[jinja2.Environment, list[Problem]]:
-    """The build's environment with every layout compiled, and a problem for each that does not compile or
-    names a layout that is not there: `board check` finds these as `board build` would, before any page renders."""
-    env = layout_environment(theme)
+@dataclass(frozen=True)
+class Reference:
+    """A layout's `extends`, `include` or `import` of another."""
+
+    line: int
+    name: str | None  # None: named by a value known only while rendering
+    optional: bool  # `ignore missing`
+
+
+@dataclass(frozen=True)
+class Layouts:
+    """Every layout of a build, compiled, with the layouts each one names."""
+
+    env: jinja2.Environment
+    references: dict[str, tuple[Reference, ...]]  # by layout name
+
+    def used(self, template: str) -> list[str] | None:
+        """`template` and every layout it extends, includes or imports, however deep; None when one of them
+        names another only by a value known while rendering, or names one that is missing (rendering then
+        reports it): such a page may use any layout."""
+        seen, waiting = set(), [template]
+        while waiting:
+            name = waiting.pop()
+            if name in seen:
+                continue
+            if name not in self.references:
+                return None
+            seen.add(name)
+            for reference in self.references[name]:
+                if reference.name is None:
+                    return None
+                waiting.append(reference.name)
+        return sorted(seen)
+
+
+class _CompiledLayouts(jinja2.FileSystemBytecodeCache):
+    """The layouts as earlier builds compiled them, in the build cache: a damaged file is only a slower build.
+    Unless `keep` is false (`board check`), what is compiled now is kept for the next build."""
+
+    def __init__(self, folder: Path, keep: bool):
+        super().__init__(str(folder))
+        self.keep = keep
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - truncated or foreign: compile the layout again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if self.keep:
+            super().dump_bytecode(bucket)
+
+
+def compile_layouts(theme: Theme, compiled: Path | None = None, keep: bool = True) -> tuple[Layouts, list[Problem]]:
+    """Every layout compiled, and a problem for each that does not compile or names a layout that is not
+    there: `board check` finds these as `board build` would, before any page renders. Given a `compiled`
+    folder (in the build cache), a layout unchanged since an earlier build is neither parsed nor compiled
+    again; and, unless `keep` is false, one compiled now is kept there for the next build."""
+    if compiled and keep:
+        (compiled / "code").mkdir(parents=True, exist_ok=True)
+    bytecode = _CompiledLayouts(compiled / "code", keep) if compiled and (compiled / "code").is_dir() else None
+    env = layout_environment(theme, bytecode)
     names = env.list_templates(filter_func=lambda name: name.endswith(LAYOUT_SUFFIXES))
     problems = [_missing(theme.shown(name), 1, name) for name in PAGE_LAYOUTS if name not in theme.layouts]
+    known = _read_references(compiled)
+    references: dict[str, tuple[Reference, ...]] = {}
+    digests: dict[str, list[list[Any]]] = {}
     for name in names:
         try:
             with layout_problems(theme, name):
                 env.get_template(name)
-                source = env.loader.get_source(env, name)[0] if env.loader else ""
-                for node in env.parse(source, name).find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-                    used = node.template.value if isinstance(node.template, nodes.Const) else None
-                    if isinstance(used, str) and used not in theme.layouts and not getattr(node, "ignore_missing", False):
-                        problems.append(_missing(theme.shown(name), node.lineno, used))
+                source = theme.layouts[name].read_text(encoding="utf-8")
+                digest = hashlib.sha256(source.encode()).hexdigest()
+                found = known.get(digest)
+                references[name] = tuple(Reference(*row) for row in found) if found is not None else _references(env, source, name)
+                digests[digest] = [[r.line, r.name, r.optional] for r in references[name]]
         except BoardError as error:
             problems += error.problems
-    return env, problems
+            continue
+        problems += [_missing(theme.shown(name), r.line, r.name) for r in references[name]
+                     if r.name is not None and r.name not in theme.layouts and not r.optional]
+    if compiled and keep and digests != known:
+        _write_references(compiled, digests)
+    return Layouts(env, references), problems
+
+
+def _references(env: jinja2.Environment, source: str, name: str) -> tuple[Reference, ...]:
+    """The layouts `source` names, read from its syntax tree."""
+    found = []
+    for node in env.parse(source, name).find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        used = node.template.value if isinstance(node.template, nodes.Const) else None
+        found.append(Reference(node.lineno, used if isinstance(used, str) else None, bool(getattr(node, "ignore_missing", False))))
+    return tuple(found)
+
+
+def _read_references(compiled: Path | None) -> dict[str, list[list[Any]]]:
+    """What an earlier build found each layout to name, by the hash of the layout's source."""
+    try:
+        stored = json.loads((compiled / "references.json").read_text(encoding="utf-8")) if compiled else {}
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stored, dict):
+        return {}
+    return {digest: rows for digest, rows in stored.items() if isinstance(rows, list) and all(
+        isinstance(row, list) and len(row) == 3 and type(row[0]) is int and isinstance(row[1], (str, type(None))) and type(row[2]) is bool
+        for row in rows)}
+
+
+def _write_references(compiled: Path, digests: dict[str, list[list[Any]]]) -> None:
+    compiled.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".references.", dir=compiled)
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        json.dump(digests, file, sort_keys=True)
+    os.replace(temporary, compiled / "references.json")
 
 
 def _missing(shown: str, line: int, name: str) -> Problem:
     """`shown` (a layout as `Theme.shown` names it) names at `line` the layout `name`, which neither the board nor the theme has."""
     return Problem(shown, line, f"template error: there is no layout '{name}' in {LAYOUTS_DIR.as_posix()}/ or the theme")
-
-
-def layouts_used(env: jinja2.Environment, template: str) -> list[str] | None:
-    """`template` and every layout it extends, includes or imports, however deep; None when one of them
-    names another only by a value known while rendering, or names one that is missing (rendering then
-    reports it): such a page may use any layout."""
-    seen, waiting = set(), [template]
-    while waiting:
-        name = waiting.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        try:
-            source = env.loader.get_source(env, name)[0] if env.loader else None
-        except jinja2.TemplateNotFound:
-            return None
-        for used in jinja2.meta.find_referenced_templates(env.parse(source, name)):
-            if used is None:
-                return None
-            waiting.append(used)
-    return sorted(seen)
 
 
 @contextlib.contextmanager

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import jinja2
-
 from .brief import Brief
 from .buildstate import BuildState
 from .config import SiteConfig, load_config
@@ -20,7 +18,7 @@ from .content import company_problems, read_brief, unique_briefs
 from .contentfiles import CONTENT_DIR, brief_paths, link_problems, read_limited
 from .contentpages import PageSource, load_pages
 from .errors import BoardError, Problem
-from .layouts import compile_layouts
+from .layouts import Layouts, compile_layouts
 from .lifecycle import Status, status_of
 from .markup import RenderedBody, UnrenderableBody, render_markdown
 from .model import ContentPage
@@ -37,7 +35,7 @@ class Board:
     briefs: list[Brief]  # every valid brief, by slug
     bodies: dict[str, RenderedBody]  # by slug, of each brief the board shows
     pages: tuple[ContentPage, ...]
-    layouts: jinja2.Environment | None  # every layout compiled; None when only some briefs were read
+    layouts: Layouts | None  # every layout compiled; None when only some briefs were read
     theme: Theme  # where each layout and static file is read from: the board's own or the theme's
     statics: dict[str, bytes]  # what the board publishes under static/, by output path; empty when only some briefs were read
 
@@ -52,7 +50,7 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
     layouts, theme, statics = None, Theme(root), {}
     if files is None:
         sources, page_problems = load_pages(root)
-        layouts, layout_problems = compile_layouts(theme)
+        layouts, layout_problems = compile_layouts(theme, state.cache.compiled_layouts(), keep=not state.cache.read_only)
         published = load_statics(root, theme)
         statics = published.files
         problems += page_problems + layout_problems + link_problems(root, CONTENT_DIR) + published.problems

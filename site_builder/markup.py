@@ -9,12 +9,14 @@ long: a description is refused, never a build hung.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import html
 import re
+import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
@@ -196,14 +198,10 @@ class _OutOfTime(BaseException):
 def _convert_in_time(body: str) -> str:
     """Python-Markdown's HTML for `body`, or UnrenderableBody when it runs out of time or stack."""
     global _converter
-    watchdog = _Watchdog(RENDER_SECONDS)
     try:
-        try:
+        with _time_limit(RENDER_SECONDS):
             return _markdown().convert(body)
-        finally:
-            watchdog.stop()
     except _OutOfTime:
-        watchdog.stop()  # the exception may have arrived inside the first stop(); stopping twice is harmless
         _converter = None  # stopped halfway, the converter's state is not to be trusted
         raise UnrenderableBody(f"the description takes more than {RENDER_SECONDS:g} seconds to render, so it was "
                                "stopped: simplify its Markdown (long runs of [, ! or other marks, deep nesting)") from None
@@ -214,6 +212,38 @@ def _convert_in_time(body: str) -> str:
         _converter = None
         raise UnrenderableBody(f"the description could not be rendered (Python-Markdown failed with {type(error).__name__}): "
                                "simplify its Markdown around unusual marks") from None
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _OutOfTime in the block once it has used `seconds` of processor time.
+
+    In a process's main thread (the build, its worker processes) a profiling timer does it: the kernel
+    counts the time and a signal interrupts the Python code, at no cost per render. Elsewhere (`board
+    serve` builds in a background thread, and only the main thread receives signals) a watchdog thread does."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        watchdog = _Watchdog(seconds)
+        try:
+            yield
+        finally:
+            try:
+                watchdog.stop()
+            finally:
+                watchdog.stop()  # the exception may arrive inside the first stop(); stopping twice is harmless
+        return
+
+    def out_of_time(signum: int, frame: object) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGPROF, out_of_time)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+        finally:  # the signal may arrive as the block ends: the handler is put back all the same
+            signal.signal(signal.SIGPROF, previous)
 
 
 class _Watchdog:

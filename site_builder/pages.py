@@ -14,14 +14,12 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import jinja2
-
 from .config import SiteConfig
 from .eligibility import ANYWHERE, countries_in, places
 from .errors import BoardError, Problem
 from .i18n import Interface, search_page_words
 from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
-from .layouts import layout_problems
+from .layouts import Layouts, layout_problems
 from .model import ContentPage, Group, Listing, Project, Site
 from .outputs import FEED_FORMATS, OutputFile
 from .text import output_json, without_forbidden
@@ -164,13 +162,14 @@ def job_posting(project: Project, config: SiteConfig) -> str:
 class Renderer:
     """The one Jinja environment of a build, with the helpers every layout shares."""
 
-    def __init__(self, theme: Theme, site: Site, env: jinja2.Environment, statics: dict[str, bytes]):
+    def __init__(self, theme: Theme, site: Site, layouts: Layouts, statics: dict[str, bytes]):
         self.config = site.config
         self.theme = theme  # the board's layouts and static files, its own over the theme's
         self.statics = statics  # what the board publishes under static/, by output path (see statics.load_statics)
         self._asset_versions: dict[str, str | None] = {}
         self.linked: set[str] = set()  # the static files the page being rendered links
-        self.env = env  # the layouts, compiled by the loader
+        self.layouts = layouts  # compiled by the loader
+        self.env = layouts.env
         words = self.config.words
         self.env.install_gettext_translations(words.translations, newstyle=True)  # type: ignore[attr-defined]
         # The data every layout can see besides its page; page fingerprints include it.

@@ -19,9 +19,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import py_svg_hush
-from PIL import Image, ImageOps
-
 from .contentfiles import LOGO_NAME, LOGOS_DIR, is_editor_noise, link_problems
 from .errors import Problem
 from .outputs import OutputFile
@@ -110,6 +107,8 @@ def _published(data: bytes, suffix: str) -> tuple[bytes, str | None]:
 
 def _sanitized_svg(data: bytes) -> tuple[bytes, str | None]:
     """The SVG without scripts, event handlers, outside references or foreign content (svg-hush's allowlist)."""
+    import py_svg_hush  # here and Pillow below: only a board with logos loads them
+
     try:
         return py_svg_hush.filter_svg(data), None
     except ValueError as error:
@@ -120,6 +119,8 @@ def _sanitized_svg(data: bytes) -> tuple[bytes, str | None]:
 def _reencoded(data: bytes, suffix: str) -> tuple[bytes, str | None]:
     """The image decoded and saved again, at most LOGO_PIXELS square, without its metadata: the same
     bytes in give the same bytes out."""
+    from PIL import Image, ImageOps
+
     try:
         image = Image.open(io.BytesIO(data), formats=list(RASTER_FORMATS))
         kind = image.format

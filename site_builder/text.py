@@ -13,7 +13,6 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from confusable_homoglyphs import confusables
 from slugify import slugify
 
 # C0 and C1 controls (tab and line feed aside), DEL, lone surrogates, and Unicode's noncharacters
@@ -101,6 +100,8 @@ def same_name_key(name: str) -> str:
 def _prototype(character: str) -> str:
     """The one character of `character`'s look-alikes that stands for them all: an ASCII one if there is
     one, else the smallest code point."""
+    from confusable_homoglyphs import confusables  # its table takes a while to load: only when names are compared
+
     found = confusables.is_confusable(character, greedy=True) or []
     family = {character} | {glyph["c"] for entry in found for glyph in entry["homoglyphs"]}
     family = {glyph for glyph in family if len(glyph) == 1}

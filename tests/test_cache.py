@@ -19,7 +19,7 @@ from site_builder.build import build as build_with_search
 from site_builder.build import check_board
 from site_builder.cli import main
 from site_builder.errors import BoardError
-from site_builder.layouts import layout_environment, layouts_used
+from site_builder.layouts import compile_layouts
 from site_builder.theme import Theme
 from tests.site_files import copy_example_board
 
@@ -251,6 +251,7 @@ def test_failed_rebuild_leaves_the_output_untouched(board: Path) -> None:
 
 def test_no_cache_flag_builds_without_reading_or_writing_the_cache(board: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--root", str(board), "build", "--now", str(TODAY), "--no-search", "--no-cache", "--jobs", "1"]) == 0
+    assert main(["--root", str(board), "check", "--now", str(TODAY)]) == 0  # check reads the cache, never writes it
     assert not (board / ".cache").exists()
     assert main(["--root", str(board), "build", "--now", str(TODAY), "--no-search"]) == 0
     assert list((board / ".cache" / "entries").glob("*.pickle"))
@@ -259,7 +260,9 @@ def test_no_cache_flag_builds_without_reading_or_writing_the_cache(board: Path, 
 def test_damaged_cache_is_ignored(board: Path) -> None:
     output = board.parent / "public"
     build(board, output, TODAY)
-    for path in (board / ".cache").rglob("*.pickle"):
+    damaged = [path for path in (board / ".cache").rglob("*") if path.is_file()]
+    assert {path.suffix for path in damaged} >= {".pickle", ".cache", ".json"}  # entries, compiled layouts, what layouts name
+    for path in damaged:
         path.write_bytes(b"not a pickle")
     build(board, output, TODAY)
     assert_same_as_clean_build(board, output)
@@ -330,9 +333,11 @@ def test_layouts_a_page_uses_are_found_through_extends_imports_and_includes(tmp_
                        "page.html": '{% extends "base.html" %}{% block b %}{% include "part.html" %}{% endblock %}',
                        "part.html": "", "other.html": "", "dynamic.html": "{% include page.part %}"}.items():
         (tmp_path / "layouts" / name).write_text(text)
-    env = layout_environment(Theme(tmp_path))
-    assert layouts_used(env, "page.html") == ["_m.html", "base.html", "page.html", "part.html"]
-    assert layouts_used(env, "dynamic.html") is None  # known only while rendering: any layout may be used
+    for compiled in (None, tmp_path / "compiled", tmp_path / "compiled"):  # no cache; a cold cache; a warm one
+        layouts, _ = compile_layouts(Theme(tmp_path), compiled)
+        assert layouts.used("page.html") == ["_m.html", "base.html", "page.html", "part.html"]
+        assert layouts.used("dynamic.html") is None  # known only while rendering: any layout may be used
+    assert (tmp_path / "compiled" / "references.json").exists()
 
 
 def test_explain_lists_the_work_of_a_rebuild_and_why(board: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import signal
+import threading
+import time
 from pathlib import Path
 
 import markdown
@@ -60,3 +63,28 @@ PUNCTUATION_HEAVY = st.lists(st.sampled_from(PIECES), max_size=80).map("".join)
 @given(PUNCTUATION_HEAVY)
 def test_any_text_renders_as_with_stock_markdown(text: str) -> None:
     assert_same(text)
+
+
+def test_a_slow_body_is_stopped_in_the_main_thread_and_in_any_other_and_the_next_body_renders() -> None:
+    """The render budget holds where a build renders: its processes' main threads (a timer signal) and
+    `board serve`'s background thread (a watchdog thread); neither leaves anything behind."""
+    slow = "[" * 15000 + "\n"
+    outcomes: list[str] = []
+
+    def render_slow_then_fast() -> None:
+        started = time.process_time()
+        try:
+            markup.render_markdown(slow)
+            outcomes.append("rendered")
+        except markup.UnrenderableBody as error:
+            outcomes.append(f"{error.message.split(',')[0]} after {time.process_time() - started:.0f} s")
+        outcomes.append(markup.render_markdown("*fine*").html)
+
+    render_slow_then_fast()
+    thread = threading.Thread(target=render_slow_then_fast)
+    thread.start()
+    thread.join()
+    stopped = f"the description takes more than {markup.RENDER_SECONDS:g} seconds to render after 2 s"
+    assert outcomes == [stopped, "<p><em>fine</em></p>"] * 2
+    assert signal.getsignal(signal.SIGPROF) == signal.SIG_DFL and signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+    assert threading.active_count() == 1  # no watchdog outlives its render: parallel.py may still fork
