@@ -36,6 +36,7 @@ from .parallel import map_in_processes
 from .search import PAGEFIND_VERSION, index_search
 from .search_parts import bundle_at, bundle_folder, parts_file, search_bundles
 from .statics import static_outputs
+from .writer import Staged, Staging
 
 
 @dataclass(frozen=True)
@@ -119,10 +120,11 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     changed, warnings = last_commit_times(root)
     site = build_model(board.config, board.briefs, board.bodies, today, board.pages, drafts, changed=changed)
     renderer = Renderer(board.theme, site, board.layouts, board.statics)
-    outputs = render(root, site, renderer, state, jobs, progress)
-    search_index = index(site, outputs.pages, state, search, progress, jobs)
-    progress("writing the board")
-    state.write(root, outputs.pages + outputs.files + search_index.files + static_outputs(board.statics))
+    with state.open_staging(root) as staging:
+        outputs = render(root, site, renderer, state, jobs, progress)
+        search_index = index(site, state, search, progress, jobs)
+        progress("writing the board")
+        state.write(outputs.pages + outputs.files + search_index.files + [staging.put(file) for file in static_outputs(board.statics)])
     return BuildResult(site, outputs.page_count, len(site.feeds()) * len(FEED_FORMATS), len(site.projects) if search else None,
                        time.perf_counter() - started, renderer, search_index.key, state.report, tuple(warnings),
                        (search_index.parts, search_index.indexed) if search else None)
@@ -130,14 +132,14 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
 
 @dataclass(frozen=True)
 class Rendered:
-    pages: list[OutputFile]  # the HTML pages rendered now (the others are kept in the output folder)
-    files: list[OutputFile]  # the feeds and crawl files rendered now
+    pages: list[Staged]  # the HTML pages rendered now (the others are kept in the output folder)
+    files: list[Staged]  # the feeds and crawl files rendered now
     page_count: int  # every HTML page of the board
 
 
 @dataclass(frozen=True)
 class SearchIndex:
-    files: list[OutputFile]  # the Pagefind bundles made now, and the list of parts
+    files: list[Staged]  # the Pagefind bundles made now or taken from the cache, and the list of parts
     key: str | None  # what it is made from: `board serve` indexes again only when it changes (None: unknown)
     parts: int  # how many bundles the index has
     indexed: tuple[str, ...]  # the bundles made now; the others are kept
@@ -152,25 +154,34 @@ def render(root: Path, site: Site, renderer: Renderer, state: BuildState, jobs: 
     return Rendered(*render_in_processes(renderer, pages_todo, files_todo, jobs, state), len(specs))
 
 
-def index(site: Site, pages: list[OutputFile], state: BuildState, search: bool, progress: Callable[[str], None],
-          jobs: int | None) -> SearchIndex:
+def index(site: Site, state: BuildState, search: bool, progress: Callable[[str], None], jobs: int | None) -> SearchIndex:
     """The bundles of the search index (search_parts.py) made from pages that changed, unless skipped;
-    a bundle made from the same pages as the one in the output folder is kept."""
+    a bundle made from the same pages as the one in the output folder is kept. Each bundle is staged
+    as soon as it is made or taken from the cache, so the build holds one at a time."""
     bundles = search_bundles(site)
     keys = {name: state.bundle_key(bundle_folder(name), PAGEFIND_VERSION, [project.path + "index.html" for project in projects])
             for name, projects in bundles.items()}
     key = entry_key("", *(f"{name}\0{key}" for name, key in keys.items())) if state.cache.enabled else None
     if not search:
         return SearchIndex([], key, len(bundles), ())
-    taken = {name: state.keep_bundle(bundle_folder(name), keys[name]) for name in bundles}
-    todo = tuple(name for name, files in taken.items() if files is None)
+    staging = state.staging
+    assert staging is not None
+    files, todo = [], []
+    for name in bundles:
+        taken = state.keep_bundle(bundle_folder(name), keys[name])
+        if taken is None:
+            todo.append(name)
+        else:
+            files += [staging.put(file) for file in taken]
     if todo:
         progress(f"indexing {sum(len(bundles[name]) for name in todo)} projects for search, in {len(todo)} parts")
-    assert state.output is not None
-    files = search_bundle(site, pages, state.output, todo, jobs)
-    for name in todo:
-        state.made_bundle([file for file in files if bundle_at(file.path) == name], keys[name])
-    return SearchIndex(files + [file for found in taken.values() for file in found or ()], key, len(bundles), todo)
+
+    def made(name: str, bundle: list[OutputFile]) -> list[Staged]:
+        state.made_bundle(bundle, keys[name])
+        return [staging.put(file) for file in bundle]
+
+    files += index_search(site, {name: bundles[name] for name in todo}, staging.read, jobs, made) + [staging.put(parts_file(bundles))]
+    return SearchIndex(files, key, len(bundles), tuple(todo))
 
 
 def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path], cache: BuildCache) -> list[str]:
@@ -191,25 +202,23 @@ def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path
     return sorted(page.path for page in pages) if state.write_preview(output, root, pages) else []
 
 
-def search_bundle(site: Site, html_pages: list[OutputFile], output: Path, only: tuple[str, ...] | None = None,
-                  jobs: int | None = None) -> list[OutputFile]:
-    """The Pagefind bundles of the search index (all, or `only` those named) and its list of parts, from
-    the project pages rendered now and those kept, read from `output`."""
+def search_bundle(site: Site, page: Callable[[str], bytes], jobs: int | None = None) -> list[OutputFile]:
+    """Every Pagefind bundle of the search index and its list of parts; `page` reads a project page by its path."""
     bundles = search_bundles(site)
-    rendered = {page.path: page.data for page in html_pages}
-    files = index_search(site, {name: bundles[name] for name in (bundles if only is None else only)},
-                         lambda path: rendered[path] if path in rendered else (output / path).read_bytes(), jobs)
-    return files + [parts_file(bundles)]
+    return index_search(site, bundles, page, jobs) + [parts_file(bundles)]
 
 
 def render_in_processes(renderer: Renderer, specs: list[PageSpec], board_files: list[SiteFile], jobs: int | None,
-                        state: BuildState) -> tuple[list[OutputFile], list[OutputFile]]:
-    """The pages of `specs` and the `board_files` (feeds, crawl files), over all cores; each page's
-    fingerprint is taken by the process that renders it, with the static files it links, and given to
-    `state`. The board files that grow with the board go first, each alone: a big task last would leave a core idle."""
-    page_tasks = [functools.partial(_render_one, renderer, spec, state.page_keys) for spec in specs]
-    results = map_in_processes(_run, [spec.files for spec in board_files] + page_tasks, jobs,
-                               heavy=sum(spec.grows for spec in board_files))
+                        state: BuildState) -> tuple[list[Staged], list[Staged]]:
+    """The pages of `specs` and the `board_files` (feeds, crawl files), over all cores, each staged by the
+    process that makes it, which hands back only its record. Each page's fingerprint is taken by the process
+    that renders it, with the static files it links, and given to `state`. The board files that grow with
+    the board go first, each alone: a big task last would leave a core idle."""
+    staging = state.staging
+    assert staging is not None
+    page_tasks = [functools.partial(_render_one, renderer, spec, state.page_keys, staging) for spec in specs]
+    file_tasks = [functools.partial(_stage_all, spec, staging) for spec in board_files]
+    results = map_in_processes(_run, file_tasks + page_tasks, jobs, heavy=sum(spec.grows for spec in board_files))
     pages = results[len(board_files):]
     for page, made in pages:
         if made is not None:
@@ -217,10 +226,15 @@ def render_in_processes(renderer: Renderer, specs: list[PageSpec], board_files: 
     return [page for page, _ in pages], [file for files in results[:len(board_files)] for file in files]
 
 
-def _render_one(renderer: Renderer, spec: PageSpec, page_keys: PageKeys | None) -> tuple[OutputFile, tuple[str, tuple[str, ...]] | None]:
+def _render_one(renderer: Renderer, spec: PageSpec, page_keys: PageKeys | None,
+                staging: Staging) -> tuple[Staged, tuple[str, tuple[str, ...]] | None]:
     page = renderer.render(spec)
     links = tuple(sorted(renderer.linked))
-    return page, (page_keys(spec, links), links) if page_keys else None
+    return staging.put(page), (page_keys(spec, links), links) if page_keys else None
+
+
+def _stage_all(spec: SiteFile, staging: Staging) -> list[Staged]:
+    return [staging.put(file) for file in spec.files()]
 
 
 def _run(task: Callable[[], Any]) -> Any:

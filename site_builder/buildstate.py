@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from .fingerprint import Digester, digest_of, entry_key
 from .markup import MARKUP_FINGERPRINT, RenderedBody, render_markdown
 from .outputs import OutputFile, SiteFile
 from .pages import PageSpec, Renderer
-from .writer import files_on_disk, write_site
+from .writer import Staged, Staging, files_on_disk
 
 NO_CACHE = "the cache is off"
 NO_RECORD = "no earlier build wrote this folder"
@@ -76,6 +77,7 @@ class BuildState:
         self.inputs: dict[str, str] = {}  # output path -> fingerprint of what it is made from
         self.links: dict[str, tuple[str, ...]] = {}  # page path -> the static files it links
         self.page_keys: PageKeys | None = None
+        self.staging: Staging | None = None  # where this build's files go as they are made (see `open_staging`)
         self._body_fingerprint = digest_of(cache.code.encode(), MARKUP_FINGERPRINT.encode())
         self._brief_fingerprint = ""
         self._brief_keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest
@@ -208,12 +210,22 @@ class BuildState:
 
     # Writing: only what changed, and a record of it for the next build.
 
-    def write(self, root: Path, outputs: list[OutputFile]) -> None:
-        """Make the output folder hold `outputs` and the kept files, and remember it for the next build."""
+    @contextmanager
+    def open_staging(self, root: Path) -> Iterator[Staging]:
+        """The folder the build's files go into as they are made (see writer.py); discarded unless `write` ran."""
         assert self.output is not None
-        records = write_site(self.output, root, outputs, self.kept, self.previous, self.inputs,
-                             record=self.cache.enabled, links=self.links)
-        self._note_written(records, [output.path for output in outputs])
+        self.staging = Staging(self.output, root, self.previous)
+        try:
+            yield self.staging
+        finally:
+            self.staging.discard()
+            self.staging = None
+
+    def write(self, files: list[Staged]) -> None:
+        """Make the output folder hold the staged `files` and the kept ones, and remember it for the next build."""
+        assert self.output is not None and self.staging is not None
+        records = self.staging.commit(files, self.kept, self.inputs, self.links, record=self.cache.enabled)
+        self._note_written(records, [file.path for file in files])
         self.cache.keep_outputs(self.output, records)
         self.cache.save()
 
@@ -233,8 +245,14 @@ class BuildState:
         previous = self.cache.outputs(output)
         if not previous:
             return False
+        staging = Staging(output, root, previous)
+        try:
+            staged = [staging.put(page) for page in pages]
+        except BaseException:
+            staging.discard()
+            raise
         written = {page.path for page in pages}
-        records = write_site(output, root, pages, {p: r for p, r in previous.items() if p not in written}, previous, {}, record=True)
+        records = staging.commit(staged, {p: r for p, r in previous.items() if p not in written}, {}, {}, record=True)
         self.cache.keep_outputs(output, records)
         return True
 

@@ -81,7 +81,7 @@ class SearchIndexer:
             return self._published(result, ())
         folder = Path(tempfile.mkdtemp(prefix="search-", dir=self.scratch))
         try:
-            write_files(folder, search_bundle(result.site, [], self.status.site))  # every project page, read from disk
+            write_files(folder, search_bundle(result.site, lambda path: (self.status.site / path).read_bytes()))  # every page read from disk
             self._files = merge_search_bundle(folder / BUNDLE_DIR, self.status.search / BUNDLE_DIR, self._files)
         except OSError:  # a newer build is replacing the pages being read: index that one instead
             time.sleep(0.1)

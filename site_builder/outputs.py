@@ -27,7 +27,7 @@ FEED_FORMATS = (
 
 @dataclass(frozen=True)
 class OutputFile:
-    """One file of the built board, held in memory until the writer puts the whole board on disk."""
+    """One file of the built board, as a stage makes it, before it is staged for the writer (see writer.Staging)."""
 
     path: str  # relative to the output folder, with forward slashes
     data: bytes

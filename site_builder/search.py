@@ -24,8 +24,10 @@ import importlib.metadata
 import json
 import os
 import re
+import threading
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from pagefind.index import IndexConfig
 from pagefind.service import PagefindService
@@ -55,28 +57,31 @@ INDEX_FILE = re.compile(r"pagefind-entry\.json|pagefind\.[^/]*\.pf_meta|wasm\.[^
 SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^":]*):([^"]*)"')
 
 
-def index_search(site: Site, bundles: Mapping[str, Sequence[Project]], page: Callable[[str], bytes],
-                 jobs: int | None = None) -> list[OutputFile]:
+def index_search(site: Site, bundles: Mapping[str, Sequence[Project]], page: Callable[[str], bytes], jobs: int | None = None,
+                 made: Callable[[str, list[OutputFile]], list[Any]] = lambda name, files: files) -> list[Any]:
     """The files of each bundle of `bundles`, in its folder, sorted by path. `page` gives a project
-    page's bytes by its output path; each bundle's pages are read only while it is indexed."""
+    page's bytes by its output path; each bundle's pages are read only while it is indexed, and its
+    files are handed to `made` (one bundle at a time) as soon as it is made: what that returns is returned."""
     language = site.config.language
     base_path = site.config.base_path
+    handing = threading.Lock()
 
-    def bundle(name: str) -> list[OutputFile]:
+    def bundle(name: str) -> list[Any]:
         records = [(base_path + project.path, indexed_part(page(project.path + "index.html"))) for project in bundles[name]]
         files = asyncio.run(_bundle_files(records, language))
-        return bundle_files(name, files, dict(records))
+        with handing:
+            return made(name, bundle_files(name, files, dict(records)))
 
     largest_first = sorted(bundles, key=lambda name: -len(bundles[name]))
     try:
         # Threads, each driving a Pagefind process of its own, and each with its own event loop, so that
         # one the caller runs (a notebook, an async server, Playwright's sync API in the tests) cannot clash.
         with ThreadPoolExecutor(max_workers=max(1, min(jobs or os.cpu_count() or 1, len(bundles)))) as threads:
-            made = list(threads.map(bundle, largest_first))
+            done = list(threads.map(bundle, largest_first))
     except (OSError, RuntimeError) as error:
         raise BoardError([Problem(BUNDLE_DIR, 1, f"Pagefind could not write the search index ({error}); "
                                                  "reinstall with `pip install -e .`, or build with --no-search")]) from None
-    return sorted((file for files in made for file in files), key=lambda file: file.path)
+    return sorted((file for files in done for file in files), key=lambda file: file.path)
 
 
 def bundle_files(name: str, files: list[dict], pages: Mapping[str, bytes]) -> list[OutputFile]:

@@ -247,6 +247,7 @@ def test_failed_rebuild_leaves_the_output_untouched(board: Path) -> None:
     with pytest.raises(BoardError):
         build(board, output, TODAY)
     assert identities(output) == before and files(output) == contents
+    assert not [p.name for p in board.parent.iterdir() if p.name.startswith(".public.")], "the pages staged so far are gone"
 
 
 def test_no_cache_flag_builds_without_reading_or_writing_the_cache(board: Path, capsys: pytest.CaptureFixture[str]) -> None:
