@@ -195,7 +195,9 @@ def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path
         problems: list[Problem] = []
         brief = read_brief(path, root, site.config, problems, brief_bytes(path))
         rendered = rendered_brief(state, brief) if brief else None
-        project = edited_in_place(site, brief, rendered) if isinstance(rendered, RenderedBody) else None
+        project = None
+        if brief and isinstance(rendered, RenderedBody):
+            project = edited_in_place(site, brief, *state.body(brief.source, brief.body, brief.summary, rendered))
         if project is None:
             return []
         pages.append(renderer.render(project_spec(project, renderer)))

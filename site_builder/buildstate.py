@@ -12,6 +12,7 @@ A cached build is byte-identical to a clean one: every fingerprint covers all th
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from .config import SiteConfig
 from .contentfiles import LOGOS_DIR
 from .fingerprint import Digester, digest_of, entry_key
 from .markup import MARKUP_FINGERPRINT, RenderedBody, render_markdown
+from .model import Body
 from .outputs import OutputFile, SiteFile
 from .pages import PageSpec, Renderer
 from .writer import Staged, Staging, files_on_disk
@@ -127,17 +129,25 @@ class BuildState:
     def _body_key(self, body: str, summary: str | None) -> str:
         return entry_key(self._body_fingerprint, body, "\0" if summary is None else "\1" + summary)
 
+    def has_body(self, body: str, summary: str | None) -> bool:
+        """Whether the cache holds this body rendered (its HTML is not read)."""
+        return self.cache.body_summary(self._body_key(body, summary)) is not None
+
     def cached_body(self, body: str, summary: str | None) -> RenderedBody | None:
         return self.cache.body(self._body_key(body, summary))
 
-    def body(self, source: str, body: str, summary: str | None, rendered: RenderedBody | None = None) -> RenderedBody:
-        """A body's HTML and summary from the cache, else `rendered` (by another process) or rendered now."""
-        known = self.cached_body(body, summary)
+    def body(self, source: str, body: str, summary: str | None, rendered: RenderedBody | None = None) -> tuple[Body, str]:
+        """A body and its summary from the cache, else `rendered` (by another process) or rendered now and
+        kept for the next build. The HTML stays in the cache until a page or feed shows it."""
+        key = self._body_key(body, summary)
+        known = self.cache.body_summary(key)
         if known is None:
-            known = rendered or render_markdown(body, summary)
-            self.cache.keep_body(self._body_key(body, summary), known)
+            made = rendered or render_markdown(body, summary)
             self.report.note("markdown", source, NO_CACHE if not self.cache.enabled else "not rendered before")
-        return known
+            if self.output is None or not self.cache.keep_body(key, made):  # only a build keeps what it made
+                return Body(key, functools.partial(_given, made.html)), made.summary
+            known = made.summary
+        return Body(key, functools.partial(_kept_html, self.cache, body, summary)), known
 
     # Outputs: kept in the output folder while what each is made from is unchanged.
 
@@ -255,6 +265,15 @@ class BuildState:
         records = staging.commit(staged, {p: r for p, r in previous.items() if p not in written}, {}, {}, record=True)
         self.cache.keep_outputs(output, records)
         return True
+
+
+def _kept_html(cache: BuildCache, body: str, summary: str | None, key: str) -> str:
+    """A body's HTML from the cache, or rendered again when the cache lost it."""
+    return cache.body_html(key) or render_markdown(body, summary).html
+
+
+def _given(html: str, key: str) -> str:
+    return html
 
 
 def layout_keys(renderer: Renderer, templates: set[str], code: str) -> dict[str, str]:

@@ -3,7 +3,9 @@
 Five things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
 - parsed briefs, keyed by a hash of the brief's path and bytes plus the board's settings, the logos a
   brief may name and the generator's code;
-- rendered Markdown, keyed by a hash of the body and summary plus the markup stage's fingerprint;
+- rendered Markdown, keyed by a hash of the body and summary plus the markup stage's fingerprint: each
+  summary with the parsed briefs, each HTML in a file of its own, read only when a page or feed shows it
+  (a board's history of bodies is more than a build can hold);
 - for each output folder, a record of every file written there: the fingerprint of what it was made from,
   the hash of its bytes and its size, time and inode. A page whose inputs fingerprint is unchanged and whose
   file is still the one we wrote is not rendered again; a file whose bytes are unchanged is not rewritten;
@@ -62,7 +64,7 @@ class BuildCache:
         self.read_only = read_only  # `board check`: takes what earlier builds kept, keeps nothing
         self.code = code_fingerprint()
         self._briefs: dict[str, Brief] = {}
-        self._bodies: dict[str, RenderedBody] = {}
+        self._summaries: dict[str, str] = {}  # the bodies kept, each by its key: its summary (its HTML is in a file)
         self._used: set[str] = set()
         self._loaded = False
         self._dirty: set[int] = set()  # shards to write
@@ -85,7 +87,7 @@ class BuildCache:
             stored = _read_pickle(self._shard_path(shard))
             if isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("code") == self.code:
                 self._briefs.update(stored["briefs"])
-                self._bodies.update(stored["bodies"])
+                self._summaries.update(stored["summaries"])
             elif stored is not None:
                 self._dirty.add(shard)  # another version's entries: replace them at the next save
 
@@ -103,12 +105,33 @@ class BuildCache:
         self._remember(self._briefs, key, brief)
 
     def body(self, key: str) -> RenderedBody | None:
+        """The body rendered from the Markdown and settings `key` was made of, if an earlier build rendered it."""
+        summary = self.body_summary(key)
+        html = self.body_html(key) if summary is not None else None
+        return RenderedBody(html, summary) if html is not None and summary is not None else None
+
+    def body_summary(self, key: str) -> str | None:
+        """A kept body's summary, without reading its HTML."""
         self._load()
         self._used.add(key)
-        return self._bodies.get(key)
+        return self._summaries.get(key)
 
-    def keep_body(self, key: str, body: RenderedBody) -> None:
-        self._remember(self._bodies, key, body)
+    def body_html(self, key: str) -> str | None:
+        """A kept body's HTML, read from its file (in whichever process renders the page that shows it)."""
+        stored = _read_pickle(self._html_path(key)) if self.folder else None
+        return stored if isinstance(stored, str) else None
+
+    def keep_body(self, key: str, body: RenderedBody) -> bool:
+        """Keep a body for the builds after; False when this cache keeps nothing (then nobody can read it back)."""
+        if not self.folder:
+            return False
+        _write_pickle(self._html_path(key), body.html)
+        self._remember(self._summaries, key, body.summary)
+        return True
+
+    def _html_path(self, key: str) -> Path:
+        assert self.folder
+        return self.folder / "bodies" / self.code[:16] / key[:2] / f"{key}.pickle"
 
     def _remember(self, entries: dict[str, Any], key: str, value: Any) -> None:
         if self.folder:
@@ -171,17 +194,23 @@ class BuildCache:
         only the shards that changed: a one-brief edit rewrites two small files, not the whole cache."""
         if not self.folder:
             return
-        for key in (self._briefs.keys() | self._bodies.keys()) - self._used:
-            self._briefs.pop(key, None)
-            self._bodies.pop(key, None)
+        for key in self._briefs.keys() - self._used:
+            del self._briefs[key]
             self._dirty.add(_shard(key))
-        shards: dict[int, dict[str, dict[str, Any]]] = {shard: {"briefs": {}, "bodies": {}} for shard in self._dirty}
-        for kind, entries in (("briefs", self._briefs), ("bodies", self._bodies)):
+        for key in self._summaries.keys() - self._used:
+            del self._summaries[key]
+            self._html_path(key).unlink(missing_ok=True)
+            self._dirty.add(_shard(key))
+        shards: dict[int, dict[str, dict[str, Any]]] = {shard: {"briefs": {}, "summaries": {}} for shard in self._dirty}
+        for kind, entries in (("briefs", self._briefs), ("summaries", self._summaries)):
             for key, value in entries.items():
                 if (shard := _shard(key)) in shards:
                     shards[shard][kind][key] = value
         for shard, stored in sorted(shards.items()):
             _write_pickle(self._shard_path(shard), {"format": FORMAT, "code": self.code, **stored})
+        for folder in (self.folder / "bodies").glob("*"):  # another version's bodies: its keys are not this version's
+            if folder.name != self.code[:16]:
+                shutil.rmtree(folder, ignore_errors=True)
         if self._bundles_used:  # a build with search: the bundles it did not use are gone from the board
             for path in (self.folder / "bundles").glob("*.pickle"):
                 if path.stem not in self._bundles_used:

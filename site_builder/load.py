@@ -21,7 +21,7 @@ from .errors import BoardError, Problem
 from .layouts import Layouts, compile_layouts
 from .lifecycle import Status, status_of
 from .markup import RenderedBody, UnrenderableBody, render_markdown
-from .model import ContentPage
+from .model import Body, ContentPage
 from .parallel import map_in_processes
 from .theme import Theme
 from .statics import load_statics
@@ -33,7 +33,7 @@ class Board:
 
     config: SiteConfig
     briefs: list[Brief]  # every valid brief, by slug
-    bodies: dict[str, RenderedBody]  # by slug, of each brief the board shows
+    bodies: dict[str, tuple[Body, str]]  # by slug, of each brief the board shows: its body and summary
     pages: tuple[ContentPage, ...]
     layouts: Layouts | None  # every layout compiled; None when only some briefs were read
     theme: Theme  # where each layout and static file is read from: the board's own or the theme's
@@ -63,7 +63,7 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
 
 
 def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state: BuildState, jobs: int | None,
-                files: list[Path] | None = None) -> tuple[list[Brief], dict[str, RenderedBody], list[Problem]]:
+                files: list[Path] | None = None) -> tuple[list[Brief], dict[str, tuple[Body, str]], list[Problem]]:
     """Every brief (or those of `files`), valid or with its problems, and the rendered body of each one the
     board shows; what `state` holds is taken from it, the rest is parsed and rendered over all cores."""
     paths, problems = brief_paths(root) if files is None else (files, [])
@@ -83,9 +83,9 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
 
     # Every body is rendered, shown or not yet, so a scheduled brief cannot stop a later build.
     # Only briefs with work left go to the processes; a cached brief with a cached body is done here.
-    todo = [i for i, brief in enumerate(known) if brief is None or state.cached_body(brief.body, brief.summary) is None]
+    todo = [i for i, brief in enumerate(known) if brief is None or not state.has_body(brief.body, brief.summary)]
     loaded = dict(zip(todo, map_in_processes(load, [(*sources[i][:2], known[i]) for i in todo], jobs)))
-    bodies: dict[str, RenderedBody] = {}
+    bodies: dict[str, tuple[Body, str]] = {}
     briefs = []
     for index, (path, _, key) in enumerate(sources):
         brief, found, body = loaded.get(index) or (known[index], [], None)
@@ -114,7 +114,8 @@ def rendered_brief(state: BuildState, brief: Brief) -> RenderedBody | Problem:
 def rendered_page(state: BuildState, page: PageSource) -> RenderedBody | Problem:
     """A content page's rendered body, kept for the next build, or the problem when the markup stage refuses it."""
     try:
-        return state.body(page.source, page.body, None)
+        body, summary = state.body(page.source, page.body, None)
+        return RenderedBody(body.html, summary)
     except UnrenderableBody as error:
         return Problem(page.source, page.body_line + error.line, error.message)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -13,8 +13,20 @@ from .brief import Brief
 from .config import SiteConfig
 from .eligibility import by_name, eligible_countries, named_countries, territory_name
 from .lifecycle import Status, is_closing_soon, start_of, status_of
-from .markup import RenderedBody
 from .text import slug_of
+
+
+@dataclass(frozen=True)
+class Body:
+    """A project's rendered HTML, read only when a page or feed shows it: a board's whole history of
+    bodies is more than a build can hold (about 9 KB each)."""
+
+    key: str  # the fingerprint of what the HTML is made from, so a digest of the project covers it
+    read: Callable[[str], str]  # the HTML, by `key`
+
+    @property
+    def html(self) -> str:
+        return self.read(self.key)
 
 
 @dataclass(frozen=True)
@@ -26,7 +38,7 @@ class Project:
     status: Status
     closing_soon: bool
     days_left: int  # days from the build date to the deadline, deadline day counted as 0
-    html: str
+    body: Body
     summary: str
     company_slug: str
     skill_slugs: tuple[str, ...]  # in the brief's order, parallel to brief.skills
@@ -36,6 +48,10 @@ class Project:
     @property
     def is_open(self) -> bool:
         return self.status is Status.OPEN
+
+    @property
+    def html(self) -> str:
+        return self.body.html
 
 
 @dataclass(frozen=True)
@@ -197,7 +213,7 @@ def _most_common_spelling(names: list[str]) -> str:
     return min(counts, key=lambda n: (-counts[n], n))
 
 
-def build_model(config: SiteConfig, briefs: list[Brief], bodies: dict[str, RenderedBody], today: date,
+def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tuple[Body, str]], today: date,
                 pages: tuple[ContentPage, ...] = (), include_drafts: bool = False,
                 changed: Mapping[str, datetime] | None = None) -> Site:
     """Place the briefs on the board as of `today`: lifecycle, collections, slugs. Pure.
@@ -214,7 +230,7 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: dict[str, Rende
         Project(
             brief=b, path=f"projects/{b.slug}/", status=statuses[b.slug],
             closing_soon=statuses[b.slug] is Status.OPEN and is_closing_soon(b, today, config.closing_soon_days),
-            days_left=(b.deadline - today).days, html=bodies[b.slug].html, summary=bodies[b.slug].summary,
+            days_left=(b.deadline - today).days, body=bodies[b.slug][0], summary=bodies[b.slug][1],
             company_slug=company_slugs[b.company.name], skill_slugs=tuple(skill_slugs[s] for s in b.skills),
             published=published[b.slug], updated=max(published[b.slug], changed.get(b.slug, published[b.slug])),
         )
@@ -267,7 +283,7 @@ def country_groups(projects: tuple[Project, ...], config: SiteConfig) -> tuple[G
     return tuple(sorted(groups, key=lambda g: (by_name(g.name), g.key)))
 
 
-def edited_in_place(site: Site, brief: Brief, body: RenderedBody) -> Project | None:
+def edited_in_place(site: Site, brief: Brief, body: Body, summary: str) -> Project | None:
     """The project an edited `brief` becomes on `site`, when the edit leaves every collection as it was:
     same slug, dates, draft flag, category, company and skills, so only its own page shows the change.
     None when the edit may move it, which only a new model can place (`board serve` then waits for it)."""
@@ -276,7 +292,7 @@ def edited_in_place(site: Site, brief: Brief, body: RenderedBody) -> Project | N
     if old is None or any(getattr(old.brief, name) != getattr(brief, name) for name in placed) \
             or old.brief.company.name != brief.company.name:
         return None
-    return replace(old, brief=brief, html=body.html, summary=body.summary)
+    return replace(old, brief=brief, body=body, summary=summary)
 
 
 NEXT_CHANGES_SHOWN = 3  # a big board changes on most days: a summary line names a few, then counts the rest

@@ -10,6 +10,7 @@ from a worker).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -44,6 +45,7 @@ def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], 
     size = max(1, -(-(len(items) - heavy) // (jobs * CHUNKS_PER_PROCESS)))
     chunks = [(index, index + 1) for index in range(heavy)]
     chunks += [(start, min(start + size, len(items))) for start in range(heavy, len(items), size)]
+    gc.freeze()  # the workers' collector leaves the parent's objects alone, so their pages stay shared, not copied
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             # imap, not map: results come in order, so the error raised is the first item's to fail, as when
@@ -51,6 +53,7 @@ def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], 
             results = list(pool.imap(_run_chunk, chunks))
     finally:
         _work = None
+        gc.unfreeze()
     return [result for chunk in results for result in chunk]
 
 

@@ -269,6 +269,24 @@ def test_damaged_cache_is_ignored(board: Path) -> None:
     assert_same_as_clean_build(board, output)
 
 
+def test_bodies_stay_in_the_cache_until_shown_and_one_the_cache_lost_is_rendered_again(board: Path) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    kept = list((board / ".cache" / "bodies").rglob("*.pickle"))
+    assert len(kept) >= 24  # each body's HTML in a file of its own, read when a page or feed shows it
+    for path in kept:
+        path.unlink()
+    layout = board / "layouts" / "project.html"
+    layout.write_text(layout.read_text() + "\n")  # every project page rendered again, from bodies the cache lost
+    build(board, output, TODAY)
+    assert_same_as_clean_build(board, output)
+
+
+def test_check_keeps_nothing_in_the_cache(board: Path) -> None:
+    check_board(board, TODAY)
+    assert not (board / ".cache").exists()
+
+
 def test_build_over_several_processes_is_byte_identical(tmp_path: Path) -> None:
     big = generate.generate(160, tmp_path / "big", seed=5)
     build(big, tmp_path / "one", TODAY, use_cache=False, jobs=1)
