@@ -149,9 +149,9 @@ def render(root: Path, site: Site, renderer: Renderer, state: BuildState, jobs: 
            progress: Callable[[str], None]) -> Rendered:
     """The HTML pages and the board files (feeds, crawl files) that are not current in the output folder."""
     specs = page_specs(site, renderer)
-    pages_todo, files_todo = state.plan(root, renderer, specs, feed_specs(site) + crawl_specs(site))
+    pages_todo, files_todo = state.plan(root, renderer, specs, site.projects, feed_specs(site) + crawl_specs(site))
     progress(f"rendering {len(pages_todo)} pages and {len(files_todo)} feeds and other board files")
-    return Rendered(*render_in_processes(renderer, pages_todo, files_todo, jobs, state), len(specs))
+    return Rendered(*render_in_processes(renderer, pages_todo, files_todo, jobs, state), len(specs) + len(site.projects))
 
 
 def index(site: Site, state: BuildState, search: bool, progress: Callable[[str], None], jobs: int | None) -> SearchIndex:

@@ -25,9 +25,9 @@ from .config import SiteConfig
 from .contentfiles import LOGOS_DIR
 from .fingerprint import Digester, digest_of, entry_key
 from .markup import MARKUP_FINGERPRINT, RenderedBody, render_markdown
-from .model import Body
+from .model import Body, Project
 from .outputs import OutputFile, SiteFile
-from .pages import PageSpec, Renderer
+from .pages import PROJECT_LAYOUT, PageSpec, Renderer, project_spec
 from .writer import Staged, Staging, files_on_disk
 
 NO_CACHE = "the cache is off"
@@ -151,26 +151,25 @@ class BuildState:
 
     # Outputs: kept in the output folder while what each is made from is unchanged.
 
-    def plan(self, root: Path, renderer: Renderer, specs: list[PageSpec], board_files: list[SiteFile]) -> tuple[list[PageSpec], list[SiteFile]]:
-        """The pages and board files to render now: each one whose fingerprint differs from the one it was
-        written with (a page compared with the versions of the static files it linked then)."""
+    def plan(self, root: Path, renderer: Renderer, specs: list[PageSpec], projects: tuple[Project, ...],
+             board_files: list[SiteFile]) -> tuple[list[PageSpec], list[SiteFile]]:
+        """The pages (`specs`, and the pages of `projects`) and board files to render now: each one whose
+        fingerprint differs from the one it was written with (a page compared with the versions of the
+        static files it linked then). A project page's context is made only when it is rendered."""
         if not self.cache.enabled:
             for path in [spec.context.output_path for spec in specs] + [path for spec in board_files for path in spec.paths]:
                 self.report.note("render", path, NO_CACHE)
-            return specs, board_files
+            for project in projects:
+                self.report.note("render", project.path + "index.html", NO_CACHE)
+            return specs + [project_spec(project, renderer) for project in projects], board_files
         digest = Digester(known=self._brief_keys)
-        self.page_keys = PageKeys(layout_keys(renderer, {spec.template for spec in specs}, self.cache.code),
-                                  entry_key(self.cache.code, digest(renderer.data)), digest, renderer.static_version)
-        pages = []
-        for spec in specs:
-            path = spec.context.output_path
-            before = self.previous.get(path)
-            key = self.page_keys(spec, before.links) if before else ""
-            if before and before.inputs == key:
-                self.kept[path], self.inputs[path], self.links[path] = before, key, before.links
-            else:
-                pages.append(spec)
-                self.report.note("render", path, self._why(before, key, PAGE_PARTS))
+        self.page_keys = PageKeys(layout_keys(renderer, {spec.template for spec in specs} | {PROJECT_LAYOUT}, self.cache.code),
+                                  entry_key(self.cache.code, digest(renderer.data)), digest, renderer.static_version,
+                                  entry_key(self.cache.code, digest(renderer.project_inputs())))
+        keys = self.page_keys
+        pages = [spec for spec in specs if self._stale(spec.context.output_path, lambda links, spec=spec: keys(spec, links))]
+        pages += [project_spec(project, renderer) for project in projects
+                  if self._stale(project.path + "index.html", lambda links, project=project: keys.page(PROJECT_LAYOUT, keys.project(project), links))]
         files = []
         for spec in board_files:
             key = entry_key(self.cache.code, spec.render.__qualname__, digest(spec.inputs))
@@ -183,6 +182,16 @@ class BuildState:
                 for path, before in zip(spec.paths, befores):
                     self.report.note("render", path, self._why(before, key, ("what it lists changed",)))
         return pages, files
+
+    def _stale(self, path: str, key_of: Callable[[tuple[str, ...]], str]) -> bool:
+        """Whether the page at `path` must be rendered (noted, with why); else it is kept as it is."""
+        before = self.previous.get(path)
+        key = key_of(before.links) if before else ""
+        if before and before.inputs == key:
+            self.kept[path], self.inputs[path], self.links[path] = before, key, before.links
+            return False
+        self.report.note("render", path, self._why(before, key, PAGE_PARTS))
+        return True
 
     def _why(self, before: OutputRecord | None, key: str, parts: tuple[str, ...]) -> str:
         if before is None:
@@ -291,13 +300,23 @@ def layout_keys(renderer: Renderer, templates: set[str], code: str) -> dict[str,
 @dataclass(frozen=True)
 class PageKeys:
     """A page's fingerprint, in four parts that say why it changed: its layouts', the data every layout
-    sees (settings, navigation), its context's, and the versions of the static files it links."""
+    sees (settings, navigation), its context's, and the versions of the static files it links. A project
+    page's context part is taken from the project and what else its context is made of (`projects`)."""
 
     layouts: dict[str, str]  # page layout -> layout_keys
     shared: str
     digest: Digester
     static_version: Callable[[str], str | None]
+    projects: str  # the fingerprint of `Renderer.project_inputs()`
 
     def __call__(self, spec: PageSpec, links: tuple[str, ...]) -> str:
+        project = spec.context.project
+        return self.page(spec.template, self.digest(spec.context) if project is None else self.project(project), links)
+
+    def project(self, project: Project) -> str:
+        """The context part of a project page's fingerprint (see `pages.project_spec`)."""
+        return entry_key(self.projects, self.digest(project))
+
+    def page(self, template: str, context: str, links: tuple[str, ...]) -> str:
         statics = entry_key("", *(f"{path}\0{self.static_version(path)}" for path in links))
-        return f"{self.layouts[spec.template]}:{self.shared}:{self.digest(spec.context)}:{statics}"
+        return f"{self.layouts[template]}:{self.shared}:{context}:{statics}"

@@ -26,6 +26,7 @@ from .text import output_json, without_forbidden
 from .theme import STATIC_DIR, Theme
 from .wording import apply_label, closes_text, day_text, deadline_text, hours_text, money, pay_text, where_text
 
+PROJECT_LAYOUT = "project.html"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' https: data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'"
@@ -226,6 +227,11 @@ class Renderer:
         )
         return SearchRecord(self.facets.keys(project), meta)
 
+    def project_inputs(self) -> tuple[Any, ...]:
+        """Everything of the board besides the project that `project_spec` reads: its settings and the
+        canonical names and sorts the search record uses (the files a page links count apart)."""
+        return (self.config, self.facets.skill_names, self.facets.company_names, self.facets.pay_sortable)
+
     def render(self, spec: PageSpec) -> OutputFile:
         """The page's HTML; `linked` then holds the static files it links."""
         self.linked = set()
@@ -240,8 +246,8 @@ def navigation(site: Site) -> Navigation:
 
 
 def page_specs(site: Site, renderer: Renderer) -> list[PageSpec]:
-    """Every HTML page of the board, with the context it is rendered from. A context holds all its page
-    shows that the project itself does not (the search record, the facets), so its digest covers it."""
+    """Every HTML page of the board but the projects' (see `project_spec`), with the context it is rendered
+    from. A context holds all its page shows (the facets, say), so its digest covers it."""
     _ = site.config.words.gettext
     specs = []
     for listing in site.listings():
@@ -251,7 +257,6 @@ def page_specs(site: Site, renderer: Renderer) -> list[PageSpec]:
         description = listing.description or _listing_description(listing, site.config.words)
         chips = site.categories if listing.kind == "home" and listing.number == 1 else ()
         specs.append(PageSpec("listing.html", PageContext(listing.path, title, description, listing=listing, groups=chips)))
-    specs += [project_spec(project, renderer) for project in site.projects]
     for template, path, title, description, groups in (
         ("categories.html", "categories/", _("Categories"), _("Every category of project on the board."), site.categories),
         ("groups.html", "skills/", _("Skills"), _("Projects by the skills they need."), site.skills),
@@ -268,8 +273,10 @@ def page_specs(site: Site, renderer: Renderer) -> list[PageSpec]:
 
 
 def project_spec(project: Project, renderer: Renderer) -> PageSpec:
+    """A project's page. Its context is made of the project and `renderer.project_inputs()` alone: a
+    rebuild fingerprints the page from those without making the context (buildstate.PageKeys)."""
     json_ld = JobPosting(project, renderer.config) if project.is_open else None
-    return PageSpec("project.html", PageContext(
+    return PageSpec(PROJECT_LAYOUT, PageContext(
         project.path, renderer.config.words.gettext("%(title)s at %(company)s") % {"title": project.brief.title, "company": project.brief.company.name},
         project.summary,
         noindex=not project.is_open, project=project, json_ld=json_ld, search=renderer.search_record(project)))

@@ -21,6 +21,7 @@ from site_builder.cli import main
 from site_builder.errors import BoardError
 from site_builder.layouts import compile_layouts
 from site_builder.theme import Theme
+from tests.conftest import Board
 from tests.site_files import copy_example_board
 
 TODAY = date(2026, 11, 25)
@@ -280,6 +281,24 @@ def test_bodies_stay_in_the_cache_until_shown_and_one_the_cache_lost_is_rendered
     layout.write_text(layout.read_text() + "\n")  # every project page rendered again, from bodies the cache lost
     build(board, output, TODAY)
     assert_same_as_clean_build(board, output)
+
+
+def test_project_page_unchanged_itself_follows_whether_the_board_sorts_by_pay(tmp_path: Path) -> None:
+    """A project page is fingerprinted from its project and what else of the board its context is made
+    of (`Renderer.project_inputs`), not from its context, which is not made for a page kept: another
+    brief paid in a second currency the board cannot convert takes the pay sort off every page."""
+    (tmp_path / "board").mkdir()
+    site_board = Board(tmp_path / "board")
+    site_board.brief("acme-crm-cleanup")
+    output = tmp_path / "public"
+    page = output / "projects" / "acme-crm-cleanup" / "index.html"
+    build(site_board.root, output, TODAY)
+    assert b'data-pagefind-sort="pay:' in page.read_bytes()
+    site_board.brief("acme-survey", compensation="\n  amount: 600\n  currency: EUR\n  type: fixed")
+    report = build(site_board.root, output, TODAY).report
+    assert "projects/acme-crm-cleanup/index.html" in report.names("render")
+    assert b'data-pagefind-sort="pay:' not in page.read_bytes()
+    assert_same_as_clean_build(site_board.root, output)
 
 
 def test_check_keeps_nothing_in_the_cache(board: Path) -> None:
