@@ -123,7 +123,7 @@ class BuildCache:
 
     def keep_body(self, key: str, body: RenderedBody) -> bool:
         """Keep a body for the builds after; False when this cache keeps nothing (then nobody can read it back)."""
-        if not self.folder:
+        if not self.folder or self.read_only:
             return False
         _write_pickle(self._html_path(key), body.html)
         self._remember(self._summaries, key, body.summary)
