@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import html
 import re
 import signal
@@ -147,9 +148,11 @@ def shorten(text: str, length: int = SUMMARY_LENGTH) -> str:
     return cut.rstrip(" ,;:.-–—") + "…"
 
 
+@functools.lru_cache(maxsize=4096)
 def absolute_links(fragment: str, page_url: str) -> str:
     """The sanitized fragment with every link and image resolved against the page it was written for,
-    as a feed needs: a feed reader shows it away from the board, where a relative URL leads nowhere."""
+    as a feed needs: a feed reader shows it away from the board, where a relative URL leads nowhere.
+    Remembered: a project is an item of several feeds (its category's, its skills', the newest...)."""
     def resolve(tag: str, attribute: str, value: str) -> str | None:
         return urljoin(page_url, value) if attribute in ("href", "src") else value
 

@@ -67,10 +67,19 @@ def without_forbidden(text: str) -> str:
     return _FORBIDDEN_OR_ASTRAL.sub(lambda m: "" if _is_forbidden(m.group()) else m.group(), text)
 
 
+# How json.dumps writes the control characters no output may carry (all of them but tab and line feed).
+_ESCAPED_FORBIDDEN = re.compile(r"\\(?:[bfr]|u00(?:0[0-8bcef]|1[0-9a-f]))")
+
+
 def output_json(value: Any, **options: Any) -> str:
     """JSON for a page or feed, every text in it without the characters no output may carry (json.dumps
-    would write a control character as an escape, which a reader turns back into the character)."""
-    return json.dumps(_without_forbidden_anywhere(value), ensure_ascii=False, **options)
+    would write a control character as an escape, which a reader turns back into the character).
+    Almost every document holds none: it is written once and searched whole, and only a document with
+    one (or a backslash that looks like its escape) is cleaned text by text and written again."""
+    text = json.dumps(value, ensure_ascii=False, **options)
+    if _ESCAPED_FORBIDDEN.search(text) or first_forbidden(text):
+        text = json.dumps(_without_forbidden_anywhere(value), ensure_ascii=False, **options)
+    return text
 
 
 def _without_forbidden_anywhere(value: Any) -> Any:

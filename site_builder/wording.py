@@ -22,7 +22,7 @@ from .eligibility import ANYWHERE, territory_name
 from .i18n import Interface
 from .model import Project
 from .money import converted
-from .text import without_forbidden
+from .text import first_forbidden, without_forbidden
 
 GENERATOR = "microboard"  # the name feeds and calendars give their generator
 
@@ -114,8 +114,14 @@ def xml_document(root: ET.Element) -> bytes:
 
     A document in one namespace (Atom, a sitemap) gives its root an `xmlns` attribute and plain tags:
     ElementTree's own default_namespace refuses the plain attribute names those formats use."""
-    for element in root.iter():
-        element.text = without_forbidden(element.text) if element.text else element.text
-        element.attrib = {name: without_forbidden(value) for name, value in element.attrib.items()}
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    document = ET.tostring(root, encoding="unicode", xml_declaration=True)
+    # Almost no document holds one: it is searched whole (ElementTree writes a carriage return in an
+    # attribute as &#13;), and only one that does is cleaned text by text and written again.
+    if first_forbidden(document) or "&#13;" in document:
+        for element in root.iter():
+            element.text = without_forbidden(element.text) if element.text else element.text
+            element.attrib = {name: without_forbidden(value) for name, value in element.attrib.items()}
+        ET.indent(root)
+        document = ET.tostring(root, encoding="unicode", xml_declaration=True)
+    return document.encode() + b"\n"

@@ -1,13 +1,17 @@
-"""The markup stage's speed-ups change nothing: the tuned converter renders exactly what stock
-Python-Markdown renders with the same extensions and settings."""
+"""The speed-ups change nothing: the tuned converter renders exactly what stock Python-Markdown renders
+with the same extensions and settings, and documents checked whole for forbidden characters are the
+documents cleaned text by text."""
 
 from __future__ import annotations
 
+import copy
 import importlib.util
+import json
 import random
 import signal
 import threading
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import markdown
@@ -15,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown.treeprocessors import InlineProcessor
 
-from site_builder import markup
+from site_builder import markup, text, wording
 from site_builder.frontyaml import split_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
@@ -88,3 +92,28 @@ def test_a_slow_body_is_stopped_in_the_main_thread_and_in_any_other_and_the_next
     assert outcomes == [stopped, "<p><em>fine</em></p>"] * 2
     assert signal.getsignal(signal.SIGPROF) == signal.SIG_DFL and signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
     assert threading.active_count() == 1  # no watchdog outlives its render: parallel.py may still fork
+
+
+def _cleaned_text_by_text(value):
+    if isinstance(value, str):
+        return text.without_forbidden(value)
+    if isinstance(value, dict):
+        return {_cleaned_text_by_text(k): _cleaned_text_by_text(v) for k, v in value.items()}
+    return [_cleaned_text_by_text(item) for item in value] if isinstance(value, list) else value
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.text(max_size=5), st.lists(st.text(max_size=12), max_size=3), max_size=3), st.text(max_size=12))
+def test_documents_checked_whole_are_written_as_if_cleaned_text_by_text(value, extra: str) -> None:
+    """JSON and XML are written first and searched whole for the characters no output may carry: the same
+    bytes as cleaning every text and attribute before writing."""
+    assert text.output_json(value, indent=1) == json.dumps(_cleaned_text_by_text(value), ensure_ascii=False, indent=1)
+    root = ET.Element("feed", {"title": extra})
+    for key, values in value.items():
+        ET.SubElement(root, "entry", {"term": key}).text = "".join(values)
+    expected = copy.deepcopy(root)
+    for element in expected.iter():
+        element.text = text.without_forbidden(element.text) if element.text else element.text
+        element.attrib = {name: text.without_forbidden(v) for name, v in element.attrib.items()}
+    ET.indent(expected)
+    assert wording.xml_document(root) == ET.tostring(expected, encoding="utf-8", xml_declaration=True) + b"\n"
