@@ -8,7 +8,7 @@ only dates from the briefs, git or the build date, never the clock.
 
 from __future__ import annotations
 
-from datetime import date, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
@@ -70,42 +70,65 @@ def opml(config: SiteConfig, feeds: tuple[Feed, ...]) -> list[OutputFile]:
 
 
 def deadlines(config: SiteConfig, today: date, open_projects: tuple[Project, ...]) -> list[OutputFile]:
-    """iCalendar (RFC 5545) with one all-day event on each open project's deadline, to subscribe to."""
-    _ = config.words.gettext
-    import icalendar  # only a build that writes the calendar loads it
+    """iCalendar (RFC 5545) with one all-day event on each open project's deadline, to subscribe to.
 
-    name = _("%(board)s: application deadlines") % {"board": config.title}
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", f"-//{GENERATOR}//{config.title} deadlines//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
-    calendar.add("description", config.description)
-    calendar.add("url", config.absolute(""))
-    calendar.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})  # the board rebuilds daily
-    calendar.add("x-published-ttl", "P1D")
-    stamp = start_of(today, config.timezone).astimezone(timezone.utc)
+    Written here, line by line: a calendar of a thousand events took the icalendar library 0.6 s to make.
+    tests/test_crawl.py reads it back with icalendar."""
+    _ = config.words.gettext
+    name = _ics_text(_("%(board)s: application deadlines") % {"board": config.title})
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_ics_text(f'-//{GENERATOR}//{config.title} deadlines//EN')}",
+             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"NAME:{name}", f"X-WR-CALNAME:{name}",
+             f"DESCRIPTION:{_ics_text(config.description)}", f"URL:{config.absolute('')}",
+             "REFRESH-INTERVAL;VALUE=DURATION:P1D", "X-PUBLISHED-TTL:P1D"]  # the board rebuilds daily
+    stamp = _ics_time(start_of(today, config.timezone))
     for project in sorted(open_projects, key=lambda p: (p.brief.deadline, p.brief.slug)):
         brief = project.brief
         url = config.absolute(project.path)
         facts = " · ".join(f"{label}: {value}" for label, value in project_facts(project, config))
-        event = icalendar.Event()
-        event.add("uid", f"{url}#deadline")  # the permalink: stable whatever else changes in the brief
-        event.add("dtstamp", stamp)
-        event.add("last-modified", project.updated.astimezone(timezone.utc))
-        event.add("dtstart", brief.deadline)
-        event.add("dtend", brief.deadline + timedelta(days=1))  # all-day events end the next day, exclusively
-        event.add("summary", _("Last day to apply: %(title)s (%(company)s)") % {"title": brief.title, "company": brief.company.name})
+        summary = _("Last day to apply: %(title)s (%(company)s)") % {"title": brief.title, "company": brief.company.name}
         links = _("Apply: %(apply)s\nDetails: %(url)s") % {"apply": brief.apply, "url": url}
-        event.add("description", f"{facts}\n\n{project.summary}\n\n{links}")
-        event.add("url", url)
-        event.add("categories", [config.category(brief.category).title])
-        event.add("transp", "TRANSPARENT")  # a deadline does not make the student busy
-        calendar.add_component(event)
-    lines = calendar.to_ical().decode().split("\r\n")  # iCalendar's line ends are CRLF; no other control character belongs
-    return [OutputFile("deadlines.ics", "\r\n".join(map(without_forbidden, lines)).encode())]
+        description = f"{facts}\n\n{project.summary}\n\n{links}"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{url}#deadline",  # the permalink: stable whatever else changes in the brief
+            f"DTSTAMP:{stamp}", f"LAST-MODIFIED:{_ics_time(project.updated)}",
+            f"DTSTART;VALUE=DATE:{brief.deadline:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{brief.deadline + timedelta(days=1):%Y%m%d}",  # all-day events end the next day, exclusively
+            f"SUMMARY:{_ics_text(summary)}", f"DESCRIPTION:{_ics_text(description)}",
+            f"URL:{url}", f"CATEGORIES:{_ics_text(config.category(brief.category).title)}",
+            "TRANSP:TRANSPARENT",  # a deadline does not make the student busy
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    # iCalendar's line ends are CRLF; no other control character belongs
+    return [OutputFile("deadlines.ics", "".join(_folded(without_forbidden(line)) + "\r\n" for line in lines).encode())]
+
+
+def _ics_text(value: str) -> str:
+    """An iCalendar TEXT value (RFC 5545 3.3.11): backslashes, semicolons and commas escaped, line breaks as \\n."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
+
+def _ics_time(moment: datetime) -> str:
+    return f"{moment.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+
+
+def _folded(line: str, limit: int = 75) -> str:
+    """A content line folded into lines of at most 75 octets, each after the first starting with a space
+    (RFC 5545 3.1), never inside a UTF-8 character or a backslash escape."""
+    data = line.encode()
+    parts, start, room = [], 0, limit
+    while len(data) - start > room:
+        cut = start + room
+        while data[cut] & 0xC0 == 0x80:  # inside a character
+            cut -= 1
+        backslashes = len(data[start:cut]) - len(data[start:cut].rstrip(b"\\"))
+        cut -= backslashes % 2  # after the first half of an escape
+        parts.append(data[start:cut])
+        start, room = cut, limit - 1
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode()
 
 
 def crawl_specs(site: Site) -> list[SiteFile]:

@@ -126,3 +126,16 @@ def test_a_board_with_no_open_projects_has_an_empty_calendar_and_no_project_in_i
     assert BASE in entries and not [url for url in entries if "/projects/" in url]
     opml = ET.fromstring((output / "feeds.opml").read_bytes())
     assert [o.get("xmlUrl") for o in opml.iter("outline") if o.get("xmlUrl")][0] == BASE + "feed.xml"
+
+
+def test_calendar_lines_are_folded_within_75_octets_and_read_back_whole(site_board):
+    title = "Crème brûlée; menus, prix \\ 数据清理 et café au lait pour l'équipe"
+    site_board.brief("acme-crm-cleanup", title=title)
+    data = (build_board(site_board) / "deadlines.ics").read_bytes()
+    assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    lines = data.split(b"\r\n")[:-1]
+    assert max(len(line) for line in lines) <= 75 and any(line.startswith(b" ") for line in lines)
+    for line in lines:
+        line.decode()  # no fold splits a character
+    [event] = events(data)
+    assert str(event["summary"]) == f"Last day to apply: {title} (Acme Analytics)"
