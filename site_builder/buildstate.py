@@ -16,7 +16,7 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .brief import Brief
@@ -83,6 +83,7 @@ class BuildState:
         self._body_fingerprint = digest_of(cache.code.encode(), MARKUP_FINGERPRINT.encode())
         self._brief_fingerprint = ""
         self._brief_keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest
+        self._body_keys: dict[tuple[str, str | None], str] = {}  # (body, summary) -> its cache key
 
     def _intact_records(self, output: Path) -> tuple[dict[str, OutputRecord], str]:
         """What the last build wrote into `output`, when every file is still exactly as it left them; else
@@ -127,7 +128,10 @@ class BuildState:
                 self._brief_keys[id(brief)] = (key, brief)
 
     def _body_key(self, body: str, summary: str | None) -> str:
-        return entry_key(self._body_fingerprint, body, "\0" if summary is None else "\1" + summary)
+        key = self._body_keys.get((body, summary))  # asked twice per brief: hashing 100,000 bodies twice costs seconds
+        if key is None:
+            key = self._body_keys[body, summary] = entry_key(self._body_fingerprint, body, "\0" if summary is None else "\1" + summary)
+        return key
 
     def has_body(self, body: str, summary: str | None) -> bool:
         """Whether the cache holds this body rendered (its HTML is not read)."""
@@ -308,6 +312,7 @@ class PageKeys:
     digest: Digester
     static_version: Callable[[str], str | None]
     projects: str  # the fingerprint of `Renderer.project_inputs()`
+    _statics: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False)  # links -> their versions' fingerprint
 
     def __call__(self, spec: PageSpec, links: tuple[str, ...]) -> str:
         project = spec.context.project
@@ -318,5 +323,7 @@ class PageKeys:
         return entry_key(self.projects, self.digest(project))
 
     def page(self, template: str, context: str, links: tuple[str, ...]) -> str:
-        statics = entry_key("", *(f"{path}\0{self.static_version(path)}" for path in links))
+        statics = self._statics.get(links)  # most pages link the same few files
+        if statics is None:
+            statics = self._statics[links] = entry_key("", *(f"{path}\0{self.static_version(path)}" for path in links))
         return f"{self.layouts[template]}:{self.shared}:{context}:{statics}"

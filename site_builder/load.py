@@ -22,7 +22,7 @@ from .layouts import Layouts, compile_layouts
 from .lifecycle import Status, status_of
 from .markup import RenderedBody, UnrenderableBody, render_markdown
 from .model import Body, ContentPage
-from .parallel import map_in_processes
+from .parallel import imap_in_processes
 from .theme import Theme
 from .statics import load_statics
 
@@ -68,27 +68,37 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
     board shows; what `state` holds is taken from it, the rest is parsed and rendered over all cores."""
     paths, problems = brief_paths(root) if files is None else (files, [])
     state.start_briefs(root, config)
-    sources = [(path, raw, state.brief_key(path, raw)) for path in paths for raw in [brief_bytes(path)]]
-    known = [state.known_brief(key) for _, _, key in sources]
+    keys = [state.brief_key(path, brief_bytes(path)) for path in paths]  # the bytes are read again where parsed, not held
+    known = [state.known_brief(key) for key in keys]
 
-    def load(item: tuple[Path, bytes | None, Brief | None]) -> tuple[Brief | None, list[Problem], RenderedBody | None]:
-        """Parse a brief unless given it, and render its body unless the cache has it: the work shared out."""
-        path, raw, brief = item
+    def load(item: tuple[Path, Brief | None]) -> tuple[str | None, Brief | None, list[Problem], RenderedBody | None]:
+        """Parse a brief unless given it, and render its body unless the cache has it: the work shared out.
+        The key returned is of the bytes parsed (the file may have changed since it was first read)."""
+        path, brief = item
         found: list[Problem] = []
-        brief = brief or read_brief(path, root, config, found, raw)
+        key = None
+        if brief is None:
+            raw = brief_bytes(path)
+            key, brief = state.brief_key(path, raw), read_brief(path, root, config, found, raw)
         rendered = rendered_brief(state, brief) if brief else None
         if isinstance(rendered, Problem):
-            return None, [*found, rendered], None
-        return brief, found, rendered
+            return key, None, [*found, rendered], None
+        return key, brief, found, rendered
 
     # Every body is rendered, shown or not yet, so a scheduled brief cannot stop a later build.
     # Only briefs with work left go to the processes; a cached brief with a cached body is done here.
+    # Their results are taken one by one as they come, each body kept in the cache and let go.
     todo = [i for i, brief in enumerate(known) if brief is None or not state.has_body(brief.body, brief.summary)]
-    loaded = dict(zip(todo, map_in_processes(load, [(*sources[i][:2], known[i]) for i in todo], jobs)))
+    results = imap_in_processes(load, [(paths[i], known[i]) for i in todo], jobs)
+    todo_left = iter(todo)
+    next_todo = next(todo_left, None)
     bodies: dict[str, tuple[Body, str]] = {}
     briefs = []
-    for index, (path, _, key) in enumerate(sources):
-        brief, found, body = loaded.get(index) or (known[index], [], None)
+    for index, path in enumerate(paths):
+        key, brief, found, body = keys[index], known[index], [], None
+        if index == next_todo:
+            parsed_key, brief, found, body = next(results)
+            key, next_todo = parsed_key or key, next(todo_left, None)
         problems += found
         if known[index] is None:
             state.parsed(path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix(), key, brief)
@@ -98,6 +108,7 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
         body = state.body(brief.source, brief.body, brief.summary, body)  # kept for the next build, shown or not
         if status_of(brief, today, drafts) in (Status.OPEN, Status.CLOSED):
             bodies[brief.slug] = body
+    next(results, None)  # past the last result: the processes end here, not when the collector finds them
     unique, duplicates = unique_briefs(briefs)
     return unique, bodies, sorted(problems + duplicates + company_problems(unique))
 

@@ -14,7 +14,7 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -23,6 +23,7 @@ Result = TypeVar("Result")
 # Below this many items the work runs in this process: starting a pool (~40 ms) costs more than it saves.
 MIN_ITEMS = 150
 CHUNKS_PER_PROCESS = 4  # small enough chunks that a slow one does not leave a core idle at the end
+MAX_CHUNK = 250  # items a process hands back at once: 250 briefs with their bodies are about 4 MB
 
 _work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
@@ -36,13 +37,20 @@ def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], 
     """[function(item) for item in items], over `jobs` processes (default: one per core) when that pays.
 
     The first `heavy` items are big tasks: each goes to a process alone and is worth one on its own."""
+    return list(imap_in_processes(function, items, jobs, heavy))
+
+
+def imap_in_processes(function: Callable[[Item], Result], items: Sequence[Item], jobs: int | None = None,
+                      heavy: int = 0) -> Iterator[Result]:
+    """`map_in_processes`, each result handed on as it comes, in order: the caller need not hold them all."""
     weight = len(items) + heavy * (MIN_ITEMS // 2 - 1)
     jobs = min(jobs or default_jobs(), weight // (MIN_ITEMS // 2) or 1)
     if jobs < 2 or weight < MIN_ITEMS or not _can_fork():
-        return [function(item) for item in items]
+        yield from (function(item) for item in items)
+        return
     global _work
     _work = (function, items)
-    size = max(1, -(-(len(items) - heavy) // (jobs * CHUNKS_PER_PROCESS)))
+    size = min(MAX_CHUNK, max(1, -(-(len(items) - heavy) // (jobs * CHUNKS_PER_PROCESS))))
     chunks = [(index, index + 1) for index in range(heavy)]
     chunks += [(start, min(start + size, len(items))) for start in range(heavy, len(items), size)]
     gc.freeze()  # the workers' collector leaves the parent's objects alone, so their pages stay shared, not copied
@@ -50,11 +58,11 @@ def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], 
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             # imap, not map: results come in order, so the error raised is the first item's to fail, as when
             # run here, whichever process failed first (map raises whichever error arrived first).
-            results = list(pool.imap(_run_chunk, chunks))
+            for chunk in pool.imap(_run_chunk, chunks):
+                yield from chunk
     finally:
         _work = None
         gc.unfreeze()
-    return [result for chunk in results for result in chunk]
 
 
 def _can_fork() -> bool:
