@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .brief import Brief
-from .buildstate import BuildReport, BuildState, PageKeys
+from .buildstate import BuildReport, BuildState
+from .pagekeys import PageKeys
 from .cache import BuildCache
 from .fingerprint import entry_key
 from .config import CONFIG_FILE, SiteConfig
@@ -34,7 +35,7 @@ from .ownership import ownership_problems
 from .pages import PageSpec, Renderer, page_specs, project_spec
 from .parallel import map_in_processes
 from .search import PAGEFIND_VERSION, index_search
-from .search_parts import bundle_at, bundle_folder, parts_file, search_bundles
+from .search_parts import bundle_folder, parts_file, search_bundles
 from .statics import static_outputs
 from .writer import Staged, Staging
 

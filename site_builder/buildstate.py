@@ -16,7 +16,7 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .brief import Brief
@@ -27,6 +27,7 @@ from .fingerprint import Digester, digest_of, entry_key
 from .markup import MARKUP_FINGERPRINT, RenderedBody, render_markdown
 from .model import Body, Project
 from .outputs import OutputFile, SiteFile
+from .pagekeys import PageKeys, layout_keys
 from .pages import PROJECT_LAYOUT, PageSpec, Renderer, project_spec
 from .writer import Staged, Staging, files_on_disk
 
@@ -287,43 +288,3 @@ def _kept_html(cache: BuildCache, body: str, summary: str | None, key: str) -> s
 
 def _given(html: str, key: str) -> str:
     return html
-
-
-def layout_keys(renderer: Renderer, templates: set[str], code: str) -> dict[str, str]:
-    """For each page layout, a fingerprint of the layouts it uses (all of them, when that cannot be told
-    before rendering), each by the file it resolves to: the board's override or the theme's. Editing,
-    adding or removing an override, or a new version of the theme, redoes only the pages it changes."""
-    files = renderer.theme.layouts
-    keys = {}
-    for template in sorted(templates):
-        used = renderer.layouts.used(template)
-        keys[template] = entry_key(code, template, *(name.encode() + files[name].read_bytes() for name in (used or files) if name in files))
-    return keys
-
-
-@dataclass(frozen=True)
-class PageKeys:
-    """A page's fingerprint, in four parts that say why it changed: its layouts', the data every layout
-    sees (settings, navigation), its context's, and the versions of the static files it links. A project
-    page's context part is taken from the project and what else its context is made of (`projects`)."""
-
-    layouts: dict[str, str]  # page layout -> layout_keys
-    shared: str
-    digest: Digester
-    static_version: Callable[[str], str | None]
-    projects: str  # the fingerprint of `Renderer.project_inputs()`
-    _statics: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False)  # links -> their versions' fingerprint
-
-    def __call__(self, spec: PageSpec, links: tuple[str, ...]) -> str:
-        project = spec.context.project
-        return self.page(spec.template, self.digest(spec.context) if project is None else self.project(project), links)
-
-    def project(self, project: Project) -> str:
-        """The context part of a project page's fingerprint (see `pages.project_spec`)."""
-        return entry_key(self.projects, self.digest(project))
-
-    def page(self, template: str, context: str, links: tuple[str, ...]) -> str:
-        statics = self._statics.get(links)  # most pages link the same few files
-        if statics is None:
-            statics = self._statics[links] = entry_key("", *(f"{path}\0{self.static_version(path)}" for path in links))
-        return f"{self.layouts[template]}:{self.shared}:{context}:{statics}"

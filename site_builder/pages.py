@@ -274,7 +274,7 @@ def page_specs(site: Site, renderer: Renderer) -> list[PageSpec]:
 
 def project_spec(project: Project, renderer: Renderer) -> PageSpec:
     """A project's page. Its context is made of the project and `renderer.project_inputs()` alone: a
-    rebuild fingerprints the page from those without making the context (buildstate.PageKeys)."""
+    rebuild fingerprints the page from those without making the context (pagekeys.PageKeys)."""
     json_ld = JobPosting(project, renderer.config) if project.is_open else None
     return PageSpec(PROJECT_LAYOUT, PageContext(
         project.path, renderer.config.words.gettext("%(title)s at %(company)s") % {"title": project.brief.title, "company": project.brief.company.name},
