@@ -87,26 +87,39 @@ class _BriefTree(Treeprocessor):
             element.tag = f"h{min(6, int(element.tag[1]) + shift)}"
 
 
-class _SmartyPass(InlineProcessor):
-    """Smarty's own pass over every piece of text, skipping text it cannot change.
+class _SkippingPass(InlineProcessor):
+    """An inline pass that leaves alone the text none of its patterns can match: every pattern needs one
+    of the marks in `can_change`, so text without them comes out as it went in. Most of a brief is
+    such text; skipping it halves the time of a body's rendering. tests/test_markup_speed.py checks the
+    output is the same as Python-Markdown's own."""
 
-    Each of smarty's patterns needs a quote, two dashes or three dots to match, so text with none of
-    them comes out as it went in; skipping it (most of a brief) halves the time of a body's rendering.
-    tests/test_markup_speed.py checks the output is the same as smarty's own."""
-
-    _CAN_CHANGE = re.compile(r"['\"]|--|\.\.\.")
+    can_change: re.Pattern[str]
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
-        if not self._CAN_CHANGE.search(data):
+        if not self.can_change.search(data):
             return data
         return super()._InlineProcessor__handleInline(data, patternIndex)
+
+
+class _InlinePass(_SkippingPass):
+    """Python-Markdown's inline pass: code, escapes, links and images, autolinks, line breaks, HTML,
+    entities and emphasis each need one of these marks (STX and ETX surround text a pattern stashed)."""
+
+    can_change = re.compile(r"[`\\\[<&*_\x02\x03]|  \n")
+
+
+class _SmartyPass(_SkippingPass):
+    """Smarty's pass: each of its patterns needs a quote, two dashes or three dots."""
+
+    can_change = re.compile(r"['\"]|--|\.\.\.")
 
 
 class _BriefExtension(markdown.Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.treeprocessors.register(_BriefTree(md), "brief_tree", 5)
-        if "smarty" in md.treeprocessors and type(md.treeprocessors["smarty"]) is InlineProcessor:
-            md.treeprocessors["smarty"].__class__ = _SmartyPass
+        for name, tuned in (("inline", _InlinePass), ("smarty", _SmartyPass)):
+            if name in md.treeprocessors and type(md.treeprocessors[name]) is InlineProcessor:
+                md.treeprocessors[name].__class__ = tuned
 
 
 def _keep_safe_image_sources(tag: str, attribute: str, value: str) -> str | None:

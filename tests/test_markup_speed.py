@@ -29,9 +29,10 @@ _spec.loader.exec_module(generate)
 
 
 def stock_converter() -> markdown.Markdown:
-    """The board's converter with smarty's pass as Python-Markdown ships it."""
+    """The board's converter with the inline and smarty passes as Python-Markdown ships them."""
     converter = markdown.Markdown(extensions=[*markup.MARKDOWN_EXTENSIONS, markup._BriefExtension()],
                                   extension_configs=markup.MARKDOWN_CONFIG, output_format="html")
+    converter.treeprocessors["inline"].__class__ = InlineProcessor
     converter.treeprocessors["smarty"].__class__ = InlineProcessor
     return converter
 
@@ -43,8 +44,8 @@ def assert_same(text: str) -> None:
     assert markup._markdown().convert(text) == STOCK.reset().convert(text)
 
 
-def test_tuned_converter_skips_smarty_on_text_it_cannot_change() -> None:
-    assert type(markup._markdown().treeprocessors["smarty"]) is not InlineProcessor
+def test_tuned_converter_skips_the_inline_and_smarty_passes_on_text_they_cannot_change() -> None:
+    assert {type(markup._markdown().treeprocessors[name]) for name in ("inline", "smarty")} == {markup._InlinePass, markup._SmartyPass}
 
 
 def test_example_briefs_render_as_with_stock_markdown() -> None:
