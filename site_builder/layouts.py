@@ -148,7 +148,13 @@ def compile_layouts(theme: Theme, compiled: Path | None = None, keep: bool = Tru
     known = _read_references(compiled)
     references: dict[str, tuple[Reference, ...]] = {}
     digests: dict[str, list[list[Any]]] = {}
-    for name in names:
+    # The theme's original of a layout the board replaces is compiled only when a layout names it: no page can use it otherwise.
+    originals = [name for name in names if name.startswith(THEME_PREFIX)]
+    waiting = [name for name in reversed(names) if not name.startswith(THEME_PREFIX)]
+    while waiting:
+        name = waiting.pop()
+        if name in references:
+            continue
         try:
             with layout_problems(theme, name):
                 env.get_template(name)
@@ -162,6 +168,8 @@ def compile_layouts(theme: Theme, compiled: Path | None = None, keep: bool = Tru
             continue
         problems += [_missing(theme.shown(name), r.line, r.name) for r in references[name]
                      if r.name is not None and r.name not in theme.layouts and not r.optional]
+        named = [r.name for r in references[name]]
+        waiting += originals if None in named else [used for used in named if used in originals]
     if compiled and keep and digests != known:
         _write_references(compiled, digests)
     return Layouts(env, references), problems
