@@ -80,8 +80,10 @@ def read_brief(path: Path, root: Path, config: SiteConfig, problems: list[Proble
 
 def _source(path: Path, root: Path) -> str:
     """The path messages name: relative to the board's root when inside it, as given otherwise."""
-    absolute, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
-    return absolute.relative_to(base).as_posix() if absolute.is_relative_to(base) else path.as_posix()
+    absolute, base = os.path.abspath(path), os.path.abspath(root)
+    if absolute.startswith(base.rstrip(os.sep) + os.sep):
+        return Path(absolute[len(base.rstrip(os.sep)) + 1:]).as_posix()
+    return path.as_posix()
 
 
 def _size(size: int) -> str:

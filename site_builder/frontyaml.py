@@ -49,12 +49,15 @@ def _yaml_kind(node: ScalarNode) -> str | None:
     return kinds.get(node.tag) if not node.style else None  # plain style: None from PyYAML, "" from libyaml
 
 
+_LINE_BREAK = re.compile("\n")
+
+
 class FieldReader:
     """Reads one brief's front matter nodes, adding a Problem for every rule broken."""
 
     def __init__(self, source: str, front: str, first_line: int, problems: list[Problem]):
         self.source, self.first_line, self.problems = source, first_line, problems
-        self.line_breaks = [index for index, char in enumerate(front) if char == "\n"]
+        self.line_breaks = [match.start() for match in _LINE_BREAK.finditer(front)]
 
     @property
     def closing_line(self) -> int:

@@ -43,6 +43,8 @@ DIGITS = re.compile(r"[0-9]+")  # ASCII only: `\d` also takes ١٠ and ４５, w
 
 def first_forbidden(text: str) -> re.Match[str] | None:
     """The first character of `text` no output may carry, or None."""
+    if _FORBIDDEN_OR_ASTRAL.search(text) is None:  # nearly every text: one scan, no generator
+        return None
     return next((m for m in _FORBIDDEN_OR_ASTRAL.finditer(text) if _is_forbidden(m.group())), None)
 
 
@@ -92,6 +94,7 @@ def _without_forbidden_anywhere(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=4096)  # a board names the same skills and companies in brief after brief
 def slug_of(name: str) -> str:
     """A URL slug for a skill or company name, keeping the signs that tell C from C# and C++."""
     return slugify(name, replacements=[["#", "sharp"], ["+", "plus"]]) or "x"
