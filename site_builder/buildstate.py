@@ -80,6 +80,7 @@ class BuildState:
         self.inputs: dict[str, str] = {}  # output path -> fingerprint of what it is made from
         self.links: dict[str, tuple[str, ...]] = {}  # page path -> the static files it links
         self.page_keys: PageKeys | None = None
+        self._by_inputs: dict[str, dict[str, OutputRecord]] | None = None  # the previous records by fingerprint
         self.staging: Staging | None = None  # where this build's files go as they are made (see `open_staging`)
         self._body_fingerprint = digest_of(cache.code.encode(), MARKUP_FINGERPRINT.encode())
         self._brief_fingerprint = ""
@@ -216,7 +217,11 @@ class BuildState:
         """A bundle made from the same pages as before: none to write when the output folder holds it,
         its files from the cache when only the cache does (a deploy that starts from an empty folder);
         None (noted) when it must be made."""
-        kept = {path: record for path, record in self.previous.items() if key and record.inputs == key}
+        if self._by_inputs is None:  # once, not once per bundle: 170 bundles by 110,000 files was 4 s at 100,000 briefs
+            self._by_inputs = {}
+            for path, record in self.previous.items():
+                self._by_inputs.setdefault(record.inputs, {})[path] = record
+        kept = dict(self._by_inputs.get(key, {})) if key else {}
         self.kept |= kept
         cached = None if kept or not key else self.cache.bundle(key)
         if cached is not None:
