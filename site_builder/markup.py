@@ -9,15 +9,9 @@ long: a description is refused, never a build hung.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import functools
 import html
 import re
-import signal
-import threading
-import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
@@ -26,6 +20,8 @@ import markdown
 import nh3
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
+
+from .timelimit import OutOfTime, time_limit
 
 SUMMARY_LENGTH = 200
 MAX_BODY_CHARACTERS = 20_000  # about 3,000 words; the example briefs have 300 to 600
@@ -233,17 +229,13 @@ def check_body_shape(body: str) -> None:
                                        f"at most {MAX_NESTING} are allowed: flatten it", number)
 
 
-class _OutOfTime(BaseException):
-    """Raised inside the rendering thread by its watchdog; BaseException, so no `except Exception` swallows it."""
-
-
 def _convert_in_time(body: str) -> str:
     """Python-Markdown's HTML for `body`, or UnrenderableBody when it runs out of time or stack."""
     global _converter
     try:
-        with _time_limit(RENDER_SECONDS):
+        with time_limit(RENDER_SECONDS):
             return _markdown().convert(body)
-    except _OutOfTime:
+    except OutOfTime:
         _converter = None  # stopped halfway, the converter's state is not to be trusted
         raise UnrenderableBody(f"the description takes more than {RENDER_SECONDS:g} seconds to render, so it was "
                                "stopped: simplify its Markdown (long runs of [, ! or other marks, deep nesting)") from None
@@ -254,79 +246,3 @@ def _convert_in_time(body: str) -> str:
         _converter = None
         raise UnrenderableBody(f"the description could not be rendered (Python-Markdown failed with {type(error).__name__}): "
                                "simplify its Markdown around unusual marks") from None
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Raise _OutOfTime in the block once it has used `seconds` of processor time.
-
-    In a process's main thread (the build, its worker processes) a profiling timer does it: the kernel
-    counts the time and a signal interrupts the Python code, at no cost per render. Elsewhere (`board
-    serve` builds in a background thread, and only the main thread receives signals) a watchdog thread does."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        watchdog = _Watchdog(seconds)
-        try:
-            yield
-        finally:
-            try:
-                watchdog.stop()
-            finally:
-                watchdog.stop()  # the exception may arrive inside the first stop(); stopping twice is harmless
-        return
-
-    def out_of_time(signum: int, frame: object) -> None:
-        raise _OutOfTime
-
-    previous = signal.signal(signal.SIGPROF, out_of_time)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
-    try:
-        yield
-    finally:
-        try:
-            signal.setitimer(signal.ITIMER_PROF, 0)
-        finally:  # the signal may arrive as the block ends: the handler is put back all the same
-            signal.signal(signal.SIGPROF, previous)
-
-
-class _Watchdog:
-    """Raises _OutOfTime in the thread that made it once that thread has used `seconds` of processor time.
-
-    Python-Markdown spends its time in Python code, which an asynchronous exception interrupts between
-    two bytecodes; unlike a signal, this works in any thread (`board serve` builds in a background
-    thread). Processor time, not wall time, so a busy machine does not refuse a brief a quiet one takes."""
-
-    def __init__(self, seconds: float):
-        self._target = threading.get_ident()
-        self._clock = _thread_clock(self._target)
-        self._limit = self._clock() + seconds
-        self._stopped = threading.Event()
-        self._lock = threading.Lock()
-        self._fired = False
-        self._thread = threading.Thread(target=self._watch, name="markdown-watchdog", daemon=True)
-        self._thread.start()
-
-    def _watch(self) -> None:
-        while not self._stopped.wait(0.05):
-            if self._clock() > self._limit:
-                with self._lock:
-                    if not self._stopped.is_set():
-                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._target), ctypes.py_object(_OutOfTime))
-                        self._fired = True
-                return
-
-    def stop(self) -> None:
-        with self._lock:
-            self._stopped.set()
-        self._thread.join()
-        if self._fired:  # fired as the work finished: take back the exception if it has not arrived yet
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._target), None)
-
-
-def _thread_clock(ident: int) -> Callable[[], float]:
-    """The processor time of thread `ident`, where the system tells it; else wall time."""
-    try:
-        clock_id = time.pthread_getcpuclockid(ident)
-        time.clock_gettime(clock_id)
-    except (AttributeError, OSError):
-        return time.monotonic
-    return lambda: time.clock_gettime(clock_id)
