@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -51,6 +51,23 @@ class ThemeLoader(jinja2.BaseLoader):
 
     def __init__(self, theme: Theme):
         self.theme = theme
+        self.references: dict[str, tuple[Reference, ...]] = {}  # of each layout this loader parsed to compile it
+
+    def load(self, environment: jinja2.Environment, name: str, globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        """Jinja's own loading (from the bytecode cache, else compiled), noting what a layout compiled now
+        names from the one syntax tree its compiling parses: a layout is parsed once, not twice."""
+        source, filename, uptodate = self.get_source(environment, name)
+        cache = environment.bytecode_cache
+        bucket = cache.get_bucket(environment, name, filename, source) if cache else None
+        code = bucket.code if bucket else None
+        if code is None:
+            tree = environment.parse(source, name, filename)
+            self.references[name] = _references(tree)
+            code = environment.compile(tree, name, filename)
+            if cache and bucket:
+                bucket.code = code
+                cache.set_bucket(bucket)
+        return environment.template_class.from_code(environment, code, environment.make_globals(globals), uptodate)
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, None]:
         path = self.theme.layouts.get(template)
@@ -143,6 +160,8 @@ def compile_layouts(theme: Theme, compiled: Path | None = None, keep: bool = Tru
         (compiled / "code").mkdir(parents=True, exist_ok=True)
     bytecode = _CompiledLayouts(compiled / "code", keep) if compiled and (compiled / "code").is_dir() else None
     env = layout_environment(theme, bytecode)
+    loader = env.loader
+    assert isinstance(loader, ThemeLoader)
     names = env.list_templates(filter_func=lambda name: name.endswith(LAYOUT_SUFFIXES))
     problems = [_missing(theme.shown(name), 1, name) for name in PAGE_LAYOUTS if name not in theme.layouts]
     known = _read_references(compiled)
@@ -160,8 +179,12 @@ def compile_layouts(theme: Theme, compiled: Path | None = None, keep: bool = Tru
                 env.get_template(name)
                 source = theme.layouts[name].read_text(encoding="utf-8")
                 digest = hashlib.sha256(source.encode()).hexdigest()
-                found = known.get(digest)
-                references[name] = tuple(Reference(*row) for row in found) if found is not None else _references(env, source, name)
+                if name in loader.references:  # compiled now
+                    references[name] = loader.references[name]
+                elif (found := known.get(digest)) is not None:  # compiled by an earlier build
+                    references[name] = tuple(Reference(*row) for row in found)
+                else:
+                    references[name] = _references(env.parse(source, name))
                 digests[digest] = [[r.line, r.name, r.optional] for r in references[name]]
         except BoardError as error:
             problems += error.problems
@@ -175,10 +198,10 @@ def compile_layouts(theme: Theme, compiled: Path | None = None, keep: bool = Tru
     return Layouts(env, references), problems
 
 
-def _references(env: jinja2.Environment, source: str, name: str) -> tuple[Reference, ...]:
-    """The layouts `source` names, read from its syntax tree."""
+def _references(tree: nodes.Template) -> tuple[Reference, ...]:
+    """The layouts a layout names, read from its syntax tree."""
     found = []
-    for node in env.parse(source, name).find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
         used = node.template.value if isinstance(node.template, nodes.Const) else None
         found.append(Reference(node.lineno, used if isinstance(used, str) else None, bool(getattr(node, "ignore_missing", False))))
     return tuple(found)
