@@ -6,7 +6,7 @@ Its own module because more than the model asks it: `load` and `build` sort brie
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
@@ -44,3 +44,18 @@ def start_of(day: date, timezone: str) -> datetime:
 def is_closing_soon(brief: Brief, today: date, closing_soon_days: int) -> bool:
     """True in an open project's last `closing_soon_days` days, deadline day included."""
     return 0 <= (brief.deadline - today).days < closing_soon_days
+
+
+NEXT_CHANGES_SHOWN = 3  # a big board changes on most days: a summary line names a few, then counts the rest
+
+
+def next_change(open_briefs: list[Brief], scheduled: tuple[Brief, ...]) -> str | None:
+    """The next date on which a rebuild would change the board: a listing opening or closing."""
+    changes = [(b.posted, f"{b.slug} opens") for b in scheduled]
+    changes += [(b.deadline + timedelta(days=1), f"{b.slug} closes") for b in open_briefs]
+    if not changes:
+        return None
+    when = min(day for day, _ in changes)
+    that_day = sorted(what for day, what in changes if day == when)
+    more = f" and {len(that_day) - NEXT_CHANGES_SHOWN} more" if len(that_day) > NEXT_CHANGES_SHOWN else ""
+    return f"{when}: " + ", ".join(that_day[:NEXT_CHANGES_SHOWN]) + more

@@ -7,12 +7,12 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from .brief import Brief
 from .config import SiteConfig
 from .eligibility import by_name, eligible_countries, named_countries, territory_name
-from .lifecycle import Status, is_closing_soon, start_of, status_of
+from .lifecycle import Status, is_closing_soon, next_change, start_of, status_of
 from .text import slug_of
 
 
@@ -265,7 +265,7 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
         countries=country_groups(projects, config),
         pages=pages, scheduled=scheduled,
         drafts_left_out=sum(s is Status.DRAFT for s in statuses.values()),
-        next_change=_next_change(projects, scheduled),
+        next_change=next_change([p.brief for p in projects if p.is_open], scheduled),
     )
 
 
@@ -293,18 +293,3 @@ def edited_in_place(site: Site, brief: Brief, body: Body, summary: str) -> Proje
             or old.brief.company.name != brief.company.name:
         return None
     return replace(old, brief=brief, body=body, summary=summary)
-
-
-NEXT_CHANGES_SHOWN = 3  # a big board changes on most days: a summary line names a few, then counts the rest
-
-
-def _next_change(projects: tuple[Project, ...], scheduled: tuple[Brief, ...]) -> str | None:
-    """The next date on which a rebuild would change the board: a listing opening or closing."""
-    changes = [(b.posted, f"{b.slug} opens") for b in scheduled]
-    changes += [(p.brief.deadline + timedelta(days=1), f"{p.brief.slug} closes") for p in projects if p.is_open]
-    if not changes:
-        return None
-    when = min(day for day, _ in changes)
-    that_day = sorted(what for day, what in changes if day == when)
-    more = f" and {len(that_day) - NEXT_CHANGES_SHOWN} more" if len(that_day) > NEXT_CHANGES_SHOWN else ""
-    return f"{when}: " + ", ".join(that_day[:NEXT_CHANGES_SHOWN]) + more
