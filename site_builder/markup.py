@@ -109,8 +109,7 @@ class _InlinePass(_SkippingPass):
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
         if isinstance(data, AtomicString) or not self.can_change.search(data):
             return data
-        patterns = self.inlinePatterns
-        needs = [_PATTERN_NEEDS.get(item.name) for item in patterns._priority]
+        patterns, needs = self.inlinePatterns, self._needs
         start = 0
         while patternIndex < len(needs):  # Python-Markdown's own loop, with the patterns that cannot match skipped
             pattern_needs = needs[patternIndex]
@@ -120,6 +119,15 @@ class _InlinePass(_SkippingPass):
             if not matched:
                 patternIndex, start = patternIndex + 1, 0
         return data
+
+    @functools.cached_property
+    def _needs(self) -> list[tuple[str, ...] | None]:
+        """What each pattern needs, in the order the pass tries them (fixed once the converter is built)."""
+        needs: list[tuple[str, ...] | None] = [None] * len(self.inlinePatterns)
+        for name, marks in _PATTERN_NEEDS.items():
+            if name in self.inlinePatterns:
+                needs[self.inlinePatterns.get_index_for_name(name)] = marks
+        return needs
 
 
 # What each of Python-Markdown's inline patterns needs in a text to match it; one not named is always tried.
