@@ -1,5 +1,7 @@
 """A brief as the later stages see it: plain dataclasses, typed and validated, with no rendering done yet.
 Apart from the rules that make one (`brieffields`), so a stage that only reads briefs imports only these.
+Slotted, as the model's projects are: a board's history holds 100,000 of them, and a slotted instance is
+about a third smaller.
 """
 
 from __future__ import annotations
@@ -9,14 +11,14 @@ from datetime import date
 from decimal import Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Company:
     name: str
     url: str | None
     logo: str | None  # a file name inside static/logos/
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Compensation:
     amount: Decimal
     currency: str  # ISO 4217
@@ -31,7 +33,7 @@ class Compensation:
         return self.amount if self.type == "fixed" else self.amount * hours
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Brief:
     """A validated brief: what the employer wrote, typed, with no rendering done yet."""
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .brief import Brief
-from .buildstate import BuildReport, BuildState
+from .buildstate import BuildReport, BuildState, markdown_key
 from .pagekeys import PageKeys
 from .cache import BuildCache
 from .fingerprint import entry_key
@@ -28,7 +28,7 @@ from .history import last_commit_times
 from .lifecycle import Status, status_of
 from .load import brief_bytes, load_board, rendered_brief
 from .markup import RenderedBody
-from .model import Site, build_model, edited_in_place
+from .model import Project, Site, build_model, edited_in_place
 from .money import money_warnings
 from .outputs import FEED_FORMATS, OutputFile, SiteFile
 from .ownership import ownership_problems
@@ -195,10 +195,11 @@ def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path
     for path in briefs:
         problems: list[Problem] = []
         brief = read_brief(path, root, site.config, problems, brief_bytes(path))
-        rendered = rendered_brief(state, brief) if brief else None
+        rendered = rendered_brief(brief) if brief else None
         project = None
         if brief and isinstance(rendered, RenderedBody):
-            project = edited_in_place(site, brief, *state.body(brief.source, brief.body, brief.summary, rendered))
+            body = state.body(brief.source, state.body_key(markdown_key(brief.body, brief.summary)), rendered, lambda made=rendered: made)
+            project = edited_in_place(site, brief, *body)
         if project is None:
             return []
         pages.append(renderer.render(project_spec(project, renderer)))
@@ -211,9 +212,9 @@ def search_bundle(site: Site, page: Callable[[str], bytes], jobs: int | None = N
     return index_search(site, bundles, page, jobs) + [parts_file(bundles)]
 
 
-def render_in_processes(renderer: Renderer, specs: list[PageSpec], board_files: list[SiteFile], jobs: int | None,
+def render_in_processes(renderer: Renderer, specs: list[PageSpec | Project], board_files: list[SiteFile], jobs: int | None,
                         state: BuildState) -> tuple[list[Staged], list[Staged]]:
-    """The pages of `specs` and the `board_files` (feeds, crawl files), over all cores, each staged by the
+    """The pages of `specs` (a project's made from it) and the `board_files` (feeds, crawl files), over all cores, each staged by the
     process that makes it, which hands back only its record. Each page's fingerprint is taken by the process
     that renders it, with the static files it links, and given to `state`. The board files that grow with
     the board go first, each alone: a big task last would leave a core idle."""
@@ -229,11 +230,12 @@ def render_in_processes(renderer: Renderer, specs: list[PageSpec], board_files: 
     return [page for page, _ in pages], [file for files in results[:len(board_files)] for file in files]
 
 
-def _render_one(renderer: Renderer, spec: PageSpec, page_keys: PageKeys | None,
+def _render_one(renderer: Renderer, page: PageSpec | Project, page_keys: PageKeys | None,
                 staging: Staging) -> tuple[Staged, tuple[str, tuple[str, ...]] | None]:
-    page = renderer.render(spec)
+    spec = page if isinstance(page, PageSpec) else project_spec(page, renderer)
+    rendered = renderer.render(spec)
     links = tuple(sorted(renderer.linked))
-    return staging.put(page), (page_keys(spec, links), links) if page_keys else None
+    return staging.put(rendered), (page_keys(spec, links), links) if page_keys else None
 
 
 def _stage_all(spec: SiteFile, staging: Staging) -> list[Staged]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -22,13 +24,13 @@ from pathlib import Path
 from .brief import Brief
 from .cache import BuildCache, OutputRecord
 from .config import SiteConfig
-from .contentfiles import LOGOS_DIR
-from .fingerprint import Digester, digest_of, entry_key
-from .markup import MARKUP_FINGERPRINT, RenderedBody, render_markdown
+from .contentfiles import LOGOS_DIR, read_limited
+from .fingerprint import Digester, bytes_digest, digest_of, entry_key
+from .markup import MARKUP_FINGERPRINT, RenderedBody
 from .model import Body, Project
 from .outputs import OutputFile, SiteFile
 from .pagekeys import PageKeys, layout_keys
-from .pages import PROJECT_LAYOUT, PageSpec, Renderer, project_spec
+from .pages import PROJECT_LAYOUT, PageSpec, Renderer
 from .writer import Staged, Staging, files_on_disk
 
 NO_CACHE = "the cache is off"
@@ -85,7 +87,6 @@ class BuildState:
         self._body_fingerprint = digest_of(cache.code.encode(), MARKUP_FINGERPRINT.encode())
         self._brief_fingerprint = ""
         self._brief_keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest
-        self._body_keys: dict[tuple[str, str | None], str] = {}  # (body, summary) -> its cache key
 
     def _intact_records(self, output: Path) -> tuple[dict[str, OutputRecord], str]:
         """What the last build wrote into `output`, when every file is still exactly as it left them; else
@@ -111,70 +112,86 @@ class BuildState:
         names_bytes = "\n".join(names).encode("utf-8", "surrogateescape")  # a name need not be UTF-8; statics refuses it
         self._brief_fingerprint = digest_of(self.cache.code.encode(), settings, names_bytes)
 
-    def brief_key(self, path: Path, raw: bytes | None) -> str | None:
-        return entry_key(self._brief_fingerprint, path.name, raw) if raw is not None else None
+    def brief_key(self, path: Path, raw: bytes | None = None) -> str | None:
+        """The key of a brief's bytes (`raw`, else the file's: read only when its stat changed since an
+        earlier build hashed it); None when the file cannot be read (parsing says why)."""
+        if raw is not None:
+            return entry_key(self._brief_fingerprint, path.name, bytes_digest(raw))
+        try:
+            stat = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return None
+        name = str(path)
+        digest = self.cache.file_digest(name, stat)
+        if digest is None:
+            read_at = time.time_ns()
+            try:
+                raw = read_limited(path)
+            except OSError:
+                return None
+            digest = bytes_digest(raw)
+            self.cache.keep_file_digest(name, stat, digest, read_at)
+        return entry_key(self._brief_fingerprint, path.name, digest)
 
-    def known_brief(self, key: str | None) -> Brief | None:
-        """The brief an earlier build parsed from the same bytes and settings."""
-        brief = self.cache.brief(key) if key else None
-        if brief is not None:
-            self._brief_keys[id(brief)] = (key, brief)
-        return brief
+    def known_brief(self, key: str | None) -> tuple[Brief, str] | None:
+        """The brief an earlier build parsed from the same bytes and settings (without its Markdown), and
+        its Markdown's `markdown_key`."""
+        known = self.cache.brief(key) if key else None
+        if known is not None:
+            self._brief_keys[id(known[0])] = (key, known[0])
+        return known
 
-    def parsed(self, source: str, key: str | None, brief: Brief | None) -> None:
-        """Note a brief parsed now, and keep it for the next build."""
+    def parsed(self, source: str, key: str | None, brief: Brief | None, markdown: str | None) -> None:
+        """Note a brief parsed now (held without its Markdown, whose `markdown_key` is given), and keep it
+        for the next build."""
         self.report.note("parse", source, NO_CACHE if not self.cache.enabled else "new or edited, or the settings or logos changed")
-        if key and brief:
-            self.cache.keep_brief(key, brief)
+        if key and brief and markdown:
+            self.cache.keep_brief(key, brief, markdown)
             if self.cache.enabled:
                 self._brief_keys[id(brief)] = (key, brief)
 
-    def _body_key(self, body: str, summary: str | None) -> str:
-        key = self._body_keys.get((body, summary))  # asked twice per brief: hashing 100,000 bodies twice costs seconds
-        if key is None:
-            key = self._body_keys[body, summary] = entry_key(self._body_fingerprint, body, "\0" if summary is None else "\1" + summary)
-        return key
+    def body_key(self, markdown: str) -> str:
+        """The key a body is kept under, rendered from the Markdown and summary whose `markdown_key` is given."""
+        return entry_key(self._body_fingerprint, markdown)
 
-    def has_body(self, body: str, summary: str | None) -> bool:
+    def has_body(self, key: str) -> bool:
         """Whether the cache holds this body rendered (its HTML is not read)."""
-        return self.cache.body_summary(self._body_key(body, summary)) is not None
+        return self.cache.body_summary(key) is not None
 
-    def cached_body(self, body: str, summary: str | None) -> RenderedBody | None:
-        return self.cache.body(self._body_key(body, summary))
-
-    def body(self, source: str, body: str, summary: str | None, rendered: RenderedBody | None = None) -> tuple[Body, str]:
-        """A body and its summary from the cache, else `rendered` (by another process) or rendered now and
-        kept for the next build. The HTML stays in the cache until a page or feed shows it."""
-        key = self._body_key(body, summary)
+    def body(self, source: str, key: str, rendered: RenderedBody | None, again: Callable[[], RenderedBody]) -> tuple[Body, str]:
+        """A body and its summary from the cache, else `rendered` (by another process) or rendered now
+        (`again`) and kept for the next build. The HTML stays in the cache until a page or feed shows it,
+        and `again` makes it anew should the cache lose it meanwhile."""
         known = self.cache.body_summary(key)
         if known is None:
-            made = rendered or render_markdown(body, summary)
+            made = rendered or again()
             self.report.note("markdown", source, NO_CACHE if not self.cache.enabled else "not rendered before")
             if self.output is None or not self.cache.keep_body(key, made):  # only a build keeps what it made
                 return Body(key, functools.partial(_given, made.html)), made.summary
             known = made.summary
-        return Body(key, functools.partial(_kept_html, self.cache, body, summary)), known
+        return Body(key, functools.partial(_kept_html, self.cache, again)), known
 
     # Outputs: kept in the output folder while what each is made from is unchanged.
 
     def plan(self, root: Path, renderer: Renderer, specs: list[PageSpec], projects: tuple[Project, ...],
-             board_files: list[SiteFile]) -> tuple[list[PageSpec], list[SiteFile]]:
+             board_files: list[SiteFile]) -> tuple[list[PageSpec | Project], list[SiteFile]]:
         """The pages (`specs`, and the pages of `projects`) and board files to render now: each one whose
         fingerprint differs from the one it was written with (a page compared with the versions of the
-        static files it linked then). A project page's context is made only when it is rendered."""
+        static files it linked then). A project page is given as its project: its context is made only
+        by the process that renders it (100,000 contexts made here would be held until every page is done)."""
         if not self.cache.enabled:
             for path in [spec.context.output_path for spec in specs] + [path for spec in board_files for path in spec.paths]:
                 self.report.note("render", path, NO_CACHE)
             for project in projects:
                 self.report.note("render", project.path + "index.html", NO_CACHE)
-            return specs + [project_spec(project, renderer) for project in projects], board_files
+            return [*specs, *projects], board_files
         digest = Digester(known=self._brief_keys)
         self.page_keys = PageKeys(layout_keys(renderer, {spec.template for spec in specs} | {PROJECT_LAYOUT}, self.cache.code),
                                   entry_key(self.cache.code, digest(renderer.data)), digest, renderer.static_version,
                                   entry_key(self.cache.code, digest(renderer.project_inputs())))
         keys = self.page_keys
         pages = [spec for spec in specs if self._stale(spec.context.output_path, lambda links, spec=spec: keys(spec, links))]
-        pages += [project_spec(project, renderer) for project in projects
+        pages += [project for project in projects
                   if self._stale(project.path + "index.html", lambda links, project=project: keys.page(PROJECT_LAYOUT, keys.project(project), links))]
         files = []
         for spec in board_files:
@@ -286,9 +303,14 @@ class BuildState:
         return True
 
 
-def _kept_html(cache: BuildCache, body: str, summary: str | None, key: str) -> str:
+def markdown_key(body: str, summary: str | None) -> str:
+    """A hash of a body's Markdown and summary: what its rendered HTML is made from, besides the markup stage."""
+    return digest_of(body.encode(), b"\0" if summary is None else b"\1" + summary.encode())
+
+
+def _kept_html(cache: BuildCache, again: Callable[[], RenderedBody], key: str) -> str:
     """A body's HTML from the cache, or rendered again when the cache lost it."""
-    return cache.body_html(key) or render_markdown(body, summary).html
+    return cache.body_html(key) or again().html
 
 
 def _given(html: str, key: str) -> str:

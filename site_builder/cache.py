@@ -1,8 +1,11 @@
 """Build cache: the store of what earlier builds computed; `buildstate` decides what of it is still current.
 
-Five things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
-- parsed briefs, keyed by a hash of the brief's path and bytes plus the board's settings, the logos a
-  brief may name and the generator's code;
+Six things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
+- the hash of each brief file's bytes, with the file's size, time and inode: a file whose stat is unchanged
+  is not read again (as git's index does; a file changed in the last seconds before it was hashed is
+  always read, since a same-second edit could keep its stat);
+- parsed briefs without their Markdown (with the key of their rendered body instead), keyed by a hash of
+  the brief's path and bytes plus the board's settings, the logos a brief may name and the generator's code;
 - rendered Markdown, keyed by a hash of the body and summary plus the markup stage's fingerprint: each
   summary with the parsed briefs, each HTML in a file of its own, read only when a page or feed shows it
   (a board's history of bodies is more than a build can hold);
@@ -24,9 +27,8 @@ import os
 import pickle
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import __version__ as JINJA_VERSION
 
@@ -37,11 +39,20 @@ from .outputs import OutputFile
 
 CACHE_DIR = Path(".cache")
 SHARDS = 64  # entries are kept in this many files, by key, so a small change rewrites little
+FILES_FILE = "files.pickle"  # the brief files' hashes, by path, with their stat
+TRUSTED_AGE_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 
 
-@dataclass(frozen=True)
-class OutputRecord:
-    """A file as the build left it in an output folder."""
+class FileDigest(NamedTuple):
+    """A brief file's stat (size, modification time, inode) when its bytes hashed to `digest`."""
+
+    stat: tuple[int, int, int]
+    digest: str
+
+
+class OutputRecord(NamedTuple):
+    """A file as the build left it in an output folder (a tuple: a board's records load in a fraction of
+    the time dataclass instances take, and a rebuild loads 100,000 of them)."""
 
     inputs: str  # fingerprint of what it was made from; "" for a file that is not skipped on it (static files)
     digest: str  # hash of its bytes
@@ -63,13 +74,16 @@ class BuildCache:
         self.folder = folder
         self.read_only = read_only  # `board check`: takes what earlier builds kept, keeps nothing
         self.code = code_fingerprint()
-        self._briefs: dict[str, Brief] = {}
+        self._briefs: dict[str, tuple[Brief, str]] = {}  # key -> the brief without its Markdown, and a hash of that
         self._summaries: dict[str, str] = {}  # the bodies kept, each by its key: its summary (its HTML is in a file)
         self._used: set[str] = set()
         self._loaded = False
         self._dirty: set[int] = set()  # shards to write
         self._outputs: dict[Path, dict[str, OutputRecord]] = {}
         self._bundles_used: set[str] = set()  # the keys of the search bundles this build took or made
+        self._files: dict[str, FileDigest] | None = None  # brief files' hashes, by path
+        self._files_used: set[str] = set()
+        self._files_dirty = False
 
     @classmethod
     def for_board(cls, root: Path, enabled: bool = True, read_only: bool = False) -> BuildCache:
@@ -95,20 +109,32 @@ class BuildCache:
         assert self.folder
         return self.folder / "entries" / f"{shard:02x}.pickle"
 
-    def brief(self, key: str) -> Brief | None:
-        """The brief parsed from the bytes and settings `key` was made of, if an earlier build parsed it."""
+    def file_digest(self, path: str, stat: os.stat_result) -> str | None:
+        """The hash of a brief file's bytes, if an earlier build hashed the file as it is now (same stat)."""
+        if self._files is None:
+            stored = _read_pickle(self.folder / FILES_FILE) if self.folder else None
+            self._files = stored["files"] if isinstance(stored, dict) and stored.get("format") == FORMAT else {}
+        self._files_used.add(path)
+        known = self._files.get(path)
+        return known.digest if known is not None and known.stat == (stat.st_size, stat.st_mtime_ns, stat.st_ino) else None
+
+    def keep_file_digest(self, path: str, stat: os.stat_result, digest: str, read_at_ns: int) -> None:
+        """Remember the hash of a file's bytes read at `read_at_ns`, unless it changed too shortly before
+        then to trust its stat: a second edit within the clock's step could leave the stat as it is."""
+        if self.folder and not self.read_only and stat.st_mtime_ns < read_at_ns - TRUSTED_AGE_NS:
+            assert self._files is not None
+            self._files[path] = FileDigest((stat.st_size, stat.st_mtime_ns, stat.st_ino), digest)
+            self._files_dirty = True
+
+    def brief(self, key: str) -> tuple[Brief, str] | None:
+        """The brief parsed from the bytes and settings `key` was made of (without its Markdown) and a hash
+        of its Markdown, if an earlier build parsed it."""
         self._load()
         self._used.add(key)
         return self._briefs.get(key)
 
-    def keep_brief(self, key: str, brief: Brief) -> None:
-        self._remember(self._briefs, key, brief)
-
-    def body(self, key: str) -> RenderedBody | None:
-        """The body rendered from the Markdown and settings `key` was made of, if an earlier build rendered it."""
-        summary = self.body_summary(key)
-        html = self.body_html(key) if summary is not None else None
-        return RenderedBody(html, summary) if html is not None and summary is not None else None
+    def keep_brief(self, key: str, brief: Brief, markdown: str) -> None:
+        self._remember(self._briefs, key, (brief, markdown))
 
     def body_summary(self, key: str) -> str | None:
         """A kept body's summary, without reading its HTML."""
@@ -194,6 +220,11 @@ class BuildCache:
         only the shards that changed: a one-brief edit rewrites two small files, not the whole cache."""
         if not self.folder:
             return
+        if self._files is not None and (self._files_dirty or self._files.keys() - self._files_used):
+            kept = {path: self._files[path] for path in sorted(self._files_used) if path in self._files}
+            _write_pickle(self.folder / FILES_FILE, {"format": FORMAT, "files": kept})
+            self._files = kept
+        self._files_used, self._files_dirty = set(), False
         for key in self._briefs.keys() - self._used:
             del self._briefs[key]
             self._dirty.add(_shard(key))

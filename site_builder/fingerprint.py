@@ -18,7 +18,7 @@ from typing import Any
 
 from . import __version__
 
-FORMAT = 4  # bump when the layout of the cache files changes
+FORMAT = 5  # bump when the layout of the cache files changes
 _PACKAGE = Path(__file__).parent
 
 

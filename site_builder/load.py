@@ -7,12 +7,13 @@ rendered), the content pages, and every layout compiled. So anything in the sour
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from .brief import Brief
-from .buildstate import BuildState
+from .buildstate import BuildState, markdown_key
 from .config import SiteConfig, load_config
 from .content import company_problems, read_brief, unique_briefs
 from .contentfiles import CONTENT_DIR, brief_paths, link_problems, read_limited
@@ -65,47 +66,53 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
 def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state: BuildState, jobs: int | None,
                 files: list[Path] | None = None) -> tuple[list[Brief], dict[str, tuple[Body, str]], list[Problem]]:
     """Every brief (or those of `files`), valid or with its problems, and the rendered body of each one the
-    board shows; what `state` holds is taken from it, the rest is parsed and rendered over all cores."""
+    board shows; what `state` holds is taken from it, the rest is parsed and rendered over all cores.
+    A brief is held without its Markdown (a board's history of it is more than a build can hold): its
+    body's key stands for it, and the HTML stays in the cache until a page shows it."""
     paths, problems = brief_paths(root) if files is None else (files, [])
     state.start_briefs(root, config)
-    keys = [state.brief_key(path, brief_bytes(path)) for path in paths]  # the bytes are read again where parsed, not held
+    keys = [state.brief_key(path) for path in paths]  # a file is read only when its stat changed since it was hashed
     known = [state.known_brief(key) for key in keys]
 
-    def load(item: tuple[Path, Brief | None]) -> tuple[str | None, Brief | None, list[Problem], RenderedBody | None]:
-        """Parse a brief unless given it, and render its body unless the cache has it: the work shared out.
-        The key returned is of the bytes parsed (the file may have changed since it was first read)."""
-        path, brief = item
+    def load(path: Path) -> tuple[str | None, Brief | None, str | None, list[Problem], RenderedBody | None]:
+        """Parse a brief and render its body unless the cache has it: the work shared out. Returns the key of
+        the bytes parsed (the file may have changed since it was first read), the brief without its
+        Markdown, that Markdown's `markdown_key`, its problems, and its body when rendered now."""
         found: list[Problem] = []
-        key = None
+        raw = brief_bytes(path)
+        key, brief = state.brief_key(path, raw) if raw is not None else None, read_brief(path, root, config, found, raw)
         if brief is None:
-            raw = brief_bytes(path)
-            key, brief = state.brief_key(path, raw), read_brief(path, root, config, found, raw)
-        rendered = rendered_brief(state, brief) if brief else None
+            return key, None, None, found, None
+        markdown = markdown_key(brief.body, brief.summary)
+        rendered = None if state.has_body(state.body_key(markdown)) else rendered_brief(brief)
         if isinstance(rendered, Problem):
-            return key, None, [*found, rendered], None
-        return key, brief, found, rendered
+            return key, None, None, [*found, rendered], None
+        return key, replace(brief, body=""), markdown, found, rendered
 
     # Every body is rendered, shown or not yet, so a scheduled brief cannot stop a later build.
     # Only briefs with work left go to the processes; a cached brief with a cached body is done here.
     # Their results are taken one by one as they come, each body kept in the cache and let go.
-    todo = [i for i, brief in enumerate(known) if brief is None or not state.has_body(brief.body, brief.summary)]
-    results = imap_in_processes(load, [(paths[i], known[i]) for i in todo], jobs)
+    todo = [i for i, entry in enumerate(known) if entry is None or not state.has_body(state.body_key(entry[1]))]
+    results = imap_in_processes(load, [paths[i] for i in todo], jobs)
     todo_left = iter(todo)
     next_todo = next(todo_left, None)
     bodies: dict[str, tuple[Body, str]] = {}
     briefs = []
     for index, path in enumerate(paths):
-        key, brief, found, body = keys[index], known[index], [], None
+        rendered = None
         if index == next_todo:
-            parsed_key, brief, found, body = next(results)
-            key, next_todo = parsed_key or key, next(todo_left, None)
-        problems += found
-        if known[index] is None:
-            state.parsed(path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix(), key, brief)
-        if brief is None:
+            parsed_key, brief, markdown, found, rendered = next(results)
+            key, next_todo = parsed_key or keys[index], next(todo_left, None)
+            problems += found
+            if known[index] is None or key != keys[index]:  # else read again only to render its body (the markup stage changed)
+                state.parsed(path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix(), key, brief, markdown)
+        else:
+            brief, markdown = known[index]  # type: ignore[misc]  # only briefs known with their body are not todo
+        if brief is None or markdown is None:
             continue
         briefs.append(brief)
-        body = state.body(brief.source, brief.body, brief.summary, body)  # kept for the next build, shown or not
+        again = functools.partial(_body_again, root, config, path)
+        body = state.body(brief.source, state.body_key(markdown), rendered, again)  # kept for the next build, shown or not
         if status_of(brief, today, drafts) in (Status.OPEN, Status.CLOSED):
             bodies[brief.slug] = body
     next(results, None)  # past the last result: the processes end here, not when the collector finds them
@@ -113,19 +120,30 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
     return unique, bodies, sorted(problems + duplicates + company_problems(unique))
 
 
-def rendered_brief(state: BuildState, brief: Brief) -> RenderedBody | Problem:
-    """A brief's rendered body (from the cache, or rendered now), or the problem on its line when the markup
-    stage refuses it (too long, nested too deeply, too slow)."""
+def rendered_brief(brief: Brief) -> RenderedBody | Problem:
+    """A brief's body rendered now, or the problem on its line when the markup stage refuses it (too long,
+    nested too deeply, too slow)."""
     try:
-        return state.cached_body(brief.body, brief.summary) or render_markdown(brief.body, brief.summary)
+        return render_markdown(brief.body, brief.summary)
     except UnrenderableBody as error:
         return Problem(brief.source, brief.body_line + error.line, error.message)
+
+
+def _body_again(root: Path, config: SiteConfig, path: Path) -> RenderedBody:
+    """A brief's body rendered again from its file, for a page whose HTML the cache lost during the build."""
+    problems: list[Problem] = []
+    brief = read_brief(path, root, config, problems, brief_bytes(path))
+    rendered = rendered_brief(brief) if brief else None
+    if not isinstance(rendered, RenderedBody):
+        raise BoardError(problems + ([rendered] if isinstance(rendered, Problem) else []))
+    return rendered
 
 
 def rendered_page(state: BuildState, page: PageSource) -> RenderedBody | Problem:
     """A content page's rendered body, kept for the next build, or the problem when the markup stage refuses it."""
     try:
-        body, summary = state.body(page.source, page.body, None)
+        again = functools.partial(render_markdown, page.body, None)
+        body, summary = state.body(page.source, state.body_key(markdown_key(page.body, None)), None, again)
         return RenderedBody(body.html, summary)
     except UnrenderableBody as error:
         return Problem(page.source, page.body_line + error.line, error.message)

@@ -16,7 +16,7 @@ from .lifecycle import Status, is_closing_soon, next_change, start_of, status_of
 from .text import slug_of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Body:
     """A project's rendered HTML, read only when a page or feed shows it: a board's whole history of
     bodies is more than a build can hold (about 9 KB each)."""
@@ -29,7 +29,7 @@ class Body:
         return self.read(self.key)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Project:
     """A brief placed on the board: its URL, its status on the build date, its rendered body."""
 
