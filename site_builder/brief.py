@@ -6,11 +6,34 @@ about a third smaller.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
+
+Slotted = TypeVar("Slotted", bound=type)
 
 
+def _quick_pickling(cls: Slotted) -> Slotted:
+    """Pickle a slotted dataclass as the tuple of its fields: the cache loads every brief of a board on each
+    build, and the dataclass module's own slotted pickling looks up the fields on every object (a third
+    of the load time)."""
+    names = tuple(field.name for field in fields(cls))
+    values = operator.attrgetter(*names)
+
+    def get_state(self: Any) -> tuple[Any, ...]:
+        return values(self)
+
+    def set_state(self: Any, state: tuple[Any, ...]) -> None:
+        for name, value in zip(names, state):
+            object.__setattr__(self, name, value)
+
+    cls.__getstate__, cls.__setstate__ = get_state, set_state
+    return cls
+
+
+@_quick_pickling
 @dataclass(frozen=True, slots=True)
 class Company:
     name: str
@@ -18,6 +41,7 @@ class Company:
     logo: str | None  # a file name inside static/logos/
 
 
+@_quick_pickling
 @dataclass(frozen=True, slots=True)
 class Compensation:
     amount: Decimal
@@ -33,6 +57,7 @@ class Compensation:
         return self.amount if self.type == "fixed" else self.amount * hours
 
 
+@_quick_pickling
 @dataclass(frozen=True, slots=True)
 class Brief:
     """A validated brief: what the employer wrote, typed, with no rendering done yet."""

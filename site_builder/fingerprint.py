@@ -81,8 +81,13 @@ class Digester:
             digest.update(b"e%s:" % repr((kind.__qualname__, value.value)).encode())
         elif isinstance(value, (tuple, list)):
             digest.update(b"t%d:" % len(value))
+            memo = self._memo
             for item in value:
-                self._feed(digest, item)
+                known = memo.get(id(item))  # an object hashed before (a project on its listing pages), as _object would
+                if known is not None:
+                    digest.update(b"o" + known[0])
+                else:
+                    self._feed(digest, item)
         elif isinstance(value, Mapping):
             digest.update(b"m%d:" % len(value))
             for key, item in value.items():

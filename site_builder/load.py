@@ -92,7 +92,8 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
     # Every body is rendered, shown or not yet, so a scheduled brief cannot stop a later build.
     # Only briefs with work left go to the processes; a cached brief with a cached body is done here.
     # Their results are taken one by one as they come, each body kept in the cache and let go.
-    todo = [i for i, entry in enumerate(known) if entry is None or not state.has_body(state.body_key(entry[1]))]
+    body_keys = [state.body_key(entry[1]) if entry else None for entry in known]
+    todo = [i for i, body_key in enumerate(body_keys) if body_key is None or not state.has_body(body_key)]
     results = imap_in_processes(load, [paths[i] for i in todo], jobs)
     todo_left = iter(todo)
     next_todo = next(todo_left, None)
@@ -106,13 +107,14 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
             problems += found
             if known[index] is None or key != keys[index]:  # else read again only to render its body (the markup stage changed)
                 state.parsed(path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix(), key, brief, markdown)
+            body_key = state.body_key(markdown) if markdown else None
         else:
-            brief, markdown = known[index]  # type: ignore[misc]  # only briefs known with their body are not todo
-        if brief is None or markdown is None:
+            brief, body_key = known[index][0], body_keys[index]  # type: ignore[index]  # only briefs known with their body are not todo
+        if brief is None or body_key is None:
             continue
         briefs.append(brief)
         again = functools.partial(_body_again, root, config, path)
-        body = state.body(brief.source, state.body_key(markdown), rendered, again)  # kept for the next build, shown or not
+        body = state.body(brief.source, body_key, rendered, again)  # kept for the next build, shown or not
         if status_of(brief, today, drafts) in (Status.OPEN, Status.CLOSED):
             bodies[brief.slug] = body
     next(results, None)  # past the last result: the processes end here, not when the collector finds them

@@ -203,9 +203,13 @@ def _recently_closed_first(projects: list[Project]) -> tuple[Project, ...]:
     return tuple(sorted(projects, key=lambda p: (p.brief.deadline, p.brief.slug), reverse=True))
 
 
-def _group(key: str, name: str, description: str, projects: list[Project], **extra: str | None) -> Group:
-    return Group(key, name, description, _newest_first([p for p in projects if p.is_open]),
-                 _recently_closed_first([p for p in projects if not p.is_open]), **extra)
+def _by(ordered: tuple[Project, ...], keys_of: Callable[[Project], tuple[str, ...]]) -> dict[str, list[Project]]:
+    """The projects of each key (a skill, a company, a category), in the order given."""
+    found: dict[str, list[Project]] = {}
+    for project in ordered:
+        for key in keys_of(project):
+            found.setdefault(key, []).append(project)
+    return found
 
 
 def _most_common_spelling(names: list[str]) -> str:
@@ -236,30 +240,34 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
         )
         for b in sorted(built, key=lambda b: b.slug)
     )
-    by_skill: dict[str, list[tuple[str, Project]]] = {}
-    by_company: dict[str, list[Project]] = {}
+    newest = _newest_first([p for p in projects if p.is_open])
+    recently_closed = _recently_closed_first([p for p in projects if not p.is_open])
+    # Each group's projects in the same orders, taken from these two in one pass: no sort per group.
+    open_by_skill, closed_by_skill = _by(newest, lambda p: p.skill_slugs), _by(recently_closed, lambda p: p.skill_slugs)
+    spellings: dict[str, list[str]] = {}
     for project in projects:
         for skill, slug in zip(project.brief.skills, project.skill_slugs):
-            by_skill.setdefault(slug, []).append((skill, project))
-        by_company.setdefault(project.company_slug, []).append(project)
-
+            spellings.setdefault(slug, []).append(skill)
     skills = []
-    for slug, pairs in by_skill.items():
-        name = _most_common_spelling([s for s, _ in pairs])
+    for slug, names in spellings.items():
+        name = _most_common_spelling(names)
         description = config.words.gettext("Paid micro-internships that need %(skill)s.") % {"skill": name}
-        skills.append(_group(slug, name, description, [p for _, p in pairs]))
+        skills.append(Group(slug, name, description, tuple(open_by_skill.get(slug, ())), tuple(closed_by_skill.get(slug, ()))))
     skills.sort(key=lambda g: (g.name.casefold(), g.key))
+    open_by_company, closed_by_company = _by(newest, lambda p: (p.company_slug,)), _by(recently_closed, lambda p: (p.company_slug,))
     companies = []
-    for slug, group_projects in by_company.items():
-        latest = max(group_projects, key=lambda p: (p.brief.posted, p.brief.slug)).brief.company
-        companies.append(_group(slug, latest.name, "", group_projects, url=latest.url, logo=latest.logo))
-    categories = [_group(c.key, c.title, c.description, [p for p in projects if p.brief.category == c.key])
+    for slug in {project.company_slug: None for project in projects}:
+        members = open_by_company.get(slug, []) + closed_by_company.get(slug, [])
+        latest = max(members, key=lambda p: (p.brief.posted, p.brief.slug)).brief.company
+        companies.append(Group(slug, latest.name, "", tuple(open_by_company.get(slug, ())), tuple(closed_by_company.get(slug, ())),
+                               url=latest.url, logo=latest.logo))
+    open_by_category, closed_by_category = _by(newest, lambda p: (p.brief.category,)), _by(recently_closed, lambda p: (p.brief.category,))
+    categories = [Group(c.key, c.title, c.description, tuple(open_by_category.get(c.key, ())), tuple(closed_by_category.get(c.key, ())))
                   for c in config.categories]
     scheduled = tuple(sorted((b for b in briefs if statuses[b.slug] is Status.SCHEDULED), key=lambda b: (b.posted, b.slug)))
     return Site(
         config=config, today=today, projects=projects,
-        open=_newest_first([p for p in projects if p.is_open]),
-        archive=_recently_closed_first([p for p in projects if not p.is_open]),
+        open=newest, archive=recently_closed,
         categories=tuple(categories), skills=tuple(skills),
         companies=tuple(sorted(companies, key=lambda g: (g.name.casefold(), g.key))),
         countries=country_groups(projects, config),
