@@ -153,17 +153,28 @@ class _PromptService(PagefindService):
 
     async def _read_responses(self) -> None:
         async for encoded in self._messages():
-            message = json.loads(base64.b64decode(encoded))
-            if message is None:
-                continue
-            payload = message["payload"]
-            message_id = message.get("message_id")
-            if message_id is None and payload.get("original_message"):  # the binary could not parse a request
-                message_id = json.loads(payload["original_message"]).get("message_id")
-            future = self._responses.get(message_id)
-            if future is None or future.done():
-                continue
-            if payload["type"] == "Error":
-                future.set_exception(RuntimeError(payload["message"]))
-            else:
-                future.set_result(payload)
+            self._answer(encoded)
+            del encoded  # not held while the next message is awaited: the last one is the whole bundle
+
+    def _answer(self, encoded: bytes) -> None:
+        """Resolve the request a message answers."""
+        message = json.loads(base64.b64decode(encoded))
+        if message is None:
+            return
+        payload = message["payload"]
+        message_id = message.get("message_id")
+        if message_id is None and payload.get("original_message"):  # the binary could not parse a request
+            message_id = json.loads(payload["original_message"]).get("message_id")
+        future = self._responses.get(message_id)
+        if future is None or future.done():
+            return
+        if payload["type"] == "Error":
+            future.set_exception(RuntimeError(payload["message"]))
+        else:
+            future.set_result(payload)
+
+    async def close(self) -> None:
+        """Stop the binary, and let go of every answer now: the reading task, cancelled, keeps this service
+        alive in a reference cycle until the next full collection, and with it the whole bundle's files."""
+        await super().close()
+        self._responses.clear()
