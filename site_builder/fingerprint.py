@@ -62,7 +62,13 @@ class Digester:
         if known is None:
             digest = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=20)
             for name in names:
-                self._feed(digest, getattr(value, name))
+                item = getattr(value, name)
+                if type(item) is str:  # most fields: written here as _feed would, without the call
+                    data = item.encode()
+                    digest.update(b"s%d:" % len(data))
+                    digest.update(data)
+                else:
+                    self._feed(digest, item)
             known = self._memo[id(value)] = (digest.hexdigest().encode(), value)  # value kept alive: ids stay unique
         return known[0]
 

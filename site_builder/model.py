@@ -37,7 +37,8 @@ class Project:
     path: str  # under the base path, e.g. "projects/acme-crm-cleanup/"
     status: Status
     closing_soon: bool
-    days_left: int  # days from the build date to the deadline, deadline day counted as 0
+    days_left: int  # days from the build date to the deadline, deadline day counted as 0; -1 once closed (how long
+    # ago shows nowhere, so a closed project's pages stay the same from one day's build to the next)
     body: Body
     summary: str
     company_slug: str
@@ -234,7 +235,7 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
         Project(
             brief=b, path=f"projects/{b.slug}/", status=statuses[b.slug],
             closing_soon=statuses[b.slug] is Status.OPEN and is_closing_soon(b, today, config.closing_soon_days),
-            days_left=(b.deadline - today).days, body=bodies[b.slug][0], summary=bodies[b.slug][1],
+            days_left=max((b.deadline - today).days, -1), body=bodies[b.slug][0], summary=bodies[b.slug][1],
             company_slug=company_slugs[b.company.name], skill_slugs=tuple(skill_slugs[s] for s in b.skills),
             published=published[b.slug], updated=max(published[b.slug], changed.get(b.slug, published[b.slug])),
         )

@@ -101,6 +101,41 @@ def test_edited_brief_is_parsed_and_rendered_again_alone(board: Path) -> None:
     assert b"One more sentence about the deliverable." in (output / page).read_bytes()
 
 
+def age(folder: Path, seconds: int = 3600) -> None:
+    """Date every file under `folder` back, as files checked out long before the build are."""
+    for path in folder.rglob("*.md"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns - seconds * 10**9, stat.st_mtime_ns - seconds * 10**9))
+
+
+def test_rebuild_reads_no_brief_whose_stat_is_unchanged(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = board.parent / "public"
+    age(board / "content" / "projects")
+    build(board, output, TODAY)
+    read: list[Path] = []
+    real_read = buildstate.read_limited
+    monkeypatch.setattr(buildstate, "read_limited", lambda path: read.append(path) or real_read(path))
+    brief, _ = project_path(board, 5)
+    brief.write_text(brief.read_text() + "\nOne more sentence.\n")
+    report = build(board, output, TODAY).report
+    assert read == [brief] and report.names("parse") == [brief.relative_to(board).as_posix()]
+
+
+def test_brief_edited_right_after_it_was_hashed_is_read_again_even_with_the_same_stat(board: Path) -> None:
+    """Git's "racily clean" case: an edit of the same size within the clock's step leaves size, time and
+    inode as they were, so a file changed just before it was hashed is never trusted by its stat."""
+    output = board.parent / "public"
+    brief, page = project_path(board, 5)
+    brief.write_text(brief.read_text() + "\nFirst words.\n")
+    build(board, output, TODAY)  # hashes the brief in the same second it was written
+    stat = brief.stat()
+    brief.write_text(brief.read_text().replace("First words.", "Other words."))  # same size, same inode
+    os.utime(brief, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (brief.stat().st_size, brief.stat().st_mtime_ns, brief.stat().st_ino) == (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    build(board, output, TODAY)
+    assert b"Other words." in (output / page).read_bytes()
+
+
 def test_edited_brief_renders_again_only_the_feeds_that_list_it(board: Path) -> None:
     output = board.parent / "public"
     build(board, output, TODAY)
