@@ -258,6 +258,8 @@ def test_new_build_date_redoes_pages_but_no_markdown(board: Path) -> None:
     report = build(board, output, date(2026, 11, 26)).report
     opened = [brief for brief in check_board(board, TODAY).briefs if brief.posted == date(2026, 11, 26)]
     assert sorted(report.names("markdown")) == sorted(brief.source for brief in opened)  # only briefs that open on the new day are rendered for the first time
+    closed_before = [b.slug for b in check_board(board, TODAY).briefs if b.deadline < TODAY]
+    assert closed_before and not {f"projects/{slug}/index.html" for slug in closed_before} & set(report.names("render"))  # a board's history stays put
     clean = board.parent / "clean"
     build(board, clean, date(2026, 11, 26), use_cache=False)
     assert files(output) == files(clean)
