@@ -100,6 +100,7 @@ def slug_of(name: str) -> str:
     return slugify(name, replacements=[["#", "sharp"], ["+", "plus"]]) or "x"
 
 
+@lru_cache(maxsize=65536)  # a company's name is compared for each of its briefs: a board's history repeats few names
 def same_name_key(name: str) -> str:
     """What a name reads as: two names with the same key look the same to a reader. NFKC folds width and
     compatibility forms (ＡＣＭＥ), invisible characters and case go, and each letter becomes its
