@@ -6,6 +6,7 @@ Kept apart from reading the file (`content`), which decides what is a brief at a
 from __future__ import annotations
 
 import re
+import sys
 from datetime import timedelta
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
@@ -80,8 +81,10 @@ def read_fields(reader: FieldReader, fields: dict[str, tuple[Node, Node]], slug:
         _check_pay_floor(reader, value["compensation"], compensation, hours, config.min_hourly_rate[compensation.currency])
     if None in (title, company, category, skills, hours, compensation, remote, countries, posted, deadline, apply, maintainers, draft):
         return None
-    return Brief(slug, source, title, company, category, skills, hours, compensation, remote, countries, location,
-                 posted, deadline, apply, maintainers, draft, summary, body, body_line, reader.line(key["company"]))
+    # The words every brief repeats are interned: one copy each in memory, and in each pickle of the cache.
+    return Brief(slug, source, title, company, sys.intern(category), tuple(map(sys.intern, skills)), hours, compensation, remote,
+                 tuple(map(sys.intern, countries)), location, posted, deadline, apply, maintainers, draft, summary, body, body_line,
+                 reader.line(key["company"]))
 
 
 def _company(reader: FieldReader, key: Node, node: Node, root: Path) -> Company | None:
@@ -138,7 +141,7 @@ def _compensation(reader: FieldReader, key: Node, node: Node, config: SiteConfig
         pay_type = None
     if amount is None or currency is None or pay_type is None:
         return None
-    return Compensation(amount, currency, pay_type)
+    return Compensation(amount, sys.intern(currency), sys.intern(pay_type))
 
 
 def _check_pay_floor(reader: FieldReader, node: Node, pay: Compensation, hours: int, floor: Decimal) -> None:

@@ -210,8 +210,8 @@ class BuildState:
         """Whether the page at `path` must be rendered (noted, with why); else it is kept as it is."""
         before = self.previous.get(path)
         key = key_of(before.links) if before else ""
-        if before and before.inputs == key:
-            self.kept[path], self.inputs[path], self.links[path] = before, key, before.links
+        if before and before.inputs == key:  # the record's string kept, not the equal one made now: one copy per page
+            self.kept[path], self.inputs[path], self.links[path] = before, before.inputs, before.links
             return False
         self.report.note("render", path, self._why(before, key, PAGE_PARTS))
         return True

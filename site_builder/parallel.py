@@ -1,7 +1,7 @@
 """Spread independent pieces of work (briefs to parse and render, pages to render) over the machine's cores.
 
 Workers are forked, so they start with everything the parent built (the config, the board model, the
-compiled layouts) and only indices and results cross between processes. Where fork is not available
+compiled layouts) and only indices and results cross between processes; the parent works as one of them. Where fork is not available
 (Windows) or not safe (other threads are running, as in `board serve`), or the work is too small to pay
 for starting processes, it runs here, in order. Either way the results are the same, in the same order,
 and so is the error raised when items fail: the first failing item's (an error must pickle to cross back
@@ -55,11 +55,14 @@ def imap_in_processes(function: Callable[[Item], Result], items: Sequence[Item],
     chunks += [(start, min(start + size, len(items))) for start in range(heavy, len(items), size)]
     gc.freeze()  # the workers' collector leaves the parent's objects alone, so their pages stay shared, not copied
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            # imap, not map: results come in order, so the error raised is the first item's to fail, as when
-            # run here, whichever process failed first (map raises whichever error arrived first).
-            for chunk in pool.imap(_run_chunk, chunks):
-                yield from chunk
+        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+            # This process takes every jobs-th chunk itself, between collecting the workers' results: one
+            # worker fewer, and a worker copies most of the board it touches (every object it reads has its
+            # reference count written), hundreds of megabytes at 100,000 briefs. Results are taken in order,
+            # so the error raised is the first item's to fail, as when run here, whichever failed first.
+            pending = [None if number % jobs == 0 else pool.apply_async(_run_chunk, (chunk,)) for number, chunk in enumerate(chunks)]
+            for chunk, result in zip(chunks, pending):
+                yield from _run_chunk(chunk) if result is None else result.get()
     finally:
         _work = None
         gc.unfreeze()
