@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ctypes
 import gzip
 import html
 import importlib.metadata
@@ -45,6 +46,10 @@ def _installed(package: str) -> str:
         return "not installed"
 
 
+try:
+    _C_LIBRARY: Any = ctypes.CDLL(None)  # this process's C library, for malloc_trim where it is glibc
+except OSError:
+    _C_LIBRARY = None
 # The bundle depends on Pagefind's version as much as on the pages: the build cache keys the bundle on it.
 PAGEFIND_VERSION = f"pagefind {_installed('pagefind')}, pagefind_bin {_installed('pagefind_bin')}"
 EXTRA_WORD_CHARACTERS = "#+"  # so C#, C++ and F# stay searchable words instead of "c" and "f"
@@ -70,7 +75,10 @@ def index_search(site: Site, bundles: Mapping[str, Sequence[Project]], page: Cal
         records = [(base_path + project.path, indexed_part(page(project.path + "index.html"))) for project in bundles[name]]
         files = asyncio.run(_bundle_files(records, language))
         with handing:
-            return made(name, bundle_files(name, files, dict(records)))
+            staged = made(name, bundle_files(name, files, dict(records)))
+        del records, files
+        _return_freed_memory()
+        return staged
 
     largest_first = sorted(bundles, key=lambda name: -len(bundles[name]))
     try:
@@ -82,6 +90,15 @@ def index_search(site: Site, bundles: Mapping[str, Sequence[Project]], page: Cal
         raise BoardError([Problem(BUNDLE_DIR, 1, f"Pagefind could not write the search index ({error}); "
                                                  "reinstall with `pip install -e .`, or build with --no-search")]) from None
     return sorted((file for files in done for file in files), key=lambda file: file.path)
+
+
+def _return_freed_memory() -> None:
+    """Give the memory a bundle took back to the system (glibc's malloc_trim; elsewhere nothing to do). A bundle
+    passes through as a few messages of tens of megabytes, and the allocator of each thread would otherwise
+    keep what they freed: at 100,000 briefs, 350 MB more held after the search stage than before it."""
+    trim = getattr(_C_LIBRARY, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def bundle_files(name: str, files: list[dict], pages: Mapping[str, bytes]) -> list[OutputFile]:
