@@ -212,30 +212,31 @@ def search_bundle(site: Site, page: Callable[[str], bytes], jobs: int | None = N
     return index_search(site, bundles, page, jobs) + [parts_file(bundles)]
 
 
-def render_in_processes(renderer: Renderer, specs: list[PageSpec | Project], board_files: list[SiteFile], jobs: int | None,
-                        state: BuildState) -> tuple[list[Staged], list[Staged]]:
-    """The pages of `specs` (a project's made from it) and the `board_files` (feeds, crawl files), over all cores, each staged by the
-    process that makes it, which hands back only its record. Each page's fingerprint is taken by the process
-    that renders it, with the static files it links, and given to `state`. The board files that grow with
-    the board go first, each alone: a big task last would leave a core idle."""
+def render_in_processes(renderer: Renderer, pages: list[tuple[PageSpec | Project, str | None]], board_files: list[SiteFile],
+                        jobs: int | None, state: BuildState) -> tuple[list[Staged], list[Staged]]:
+    """The `pages` (a spec or a project, with its context's fingerprint: see `BuildState.plan`) and the
+    `board_files` (feeds, crawl files), over all cores, each staged by the process that makes it, which
+    hands back only its record. The process that renders a page completes its fingerprint with the static
+    files it links, for `state`. The board files that grow with the board go first, each alone: a big task
+    last would leave a core idle."""
     staging = state.staging
     assert staging is not None
-    page_tasks = [functools.partial(_render_one, renderer, spec, state.page_keys, staging) for spec in specs]
+    page_tasks = [functools.partial(_render_one, renderer, page, context, state.page_keys, staging) for page, context in pages]
     file_tasks = [functools.partial(_stage_all, spec, staging) for spec in board_files]
     results = map_in_processes(_run, file_tasks + page_tasks, jobs, heavy=sum(spec.grows for spec in board_files))
-    pages = results[len(board_files):]
-    for page, made in pages:
+    rendered = results[len(board_files):]
+    for page, made in rendered:
         if made is not None:
             state.rendered(page.path, *made)
-    return [page for page, _ in pages], [file for files in results[:len(board_files)] for file in files]
+    return [page for page, _ in rendered], [file for files in results[:len(board_files)] for file in files]
 
 
-def _render_one(renderer: Renderer, page: PageSpec | Project, page_keys: PageKeys | None,
+def _render_one(renderer: Renderer, page: PageSpec | Project, context: str | None, page_keys: PageKeys | None,
                 staging: Staging) -> tuple[Staged, tuple[str, tuple[str, ...]] | None]:
     spec = page if isinstance(page, PageSpec) else project_spec(page, renderer)
     rendered = renderer.render(spec)
     links = tuple(sorted(renderer.linked))
-    return staging.put(rendered), (page_keys(spec, links), links) if page_keys else None
+    return staging.put(rendered), (page_keys.page(spec.template, context, links), links) if page_keys and context else None
 
 
 def _stage_all(spec: SiteFile, staging: Staging) -> list[Staged]:

@@ -174,25 +174,30 @@ class BuildState:
     # Outputs: kept in the output folder while what each is made from is unchanged.
 
     def plan(self, root: Path, renderer: Renderer, specs: list[PageSpec], projects: tuple[Project, ...],
-             board_files: list[SiteFile]) -> tuple[list[PageSpec | Project], list[SiteFile]]:
+             board_files: list[SiteFile]) -> tuple[list[tuple[PageSpec | Project, str | None]], list[SiteFile]]:
         """The pages (`specs`, and the pages of `projects`) and board files to render now: each one whose
         fingerprint differs from the one it was written with (a page compared with the versions of the
-        static files it linked then). A project page is given as its project: its context is made only
-        by the process that renders it (100,000 contexts made here would be held until every page is done)."""
+        static files it linked then). A page to render comes with its context's fingerprint (None without
+        a cache), taken here, so the process that renders it reads only what the page shows: a worker that
+        hashed whole groups would touch, and so copy, every project of the board. A project page is given
+        as its project: its context is made only where it is rendered (100,000 of them made here would be
+        held until every page is done)."""
         if not self.cache.enabled:
             for path in [spec.context.output_path for spec in specs] + [path for spec in board_files for path in spec.paths]:
                 self.report.note("render", path, NO_CACHE)
             for project in projects:
                 self.report.note("render", project.path + "index.html", NO_CACHE)
-            return [*specs, *projects], board_files
+            return [(page, None) for page in [*specs, *projects]], board_files
         digest = Digester(known=self._brief_keys)
         self.page_keys = PageKeys(layout_keys(renderer, {spec.template for spec in specs} | {PROJECT_LAYOUT}, self.cache.code),
                                   entry_key(self.cache.code, digest(renderer.data)), digest, renderer.static_version,
                                   entry_key(self.cache.code, digest(renderer.project_inputs())))
         keys = self.page_keys
-        pages = [spec for spec in specs if self._stale(spec.context.output_path, lambda links, spec=spec: keys(spec, links))]
-        pages += [project for project in projects
-                  if self._stale(project.path + "index.html", lambda links, project=project: keys.page(PROJECT_LAYOUT, keys.project(project), links))]
+        pages: list[tuple[PageSpec | Project, str | None]] = []
+        for path, template, page, context in [(spec.context.output_path, spec.template, spec, keys.context(spec)) for spec in specs] + \
+                [(project.path + "index.html", PROJECT_LAYOUT, project, keys.project(project)) for project in projects]:
+            if self._stale(path, lambda links: keys.page(template, context, links)):  # noqa: B023 - called at once
+                pages.append((page, context))
         files = []
         for spec in board_files:
             key = entry_key(self.cache.code, spec.render.__qualname__, digest(spec.inputs))

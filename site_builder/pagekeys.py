@@ -38,9 +38,10 @@ class PageKeys:
     projects: str  # the fingerprint of `Renderer.project_inputs()`
     _statics: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False)  # links -> their versions' fingerprint
 
-    def __call__(self, spec: PageSpec, links: tuple[str, ...]) -> str:
+    def context(self, spec: PageSpec) -> str:
+        """The context part of a page's fingerprint."""
         project = spec.context.project
-        return self.page(spec.template, self.digest(spec.context) if project is None else self.project(project), links)
+        return self.digest(spec.context) if project is None else self.project(project)
 
     def project(self, project: Project) -> str:
         """The context part of a project page's fingerprint (see `pages.project_spec`)."""
