@@ -223,7 +223,7 @@ def render_in_processes(renderer: Renderer, pages: list[tuple[PageSpec | Project
     assert staging is not None
     page_tasks = [functools.partial(_render_one, renderer, page, context, state.page_keys, staging) for page, context in pages]
     file_tasks = [functools.partial(_stage_all, spec, staging) for spec in board_files]
-    results = map_in_processes(_run, file_tasks + page_tasks, jobs, heavy=sum(spec.grows for spec in board_files))
+    results = map_in_processes(_run, file_tasks + page_tasks, jobs, heavy=sum(spec.grows for spec in board_files), share=True)
     rendered = results[len(board_files):]
     for page, made in rendered:
         if made is not None:

@@ -1,7 +1,7 @@
 """Spread independent pieces of work (briefs to parse and render, pages to render) over the machine's cores.
 
 Workers are forked, so they start with everything the parent built (the config, the board model, the
-compiled layouts) and only indices and results cross between processes; the parent works as one of them. Where fork is not available
+compiled layouts) and only indices and results cross between processes; the parent may work as one of them. Where fork is not available
 (Windows) or not safe (other threads are running, as in `board serve`), or the work is too small to pay
 for starting processes, it runs here, in order. Either way the results are the same, in the same order,
 and so is the error raised when items fail: the first failing item's (an error must pickle to cross back
@@ -33,15 +33,18 @@ def default_jobs() -> int:
 
 
 def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], jobs: int | None = None,
-                     heavy: int = 0) -> list[Result]:
+                     heavy: int = 0, share: bool = False) -> list[Result]:
     """[function(item) for item in items], over `jobs` processes (default: one per core) when that pays.
 
-    The first `heavy` items are big tasks: each goes to a process alone and is worth one on its own."""
-    return list(imap_in_processes(function, items, jobs, heavy))
+    The first `heavy` items are big tasks: each goes to a process alone and is worth one on its own.
+    With `share`, this process is one of the `jobs`: for work forked from a parent that holds the whole
+    board, where each worker copies most of what it touches (every object read has its reference count
+    written), hundreds of megabytes at 100,000 briefs; one worker fewer is one copy fewer."""
+    return list(imap_in_processes(function, items, jobs, heavy, share))
 
 
 def imap_in_processes(function: Callable[[Item], Result], items: Sequence[Item], jobs: int | None = None,
-                      heavy: int = 0) -> Iterator[Result]:
+                      heavy: int = 0, share: bool = False) -> Iterator[Result]:
     """`map_in_processes`, each result handed on as it comes, in order: the caller need not hold them all."""
     weight = len(items) + heavy * (MIN_ITEMS // 2 - 1)
     jobs = min(jobs or default_jobs(), weight // (MIN_ITEMS // 2) or 1)
@@ -55,12 +58,12 @@ def imap_in_processes(function: Callable[[Item], Result], items: Sequence[Item],
     chunks += [(start, min(start + size, len(items))) for start in range(heavy, len(items), size)]
     gc.freeze()  # the workers' collector leaves the parent's objects alone, so their pages stay shared, not copied
     try:
-        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
-            # This process takes every jobs-th chunk itself, between collecting the workers' results: one
-            # worker fewer, and a worker copies most of the board it touches (every object it reads has its
-            # reference count written), hundreds of megabytes at 100,000 briefs. Results are taken in order,
-            # so the error raised is the first item's to fail, as when run here, whichever failed first.
-            pending = [None if number % jobs == 0 else pool.apply_async(_run_chunk, (chunk,)) for number, chunk in enumerate(chunks)]
+        with multiprocessing.get_context("fork").Pool(jobs - share) as pool:
+            # Sharing, this process takes every jobs-th chunk itself, between collecting the workers' results.
+            # Results are taken in order, so the error raised is the first item's to fail, as when run here,
+            # whichever failed first.
+            pending = [None if share and number % jobs == 0 else pool.apply_async(_run_chunk, (chunk,))
+                       for number, chunk in enumerate(chunks)]
             for chunk, result in zip(chunks, pending):
                 yield from _run_chunk(chunk) if result is None else result.get()
     finally:

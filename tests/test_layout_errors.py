@@ -158,8 +158,9 @@ def test_pages_rendered_in_worker_processes_report_the_same_first_broken_page_as
 
 
 def test_first_failing_item_in_order_is_the_error_raised_although_a_later_one_fails_sooner() -> None:
-    """Real worker processes (two, beside this one): item 30 fails slowly in one, item 60 at once in the
-    other; the error is item 30's, with its problem intact after crossing back from the worker that raised it."""
+    """Real worker processes (two, and this one sharing the work): item 30 fails slowly in one, item 60 at
+    once in the other; the error is item 30's, with its problem intact after crossing back from the worker
+    that raised it."""
     def work(index: int) -> int:
         if index == 30:
             time.sleep(0.3)
@@ -168,7 +169,7 @@ def test_first_failing_item_in_order_is_the_error_raised_although_a_later_one_fa
         return os.getpid()
 
     with pytest.raises(BoardError) as caught:
-        map_in_processes(work, range(300), jobs=3)
+        map_in_processes(work, range(300), jobs=3, share=True)
     [problem] = caught.value.problems
     assert (problem.path, problem.line) == ("item-30", 30)
     assert problem.message != f"raised in process {os.getpid()}", "the work did not run in a worker process"
