@@ -11,9 +11,11 @@ from a worker).
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -24,6 +26,7 @@ Result = TypeVar("Result")
 MIN_ITEMS = 150
 CHUNKS_PER_PROCESS = 4  # small enough chunks that a slow one does not leave a core idle at the end
 MAX_CHUNK = 250  # items a process hands back at once: 250 briefs with their bodies are about 4 MB
+IN_FLIGHT = 2  # chunks per process handed out at a time: one being worked on, one waiting
 
 _work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
@@ -62,9 +65,20 @@ def imap_in_processes(function: Callable[[Item], Result], items: Sequence[Item],
             # Sharing, this process takes every jobs-th chunk itself, between collecting the workers' results.
             # Results are taken in order, so the error raised is the first item's to fail, as when run here,
             # whichever failed first.
-            pending = [None if share and number % jobs == 0 else pool.apply_async(_run_chunk, (chunk,))
-                       for number, chunk in enumerate(chunks)]
-            for chunk, result in zip(chunks, pending):
+            # At most IN_FLIGHT chunks per process are handed out ahead of the one being collected: results
+            # that come faster than the caller takes them (a busy machine) wait in the workers, not in memory
+            # here (100,000 parsed briefs with their bodies piled up to 1.6 GB).
+            waiting = iter(enumerate(chunks))
+            pending: deque[tuple[tuple[int, int], Any]] = deque()
+
+            def hand_out() -> None:
+                for number, chunk in itertools.islice(waiting, IN_FLIGHT * jobs - len(pending)):
+                    pending.append((chunk, None if share and number % jobs == 0 else pool.apply_async(_run_chunk, (chunk,))))
+
+            hand_out()
+            while pending:
+                chunk, result = pending.popleft()
+                hand_out()
                 yield from _run_chunk(chunk) if result is None else result.get()
     finally:
         _work = None

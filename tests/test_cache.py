@@ -7,6 +7,7 @@ import functools
 import importlib.util
 import json
 import os
+import time
 from datetime import date
 from pathlib import Path
 
@@ -379,6 +380,21 @@ def test_process_pool_keeps_order_and_runs_big_work_in_other_processes_or_shares
 def test_heavy_tasks_start_the_pool_and_each_gets_a_chunk_of_its_own() -> None:
     results = parallel.map_in_processes(lambda item: os.getpid(), list(range(4)), jobs=2, heavy=2)
     assert os.getpid() not in results
+
+
+def test_process_pool_works_ahead_of_a_slow_caller_by_a_few_chunks_only(tmp_path: Path) -> None:
+    """Results that come faster than the caller takes them wait in the workers, not in the caller's memory."""
+    def work(item: int) -> int:
+        (tmp_path / str(item)).touch()
+        return item
+
+    results = parallel.imap_in_processes(work, list(range(400)), jobs=2)
+    next(results)
+    time.sleep(1)  # the caller is slow: the workers run ahead only by the chunks handed out
+    done = len(list(tmp_path.iterdir()))
+    size = -(-400 // (2 * parallel.CHUNKS_PER_PROCESS))
+    assert done <= size * (1 + parallel.IN_FLIGHT * 2) < 400
+    assert list(results) == list(range(1, 400))
 
 
 def test_process_pool_is_not_used_for_small_work() -> None:
