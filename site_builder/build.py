@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .brief import Brief
-from .buildstate import BuildReport, BuildState, markdown_key
+from .buildreport import BuildReport
+from .buildstate import BuildState, markdown_key
 from .pagekeys import PageKeys
 from .cache import BuildCache
 from .fingerprint import entry_key

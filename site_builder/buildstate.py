@@ -15,13 +15,12 @@ import dataclasses
 import functools
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from .brief import Brief
+from .buildreport import BuildReport
 from .cache import BuildCache, OutputRecord
 from .config import SiteConfig
 from .contentfiles import LOGOS_DIR, read_limited
@@ -38,37 +37,6 @@ NO_RECORD = "no earlier build wrote this folder"
 TOUCHED = "the output folder changed since the last build"
 PAGE_PARTS = ("its layouts changed", "the board's settings or navigation changed", "what it shows changed",
               "a static file it links changed")  # why a page is rendered again, by the part of its fingerprint that changed
-
-
-@dataclass(frozen=True)
-class Work:
-    """One piece of work a build did, and why it could not be spared."""
-
-    kind: str  # "parse" a brief, "markdown" of a body, "render" a page or board file, "index" a search bundle, "write", "remove"
-    name: str  # the brief's or page's source, or the output's path
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.name}: {self.reason}"
-
-
-class BuildReport:
-    """The work of one build, in the order it was done."""
-
-    def __init__(self) -> None:
-        self.work: list[Work] = []
-
-    def note(self, kind: str, name: str, reason: str) -> None:
-        self.work.append(Work(kind, name, reason))
-
-    def names(self, kind: str) -> list[str]:
-        return [work.name for work in self.work if work.kind == kind]
-
-    def reasons(self, kind: str) -> Counter[str]:
-        return Counter(work.reason for work in self.work if work.kind == kind)
-
-    def __str__(self) -> str:
-        return "".join(f"{work}\n" for work in self.work)
 
 
 class BuildState:

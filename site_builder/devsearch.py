@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .build import BuildResult, search_bundle
-from .buildstate import BuildReport
+from .buildreport import BuildReport
 from .devhttp import BuildStatus
 from .errors import BoardError
 from .search_parts import BUNDLE_DIR, search_bundles

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -13,7 +11,7 @@ from .brief import Brief
 from .config import SiteConfig
 from .eligibility import by_name, eligible_countries, named_countries, territory_name
 from .lifecycle import Status, is_closing_soon, next_change, start_of, status_of
-from .text import slug_of
+from .text import unique_slugs
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,29 +169,6 @@ def paginate(kind: str, title: str, description: str, projects: tuple[Project, .
     page_count = max(1, -(-len(projects) // per_page))
     return [Listing(kind, title, description, projects[(n - 1) * per_page: n * per_page], n, page_count, len(projects), base, group)
             for n in range(1, page_count + 1)]
-
-
-def unique_slugs(names: list[str]) -> dict[str, str]:
-    """Slugs for names, one per name compared case-insensitively, collision-free and stable.
-
-    Names that differ only in case share a slug. Distinct names whose slugs collide ("C.", "C") keep
-    the plain slug for the alphabetically first and a suffix drawn from the name for the others, so
-    adding a name never renames another name's page. A suffixed slug is never one another name makes
-    ("c-fc287f" for "C." while a company calls itself "C-fc287f"): it grows until it is free."""
-    by_slug: dict[str, list[str]] = {}
-    for name in sorted({n.casefold() for n in names}):
-        by_slug.setdefault(slug_of(name), []).append(name)
-    taken = set(by_slug)
-    slugs = {}
-    for slug, folded in by_slug.items():
-        slugs[folded[0]] = slug
-        for name in folded[1:]:
-            digest = hashlib.sha1(name.encode()).hexdigest()
-            candidates = itertools.chain((f"{slug}-{digest[:n]}" for n in range(6, len(digest) + 1)),
-                                         (f"{slug}-{digest}-{n}" for n in itertools.count(2)))
-            slugs[name] = next(candidate for candidate in candidates if candidate not in taken)
-            taken.add(slugs[name])
-    return {name: slugs[name.casefold()] for name in names}
 
 
 def _newest_first(projects: list[Project]) -> tuple[Project, ...]:

@@ -7,6 +7,8 @@ could not write, and outputs stay clean even where the check was not run.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import re
 import unicodedata
@@ -120,3 +122,26 @@ def _prototype(character: str) -> str:
     family = {glyph for glyph in family if len(glyph) == 1}
     ascii_ones = sorted(glyph for glyph in family if glyph.isascii())
     return (ascii_ones or sorted(family))[0].casefold()
+
+
+def unique_slugs(names: list[str]) -> dict[str, str]:
+    """Slugs for names, one per name compared case-insensitively, collision-free and stable.
+
+    Names that differ only in case share a slug. Distinct names whose slugs collide ("C.", "C") keep
+    the plain slug for the alphabetically first and a suffix drawn from the name for the others, so
+    adding a name never renames another name's page. A suffixed slug is never one another name makes
+    ("c-fc287f" for "C." while a company calls itself "C-fc287f"): it grows until it is free."""
+    by_slug: dict[str, list[str]] = {}
+    for name in sorted({n.casefold() for n in names}):
+        by_slug.setdefault(slug_of(name), []).append(name)
+    taken = set(by_slug)
+    slugs = {}
+    for slug, folded in by_slug.items():
+        slugs[folded[0]] = slug
+        for name in folded[1:]:
+            digest = hashlib.sha1(name.encode()).hexdigest()
+            candidates = itertools.chain((f"{slug}-{digest[:n]}" for n in range(6, len(digest) + 1)),
+                                         (f"{slug}-{digest}-{n}" for n in itertools.count(2)))
+            slugs[name] = next(candidate for candidate in candidates if candidate not in taken)
+            taken.add(slugs[name])
+    return {name: slugs[name.casefold()] for name in names}
