@@ -160,6 +160,7 @@ class BuildState:
         self.page_keys = PageKeys(layout_keys(renderer, {spec.template for spec in specs} | {PROJECT_LAYOUT}, self.cache.code),
                                   entry_key(self.cache.code, digest(renderer.data)), digest, renderer.static_version,
                                   entry_key(self.cache.code, digest(renderer.project_inputs())))
+        self._brief_keys = {}  # in the digester's memo now
         keys = self.page_keys
         pages: list[tuple[PageSpec | Project, str | None]] = []
         for path, template, page, context in [(spec.context.output_path, spec.template, spec, keys.context(spec)) for spec in specs] + \

@@ -126,6 +126,14 @@ class BuildCache:
             self._files[path] = FileDigest((stat.st_size, stat.st_mtime_ns, stat.st_ino), digest)
             self._files_dirty = True
 
+    def keep_file_digests(self) -> None:
+        """Write the brief files' hashes this build looked up (the others' files are gone), and let go of them
+        until the next build asks: read once per build, they are 40 MB at 100,000 briefs."""
+        if self.folder and not self.read_only and self._files is not None and (self._files_dirty or self._files.keys() - self._files_used):
+            _write_pickle(self.folder / FILES_FILE, {"format": FORMAT, "files": {path: self._files[path] for path in sorted(self._files_used)
+                                                                                 if path in self._files}})
+        self._files, self._files_used, self._files_dirty = None, set(), False
+
     def brief(self, key: str) -> tuple[Brief, str] | None:
         """The brief parsed from the bytes and settings `key` was made of (without its Markdown) and a hash
         of its Markdown, if an earlier build parsed it."""
@@ -220,11 +228,7 @@ class BuildCache:
         only the shards that changed: a one-brief edit rewrites two small files, not the whole cache."""
         if not self.folder:
             return
-        if self._files is not None and (self._files_dirty or self._files.keys() - self._files_used):
-            kept = {path: self._files[path] for path in sorted(self._files_used) if path in self._files}
-            _write_pickle(self.folder / FILES_FILE, {"format": FORMAT, "files": kept})
-            self._files = kept
-        self._files_used, self._files_dirty = set(), False
+        self.keep_file_digests()
         for key in self._briefs.keys() - self._used:
             del self._briefs[key]
             self._dirty.add(_shard(key))

@@ -118,6 +118,8 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
         if status_of(brief, today, drafts) in (Status.OPEN, Status.CLOSED):
             bodies[brief.slug] = body
     next(results, None)  # past the last result: the processes end here, not when the collector finds them
+    if files is None:  # every brief looked up: the files no longer there leave the table
+        state.cache.keep_file_digests()
     unique, duplicates = unique_briefs(briefs)
     return unique, bodies, sorted(problems + duplicates + company_problems(unique))
 

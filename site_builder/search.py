@@ -70,17 +70,31 @@ def index_search(site: Site, bundles: Mapping[str, Sequence[Project]], page: Cal
     language = site.config.language
     base_path = site.config.base_path
     handing = threading.Lock()
+    largest_first = sorted(bundles, key=lambda name: -len(bundles[name]))
+    # Bundles are indexed side by side only while their pages together are no more than the largest
+    # bundle's: each Pagefind process holds its bundle's pages (about 150 KB a page), so the build's memory
+    # is bounded by the largest bundle whatever the history. The open bundle goes alone, the months by twos.
+    pages_free = threading.Condition()
+    budget = [len(bundles[largest_first[0]]) if bundles else 0]
 
     def bundle(name: str) -> list[Any]:
-        records = [(base_path + project.path, indexed_part(page(project.path + "index.html"))) for project in bundles[name]]
-        files = asyncio.run(_bundle_files(records, language))
+        count = len(bundles[name])
+        with pages_free:
+            pages_free.wait_for(lambda: budget[0] >= count)
+            budget[0] -= count
+        try:
+            records = [(base_path + project.path, indexed_part(page(project.path + "index.html"))) for project in bundles[name]]
+            files = asyncio.run(_bundle_files(records, language))
+        finally:
+            with pages_free:
+                budget[0] += count
+                pages_free.notify_all()
         with handing:
             staged = made(name, bundle_files(name, files, dict(records)))
         del records, files
         _return_freed_memory()
         return staged
 
-    largest_first = sorted(bundles, key=lambda name: -len(bundles[name]))
     try:
         # Threads, each driving a Pagefind process of its own, and each with its own event loop, so that
         # one the caller runs (a notebook, an async server, Playwright's sync API in the tests) cannot clash.
