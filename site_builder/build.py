@@ -153,9 +153,7 @@ def render(root: Path, site: Site, renderer: Renderer, state: BuildState, jobs: 
     specs = page_specs(site, renderer)
     pages_todo, files_todo = state.plan(root, renderer, specs, site.projects, feed_specs(site) + crawl_specs(site))
     progress(f"rendering {len(pages_todo)} pages and {len(files_todo)} feeds and other board files")
-    rendered = Rendered(*render_in_processes(renderer, pages_todo, files_todo, jobs, state), len(specs) + len(site.projects))
-    state.page_keys = None  # its memo holds a digest of every object it hashed: 40 MB at 100,000 briefs
-    return rendered
+    return Rendered(*render_in_processes(renderer, pages_todo, files_todo, jobs, state), len(specs) + len(site.projects))
 
 
 def index(site: Site, state: BuildState, search: bool, progress: Callable[[str], None], jobs: int | None) -> SearchIndex:

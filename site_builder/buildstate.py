@@ -178,6 +178,7 @@ class BuildState:
                 files.append(spec)
                 for path, before in zip(spec.paths, befores):
                     self.report.note("render", path, self._why(before, key, ("what it lists changed",)))
+        digest.forget()  # every fingerprint is taken: the workers forked next need none of its 40 MB at 100,000 briefs
         return pages, files
 
     def _stale(self, path: str, key_of: Callable[[tuple[str, ...]], str]) -> bool:

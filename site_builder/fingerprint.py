@@ -52,6 +52,10 @@ class Digester:
         """`known`: digests already at hand, by id() of the object (a brief's is its cache key), with the object."""
         self._memo: dict[int, tuple[bytes, Any]] = {key: (digest.encode(), value) for key, (digest, value) in (known or {}).items()}
 
+    def forget(self) -> None:
+        """Let go of every digest remembered (and of the objects kept alive for them)."""
+        self._memo.clear()
+
     def __call__(self, value: Any) -> str:
         digest = hashlib.blake2b(digest_size=20)
         self._feed(digest, value)
