@@ -1,9 +1,9 @@
 """Spread independent pieces of work (briefs to parse and render, pages to render) over the machine's cores.
 
 Workers are forked, so they start with everything the parent built (the config, the board model, the
-compiled layouts) and only indices and results cross between processes; the parent may work as one of them. Where fork is not available
-(Windows) or not safe (other threads are running, as in `board serve`), or the work is too small to pay
-for starting processes, it runs here, in order. Either way the results are the same, in the same order,
+compiled layouts) and only indices and results cross between processes; the parent may work as one of
+them. Where fork is not available (Windows) or not safe (other threads are running, as in `board serve`),
+or the work is too small to pay for starting processes, it runs here, in order. Either way the results are the same, in the same order,
 and so is the error raised when items fail: the first failing item's (an error must pickle to cross back
 from a worker).
 """

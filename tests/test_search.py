@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -300,3 +301,29 @@ def test_a_build_into_an_empty_folder_takes_the_unchanged_bundles_from_the_cache
         assert bundle_on_disk(tmp_path / "fresh", name) == bundle_on_disk(tmp_path / "first", name)
     assert broken_bundle_files(bundle_on_disk(tmp_path / "fresh", OPEN_BUNDLE)) == []
     assert len(list((board / ".cache/bundles").iterdir())) == len(names)  # the edited month's old bundle is gone
+
+
+def test_bundles_are_indexed_side_by_side_only_within_the_largest_bundles_pages(example, monkeypatch):
+    """Each Pagefind process holds its bundle's pages: the pages in flight at once never exceed the largest
+    bundle's, so the build's memory follows the largest bundle, not the history."""
+    output, result = example
+    bundles = search_bundles(result.site)
+    largest = max(len(projects) for projects in bundles.values())
+    in_flight, most, runs_beside, counting = [0], [0], [], threading.Lock()
+    real = search_module._bundle_files
+
+    async def counted(records, language):  # the real indexing, counted as each thread starts and ends it
+        with counting:
+            in_flight[0] += len(records)
+            most[0] = max(most[0], in_flight[0])
+            runs_beside.append(in_flight[0] > len(records))
+        try:
+            return await real(records, language)
+        finally:
+            with counting:
+                in_flight[0] -= len(records)
+
+    monkeypatch.setattr(search_module, "_bundle_files", counted)
+    index_search(result.site, bundles, lambda path: (output / path).read_bytes(), jobs=4)
+    assert len(bundles) > 2 and most[0] <= largest
+    assert not runs_beside[0], "the largest bundle goes alone"
