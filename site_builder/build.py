@@ -34,7 +34,7 @@ from .money import money_warnings
 from .outputs import FEED_FORMATS, OutputFile, SiteFile
 from .ownership import ownership_problems
 from .pages import PageSpec, Renderer, page_specs, project_spec
-from .parallel import map_in_processes
+from .parallel import collector_settling, map_in_processes
 from .search import PAGEFIND_VERSION, index_search
 from .search_parts import bundle_folder, parts_file, search_bundles
 from .statics import static_outputs
@@ -96,7 +96,8 @@ def check_board(root: Path, today: date, files: list[Path] | None = None,
     # .cache/ would be the pull request's own pickles and compiled layouts: loading them would run its code.
     cache = BuildCache.for_board(root, enabled=base is None, read_only=True)
     try:
-        board = load_board(root, today, BuildState(cache), files=files)
+        with collector_settling():  # the load makes what it keeps, as a build's does
+            board = load_board(root, today, BuildState(cache), files=files)
     except BoardError as error:
         raise BoardError(error.problems + problems) from None
     if problems:
@@ -116,20 +117,30 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     `use_cache` is false): a rebuild parses and renders only what changed and rewrites only changed files.
     `progress` hears the name of each stage as it starts, for a terminal to show on long builds."""
     started = time.perf_counter()
-    state = BuildState(cache or BuildCache.for_board(root, use_cache), output)
-    progress("reading and rendering briefs")
-    board = load_board(root, today, state, base_url=base_url, drafts=drafts, jobs=jobs)
-    changed, warnings = last_commit_times(root)
-    site = build_model(board.config, board.briefs, board.bodies, today, board.pages, drafts, changed=changed)
-    renderer = Renderer(board.theme, site, board.layouts, board.statics)
-    with state.open_staging(root) as staging:
-        outputs = render(root, site, renderer, state, jobs, progress)
-        search_index = index(site, state, search, progress, jobs)
-        progress("writing the board")
-        state.write(outputs.pages + outputs.files + search_index.files + [staging.put(file) for file in static_outputs(board.statics)])
+    with collector_settling() as settle:
+        state = BuildState(cache or BuildCache.for_board(root, use_cache), output)
+        progress("reading and rendering briefs")
+        board = load_board(root, today, state, base_url=base_url, drafts=drafts, jobs=jobs)
+        changed, warnings = last_commit_times(root)
+        site = build_model(board.config, board.briefs, board.bodies, today, board.pages, drafts, changed=changed)
+        renderer = Renderer(board.theme, site, board.layouts, board.statics)
+        work = plan(root, site, renderer, state)
+        settle()
+        with state.open_staging(root) as staging:
+            outputs = render(renderer, work, state, jobs, progress)
+            search_index = index(site, state, search, progress, jobs)
+            progress("writing the board")
+            state.write(outputs.pages + outputs.files + search_index.files + [staging.put(file) for file in static_outputs(board.statics)])
     return BuildResult(site, outputs.page_count, len(site.feeds()) * len(FEED_FORMATS), len(site.projects) if search else None,
                        time.perf_counter() - started, renderer, search_index.key, state.report, tuple(warnings),
                        (search_index.parts, search_index.indexed) if search else None)
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    pages: list[tuple[PageSpec | Project, str | None]]  # the HTML pages to render now, each with its context's fingerprint
+    files: list[SiteFile]  # the feeds and crawl files to render now
+    page_count: int  # every HTML page of the board
 
 
 @dataclass(frozen=True)
@@ -147,13 +158,17 @@ class SearchIndex:
     indexed: tuple[str, ...]  # the bundles made now; the others are kept
 
 
-def render(root: Path, site: Site, renderer: Renderer, state: BuildState, jobs: int | None,
-           progress: Callable[[str], None]) -> Rendered:
+def plan(root: Path, site: Site, renderer: Renderer, state: BuildState) -> RenderPlan:
     """The HTML pages and the board files (feeds, crawl files) that are not current in the output folder."""
     specs = page_specs(site, renderer)
-    pages_todo, files_todo = state.plan(root, renderer, specs, site.projects, feed_specs(site) + crawl_specs(site))
-    progress(f"rendering {len(pages_todo)} pages and {len(files_todo)} feeds and other board files")
-    return Rendered(*render_in_processes(renderer, pages_todo, files_todo, jobs, state), len(specs) + len(site.projects))
+    return RenderPlan(*state.plan(root, renderer, specs, site.projects, feed_specs(site) + crawl_specs(site)),
+                      len(specs) + len(site.projects))
+
+
+def render(renderer: Renderer, work: RenderPlan, state: BuildState, jobs: int | None, progress: Callable[[str], None]) -> Rendered:
+    """Render and stage what `work` lists."""
+    progress(f"rendering {len(work.pages)} pages and {len(work.files)} feeds and other board files")
+    return Rendered(*render_in_processes(renderer, work.pages, work.files, jobs, state), work.page_count)
 
 
 def index(site: Site, state: BuildState, search: bool, progress: Callable[[str], None], jobs: int | None) -> SearchIndex:

@@ -4,6 +4,7 @@ it changes, redoes what depends on it and nothing else."""
 from __future__ import annotations
 
 import functools
+import gc
 import importlib.util
 import json
 import os
@@ -395,6 +396,32 @@ def test_process_pool_works_ahead_of_a_slow_caller_by_a_few_chunks_only(tmp_path
     size = -(-400 // (2 * parallel.CHUNKS_PER_PROCESS))
     assert done <= size * (1 + parallel.IN_FLIGHT * 2) < 400
     assert list(results) == list(range(1, 400))
+
+
+def test_no_collection_scans_what_the_build_makes_until_it_is_planned_and_the_collector_is_as_before_after(board: Path) -> None:
+    """The cyclic collector is paused while the build reads, models and plans (each collection of a
+    growing heap scans all of it: seconds at 100,000 briefs), resumes for rendering, and is left as found."""
+    stage, collected = [""], []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collected.append((stage[0], info["generation"]))
+
+    gc.callbacks.append(note)
+    try:
+        build(board, board.parent / "public", TODAY, progress=lambda name: stage.__setitem__(0, name.split()[0]))
+    finally:
+        gc.callbacks.remove(note)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert [generation for name, generation in collected if name == "reading"] == []
+    assert {name for name, _ in collected} & {"rendering", "writing"}
+
+
+def test_workers_collect_their_own_garbage_while_the_parent_has_paused_its_collector() -> None:
+    with parallel.collector_settling():
+        assert not gc.isenabled()
+        enabled = parallel.map_in_processes(lambda item: (gc.isenabled(), os.getpid()), list(range(parallel.MIN_ITEMS * 2)), jobs=2)
+    assert {on for on, pid in enabled if pid != os.getpid()} == {True}
 
 
 def test_process_pool_is_not_used_for_small_work() -> None:
