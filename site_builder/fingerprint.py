@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -24,9 +25,10 @@ _PACKAGE = Path(__file__).parent
 
 def digest_of(*parts: bytes) -> str:
     digest = hashlib.blake2b(digest_size=20)
+    update = digest.update  # taken 300,000 times a build at 100,000 briefs: every lookup counts
     for part in parts:
-        digest.update(len(part).to_bytes(8, "little"))
-        digest.update(part)
+        update(len(part).to_bytes(8, "little"))
+        update(part)
     return digest.hexdigest()
 
 
@@ -37,7 +39,7 @@ def code_fingerprint() -> str:
 
 
 def entry_key(fingerprint: str, *parts: str | bytes) -> str:
-    return digest_of(fingerprint.encode(), *(p.encode() if isinstance(p, str) else p for p in parts))
+    return digest_of(fingerprint.encode(), *[p.encode() if isinstance(p, str) else p for p in parts])
 
 
 class Digester:
@@ -62,18 +64,21 @@ class Digester:
         return digest.hexdigest()
 
     def _object(self, value: Any, names: tuple[str, ...]) -> bytes:
-        known = self._memo.get(id(value))
+        memo = self._memo
+        known = memo.get(id(value))
         if known is None:
             digest = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=20)
-            for name in names:
-                item = getattr(value, name)
+            update = digest.update
+            for item in _field_values(type(value))(value):
                 if type(item) is str:  # most fields: written here as _feed would, without the call
                     data = item.encode()
-                    digest.update(b"s%d:" % len(data))
-                    digest.update(data)
+                    update(b"s%d:" % len(data))
+                    update(data)
+                elif (seen := memo.get(id(item))) is not None:  # an object hashed before (a project's brief), as _feed would
+                    update(b"o" + seen[0])
                 else:
                     self._feed(digest, item)
-            known = self._memo[id(value)] = (digest.hexdigest().encode(), value)  # value kept alive: ids stay unique
+            known = memo[id(value)] = (digest.hexdigest().encode(), value)  # value kept alive: ids stay unique
         return known[0]
 
     def _feed(self, digest: Any, value: Any) -> None:
@@ -120,6 +125,13 @@ def _enum_bytes(value: Enum) -> bytes:
 @functools.cache
 def _dataclass_fields(kind: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+
+
+@functools.cache
+def _field_values(kind: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A dataclass's field values in one call, in the order of its fields (every project's 11, 100,000 times)."""
+    names = _dataclass_fields(kind) or ()
+    return operator.attrgetter(*names) if len(names) > 1 else lambda value: tuple(getattr(value, name) for name in names)
 
 
 def bytes_digest(data: bytes) -> str:
