@@ -54,6 +54,7 @@ def countries_in(code: str) -> frozenset[str]:
     return frozenset().union(*(countries_in(part) for part in _containment().get(code, ())))
 
 
+@cache  # asked for every project of the board, whose briefs name a few dozen lists of countries
 def eligible_countries(codes: tuple[str, ...]) -> frozenset[str]:
     """Every country whose residents may apply to a project listing `codes`."""
     return frozenset().union(*(countries_in(code) for code in codes))
