@@ -223,12 +223,17 @@ class BuildCache:
         assert self.folder
         return self.folder / "outputs" / f"{digest_of(str(target).encode())[:16]}.pickle"
 
-    def save(self) -> None:
-        """Write the entries this build used (and only those: deleted briefs leave the cache), rewriting
-        only the shards that changed: a one-brief edit rewrites two small files, not the whole cache."""
-        if not self.folder:
-            return
-        self.keep_file_digests()
+    def keep_entries(self) -> None:
+        """Write the briefs and bodies this build looked up (and only those: deleted briefs leave the cache),
+        rewriting only the shards that changed (a one-brief edit rewrites two small files, not the whole
+        cache), and let go of them until a build asks again: once every brief is read, a build reads only
+        bodies' HTML, and the tables are tens of megabytes at 100,000 briefs."""
+        if self.folder and not self.read_only and (self._loaded or self._dirty):
+            self._write_entries()
+        self._briefs, self._summaries, self._used, self._dirty, self._loaded = {}, {}, set(), set(), False
+
+    def _write_entries(self) -> None:
+        assert self.folder
         for key in self._briefs.keys() - self._used:
             del self._briefs[key]
             self._dirty.add(_shard(key))
@@ -243,6 +248,13 @@ class BuildCache:
                     shards[shard][kind][key] = value
         for shard, stored in sorted(shards.items()):
             _write_pickle(self._shard_path(shard), {"format": FORMAT, "code": self.code, **stored})
+
+    def save(self) -> None:
+        """Write what this build looked up and has not written yet, and let go of what other versions left."""
+        if not self.folder:
+            return
+        self.keep_file_digests()
+        self.keep_entries()
         for folder in (self.folder / "bodies").glob("*"):  # another version's bodies: its keys are not this version's
             if folder.name != self.code[:16]:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -254,7 +266,7 @@ class BuildCache:
         for folder in compiled.parent.glob("*") if compiled else ():  # another version's compiled layouts
             if folder != compiled:
                 shutil.rmtree(folder, ignore_errors=True)
-        self._used, self._dirty, self._bundles_used = set(), set(), set()
+        self._bundles_used = set()
 
 
 def _shard(key: str) -> int:
