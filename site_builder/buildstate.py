@@ -129,8 +129,10 @@ class BuildState:
     def body(self, source: str, key: str, rendered: RenderedBody | None, again: Callable[[], RenderedBody]) -> tuple[Body, str]:
         """A body and its summary from the cache, else `rendered` (by another process) or rendered now
         (`again`) and kept for the next build. The HTML stays in the cache until a page or feed shows it,
-        and `again` makes it anew should the cache lose it meanwhile."""
-        known = self.cache.body_summary(key)
+        and `again` makes it anew should the cache lose it meanwhile. A body rendered outside a build (a
+        preview under `board serve`) is taken as it is: the cache let go of its tables after the last build,
+        and reading them back is a quarter of a second at 10,000 briefs."""
+        known = None if rendered is not None and self.output is None else self.cache.body_summary(key)
         if known is None:
             made = rendered or again()
             self.report.note("markdown", source, NO_CACHE if not self.cache.enabled else "not rendered before")
