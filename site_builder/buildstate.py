@@ -30,7 +30,8 @@ from .model import Body, Project
 from .outputs import OutputFile, SiteFile
 from .pagekeys import PageKeys, layout_keys
 from .pages import PROJECT_LAYOUT, PageSpec, Renderer
-from .writer import Staged, Staging, files_on_disk
+from .parallel import in_background
+from .writer import Staged, Staging, holds_only
 
 NO_CACHE = "the cache is off"
 NO_RECORD = "no earlier build wrote this folder"
@@ -45,7 +46,7 @@ class BuildState:
     def __init__(self, cache: BuildCache, output: Path | None = None) -> None:
         self.cache, self.output = cache, output
         self.report = BuildReport()
-        self.previous, self.fresh = self._intact_records(output) if output else ({}, NO_RECORD)
+        self._last_build = self._intact_records(output) if output else lambda: ({}, NO_RECORD)
         self.kept: dict[str, OutputRecord] = {}  # outputs taken as they are on disk
         self.inputs: dict[str, str] = {}  # output path -> fingerprint of what it is made from
         self.links: dict[str, tuple[str, ...]] = {}  # page path -> the static files it links
@@ -56,18 +57,23 @@ class BuildState:
         self._brief_fingerprint = ""
         self._brief_keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest
 
-    def _intact_records(self, output: Path) -> tuple[dict[str, OutputRecord], str]:
-        """What the last build wrote into `output`, when every file is still exactly as it left them; else
-        nothing (the next write starts afresh), and why."""
+    def _intact_records(self, output: Path) -> Callable[[], tuple[dict[str, OutputRecord], str]]:
+        """What waits for the last build's records of `output` if every file is as it left them, else for none,
+        and why: checked in a process of its own while the briefs are read (1.5 s at 100,000 briefs)."""
         if not self.cache.enabled:
-            return {}, NO_CACHE
+            return lambda: ({}, NO_CACHE)
         records = self.cache.outputs(output)
         if not records:
-            return {}, NO_RECORD
-        on_disk = files_on_disk(output)
-        if on_disk.keys() != records.keys() or not all(records[path].matches(stat) for path, stat in on_disk.items()):
-            return {}, TOUCHED
-        return dict(records), ""
+            return lambda: ({}, NO_RECORD)
+        untouched = in_background(holds_only, output, records)
+        return lambda: (dict(records), "") if untouched() else ({}, TOUCHED)
+
+    @functools.cached_property
+    def _written_before(self) -> tuple[dict[str, OutputRecord], str]:
+        return self._last_build()
+
+    previous = property(lambda self: self._written_before[0], doc="The last build's files in the output folder, if untouched.")
+    fresh = property(lambda self: self._written_before[1], doc='Why the output folder is written afresh ("": it is not).')
 
     # Briefs and Markdown: kept in the cache by what they are made from.
 

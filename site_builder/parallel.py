@@ -110,6 +110,41 @@ def imap_in_processes(function: Callable[[Item], Result], items: Sequence[Item],
         gc.unfreeze()
 
 
+def in_background(function: Callable[..., Result], *args: Any) -> Callable[[], Result]:
+    """Start `function(*args)` in a forked process and return what waits for its result (or raises its
+    error): work the build need not wait for yet, done on a core that would idle meanwhile. Where forking
+    is not safe, it is done here, at once. Wait once."""
+    if not _can_fork():
+        result = function(*args)
+        return lambda: result
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_send_result, args=(sender, function, args), daemon=True)
+    process.start()
+    sender.close()
+
+    def wait() -> Result:
+        try:
+            done, value = receiver.recv()
+        except EOFError:
+            raise RuntimeError(f"{function.__qualname__} ended without a result (exit status {process.exitcode})") from None
+        finally:
+            receiver.close()
+            process.join()
+        if not done:
+            raise value
+        return value
+    return wait
+
+
+def _send_result(sender: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        outcome = (True, function(*args))
+    except Exception as error:  # noqa: BLE001 - handed to the parent, which raises it
+        outcome = (False, error)
+    sender.send(outcome)
+
+
 def _can_fork() -> bool:
     """Fork only a single-threaded process: a thread of `board serve` (its HTTP server, its watcher) could
     hold a lock at the moment of the fork, which the child would then wait on forever."""

@@ -146,6 +146,12 @@ class Staging:
         return records
 
 
+def holds_only(target: Path, records: Mapping[str, OutputRecord]) -> bool:
+    """Whether `target` holds the files of `records`, each as it was recorded, and no other."""
+    on_disk = files_on_disk(target)
+    return on_disk.keys() == records.keys() and all(records[path].matches(stat) for path, stat in on_disk.items())
+
+
 def files_on_disk(target: Path) -> dict[str, os.stat_result]:
     """Every file under `target`, by its path relative to it."""
     found: dict[str, os.stat_result] = {}

@@ -286,8 +286,16 @@ def test_file_changed_by_hand_in_the_output_is_restored(board: Path) -> None:
     build(board, output, TODAY)
     (output / "index.html").write_text("defaced")
     (output / "stray.txt").write_text("not part of the board")
-    build(board, output, TODAY)
+    assert set(build(board, output, TODAY).report.reasons("render")) == {buildstate.TOUCHED}
     assert_same_as_clean_build(board, output)
+
+
+def test_the_output_folder_is_checked_in_a_process_of_its_own_whose_error_is_raised_here(tmp_path: Path) -> None:
+    """The check of the output folder runs beside the reading of the briefs, on another core."""
+    assert parallel.in_background(os.getpid)() != os.getpid()
+    missing = parallel.in_background(os.stat, tmp_path / "missing")
+    with pytest.raises(FileNotFoundError):
+        missing()
 
 
 def test_failed_rebuild_leaves_the_output_untouched(board: Path) -> None:
