@@ -38,7 +38,7 @@ from .parallel import collector_settling, map_in_processes
 from .search import PAGEFIND_VERSION, index_search
 from .search_parts import bundle_folder, parts_file, search_bundles
 from .statics import static_outputs
-from .writer import Staged, Staging
+from .writer import Staged, Staging, write_over
 
 
 @dataclass(frozen=True)
@@ -219,7 +219,7 @@ def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path
         if project is None:
             return []
         pages.append(renderer.render(project_spec(project, renderer)))
-    return sorted(page.path for page in pages) if state.write_preview(output, root, pages) else []
+    return sorted(page.path for page in pages) if write_over(output, root, pages, cache) else []
 
 
 def search_bundle(site: Site, page: Callable[[str], bytes], jobs: int | None = None) -> list[OutputFile]:

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import OutputRecord
+from .cache import BuildCache, OutputRecord
 from .errors import BoardError, Problem
 from .fingerprint import bytes_digest
 from .outputs import OutputFile
@@ -144,6 +144,25 @@ class Staging:
             records[file.path] = OutputRecord(inputs.get(file.path, ""), file.digest, stat.st_size, stat.st_mtime_ns,
                                               stat.st_ino, links.get(file.path, ()))
         return records
+
+
+def write_over(output: Path, root: Path, pages: list[OutputFile], cache: BuildCache) -> bool:
+    """Write `pages` over their older versions in `output`, which a cached build wrote (a preview under
+    `board serve`); the next build renders them again (their records say they were made from nothing
+    known). False: nothing written."""
+    previous = cache.outputs(output)
+    if not previous:
+        return False
+    staging = Staging(output, root, previous)
+    try:
+        staged = [staging.put(page) for page in pages]
+    except BaseException:
+        staging.discard()
+        raise
+    written = {page.path for page in pages}
+    records = staging.commit(staged, {p: r for p, r in previous.items() if p not in written}, {}, {}, record=True)
+    cache.keep_outputs(output, records)
+    return True
 
 
 def holds_only(target: Path, records: Mapping[str, OutputRecord]) -> bool:
