@@ -28,7 +28,7 @@ from .fingerprint import Digester, bytes_digest, digest_of, entry_key
 from .markup import MARKUP_FINGERPRINT, RenderedBody
 from .model import Body, Project
 from .outputs import OutputFile, SiteFile
-from .pagekeys import PageKeys, layout_keys
+from .pagekeys import PageKeys, digest_projects, layout_keys
 from .pages import PROJECT_LAYOUT, PageSpec, Renderer
 from .parallel import in_background
 from .writer import Staged, Staging, holds_only
@@ -66,7 +66,7 @@ class BuildState:
         records = self.cache.outputs(output)
         if not records:
             return lambda: ({}, NO_RECORD)
-        untouched = in_background(holds_only, output, records)
+        untouched = in_background(holds_only, output, records, items=len(records))
         return lambda: (dict(records), "") if untouched() else ({}, TOUCHED)
 
     @functools.cached_property
@@ -170,6 +170,7 @@ class BuildState:
                                   entry_key(self.cache.code, digest(renderer.data)), digest, renderer.static_version,
                                   entry_key(self.cache.code, digest(renderer.project_inputs())))
         self._brief_keys = {}  # in the digester's memo now
+        digest_projects(digest, projects)
         keys = self.page_keys
         pages: list[tuple[PageSpec | Project, str | None]] = []
         for path, template, page, context in [(spec.context.output_path, spec.template, spec, keys.context(spec)) for spec in specs] + \

@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import hashlib
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -19,7 +19,7 @@ from typing import Any
 
 from . import __version__
 
-FORMAT = 5  # bump when the layout of the cache files changes
+FORMAT = 6  # bump when the layout of the cache files changes
 _PACKAGE = Path(__file__).parent
 
 
@@ -63,7 +63,18 @@ class Digester:
         self._feed(digest, value)
         return digest.hexdigest()
 
-    def _object(self, value: Any, names: tuple[str, ...]) -> bytes:
+    def digests(self, values: Sequence[Any]) -> list[bytes]:
+        """The digest of each dataclass instance of `values`, as a hash that shows it is written with (remembered)."""
+        return [self._object(value) for value in values]
+
+    def remember(self, values: Sequence[Any], digests: list[bytes]) -> None:
+        """Take `digests` as those of `values`: `digests(values)` of a Digester that knew what this one knows
+        (in a process forked from this one)."""
+        memo = self._memo
+        for value, digest in zip(values, digests, strict=True):
+            memo[id(value)] = (digest, value)
+
+    def _object(self, value: Any) -> bytes:
         memo = self._memo
         known = memo.get(id(value))
         if known is None:
@@ -89,9 +100,9 @@ class Digester:
             digest.update(data)
         elif kind in _PLAIN:
             digest.update(b"v%s:" % repr(value).encode())
-        elif (names := _dataclass_fields(kind)) is not None:
+        elif _dataclass_fields(kind) is not None:
             digest.update(b"o")
-            digest.update(self._object(value, names))
+            digest.update(self._object(value))
         elif isinstance(value, Enum):
             digest.update(_enum_bytes(value))
         elif isinstance(value, (tuple, list)):

@@ -5,12 +5,22 @@ the static files it links. `buildstate` compares it with the one the page was wr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .fingerprint import Digester, entry_key
 from .model import Project
 from .pages import PageSpec, Renderer
+from .parallel import in_background
+
+
+def digest_projects(digest: Digester, projects: Sequence[Project]) -> None:
+    """Hash every project once, half of them in another process, on a core that is idle meanwhile (15 µs
+    each: 1.5 s at 100,000 briefs); the fingerprints of the pages then find each one in `digest`."""
+    half = len(projects) // 2
+    theirs = in_background(digest.digests, projects[half:], items=half)
+    digest.digests(projects[:half])
+    digest.remember(projects[half:], theirs())
 
 
 def layout_keys(renderer: Renderer, templates: set[str], code: str) -> dict[str, str]:

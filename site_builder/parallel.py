@@ -25,6 +25,7 @@ Result = TypeVar("Result")
 
 # Below this many items the work runs in this process: starting a pool (~40 ms) costs more than it saves.
 MIN_ITEMS = 150
+MIN_BACKGROUND_ITEMS = 2_000  # files to stat, projects to hash: about 20 ms of work, what a fork of a big build costs
 CHUNKS_PER_PROCESS = 4  # small enough chunks that a slow one does not leave a core idle at the end
 MAX_CHUNK = 250  # items a process hands back at once: 250 briefs with their bodies are about 4 MB
 IN_FLIGHT = 2  # chunks per process handed out at a time: one being worked on, one waiting
@@ -110,11 +111,11 @@ def imap_in_processes(function: Callable[[Item], Result], items: Sequence[Item],
         gc.unfreeze()
 
 
-def in_background(function: Callable[..., Result], *args: Any) -> Callable[[], Result]:
-    """Start `function(*args)` in a forked process and return what waits for its result (or raises its
-    error): work the build need not wait for yet, done on a core that would idle meanwhile. Where forking
-    is not safe, it is done here, at once. Wait once."""
-    if not _can_fork():
+def in_background(function: Callable[..., Result], *args: Any, items: int) -> Callable[[], Result]:
+    """Start `function(*args)`, work on `items` things, in a forked process and return what waits for its
+    result (or raises its error): work the build need not wait for yet, done on a core that would idle
+    meanwhile. Where forking is not safe or would cost more than it saves, it is done here, at once. Wait once."""
+    if items < MIN_BACKGROUND_ITEMS or not _can_fork():
         result = function(*args)
         return lambda: result
     context = multiprocessing.get_context("fork")

@@ -3,6 +3,7 @@ it changes, redoes what depends on it and nothing else."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import importlib.util
@@ -21,7 +22,9 @@ from site_builder.build import build as build_with_search
 from site_builder.build import check_board, preview_edits
 from site_builder.cli import main
 from site_builder.errors import BoardError
+from site_builder.fingerprint import Digester
 from site_builder.layouts import compile_layouts
+from site_builder.pagekeys import digest_projects
 from site_builder.theme import Theme
 from tests.conftest import Board
 from tests.site_files import copy_example_board
@@ -290,10 +293,12 @@ def test_file_changed_by_hand_in_the_output_is_restored(board: Path) -> None:
     assert_same_as_clean_build(board, output)
 
 
-def test_the_output_folder_is_checked_in_a_process_of_its_own_whose_error_is_raised_here(tmp_path: Path) -> None:
-    """The check of the output folder runs beside the reading of the briefs, on another core."""
-    assert parallel.in_background(os.getpid)() != os.getpid()
-    missing = parallel.in_background(os.stat, tmp_path / "missing")
+def test_work_worth_a_fork_runs_in_a_process_of_its_own_whose_error_is_raised_here(tmp_path: Path) -> None:
+    """The check of the output folder runs beside the reading of the briefs, on another core, and half the
+    projects are hashed beside the other half."""
+    assert parallel.in_background(os.getpid, items=parallel.MIN_BACKGROUND_ITEMS)() != os.getpid()
+    assert parallel.in_background(os.getpid, items=parallel.MIN_BACKGROUND_ITEMS - 1)() == os.getpid()  # not worth a fork
+    missing = parallel.in_background(os.stat, tmp_path / "missing", items=parallel.MIN_BACKGROUND_ITEMS)
     with pytest.raises(FileNotFoundError):
         missing()
 
@@ -496,3 +501,12 @@ def test_explain_lists_the_work_of_a_rebuild_and_why(board: Path, capsys: pytest
     source = brief.relative_to(board).as_posix()
     assert lines[:2] == [f"parse {source}: new or edited, or the settings or logos changed", f"markdown {source}: not rendered before"]
     assert f"render {page}: what it shows changed" in lines and f"write {page}: its bytes changed" in lines
+
+
+def test_projects_hashed_half_in_another_process_fingerprint_as_when_all_are_hashed_here(board: Path) -> None:
+    site = build(board, board.parent / "public", TODAY).site
+    projects = [dataclasses.replace(project, path=f"{project.path}{copy}/")
+                for copy in range(-(-parallel.MIN_BACKGROUND_ITEMS * 2 // len(site.projects))) for project in site.projects]
+    shared, here = Digester(), Digester()
+    digest_projects(shared, projects)
+    assert [shared(project) for project in projects] == [here(project) for project in projects]
