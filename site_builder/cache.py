@@ -23,6 +23,7 @@ take code from). A damaged or foreign cache is ignored, never an error.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import shutil
@@ -113,7 +114,7 @@ class BuildCache:
         """The hash of a brief file's bytes, if an earlier build hashed the file as it is now (same stat)."""
         if self._files is None:
             stored = _read_pickle(self.folder / FILES_FILE) if self.folder else None
-            self._files = stored["files"] if isinstance(stored, dict) and stored.get("format") == FORMAT else {}
+            self._files = _named(FileDigest, stored["files"]) if isinstance(stored, dict) and stored.get("format") == FORMAT else {}
         self._files_used.add(path)
         known = self._files.get(path)
         return known.digest if known is not None and known.stat == (stat.st_size, stat.st_mtime_ns, stat.st_ino) else None
@@ -130,7 +131,7 @@ class BuildCache:
         """Write the brief files' hashes this build looked up (the others' files are gone), and let go of them
         until the next build asks: read once per build, they are 40 MB at 100,000 briefs."""
         if self.folder and not self.read_only and self._files is not None and (self._files_dirty or self._files.keys() - self._files_used):
-            _write_pickle(self.folder / FILES_FILE, {"format": FORMAT, "files": {path: self._files[path] for path in sorted(self._files_used)
+            _write_pickle(self.folder / FILES_FILE, {"format": FORMAT, "files": {path: tuple(self._files[path]) for path in sorted(self._files_used)
                                                                                  if path in self._files}})
         self._files, self._files_used, self._files_dirty = None, set(), False
 
@@ -203,14 +204,15 @@ class BuildCache:
         if target not in self._outputs:
             stored = _read_pickle(self._manifest_path(target))
             valid = isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("target") == str(target)
-            self._outputs[target] = stored["records"] if valid else {}
+            self._outputs[target] = _named(OutputRecord, stored["records"]) if valid else {}
         return self._outputs[target]
 
     def keep_outputs(self, target: Path, records: dict[str, OutputRecord]) -> None:
         if self.folder and records != self.outputs(target):
             target = target.resolve()
             self._outputs[target] = records
-            _write_pickle(self._manifest_path(target), {"format": FORMAT, "target": str(target), "records": records})
+            _write_pickle(self._manifest_path(target), {"format": FORMAT, "target": str(target),
+                                                        "records": {path: tuple(record) for path, record in records.items()}})
 
     def forget_outputs(self, target: Path) -> None:
         """Drop the record of `target`, an output folder that is going away (`board serve`'s private one)."""
@@ -273,13 +275,18 @@ def _shard(key: str) -> int:
     return int(key[:2], 16) % SHARDS
 
 
+def _named(kind: type[tuple[Any, ...]], stored: dict[str, tuple[Any, ...]]) -> dict[str, Any]:
+    """Records kept as plain tuples made named again: a named tuple pickles through a call to Python code,
+    and unpickles through another (1.4 s for the 200,000 records of a 100,000-brief board; 0.2 s as tuples)."""
+    make = functools.partial(tuple.__new__, kind)
+    return {key: make(values) for key, values in stored.items()}
+
+
 def _read_pickle(path: Path) -> Any:
     try:
         with path.open("rb") as file:
             return pickle.load(file)
-    except FileNotFoundError:
-        return None
-    except Exception:  # noqa: BLE001 - a damaged or foreign cache is only a slower build
+    except Exception:  # noqa: BLE001 - a missing, damaged or foreign cache is only a slower build
         return None
 
 
