@@ -85,6 +85,7 @@ def imap_in_processes(function: Callable[[Item], Result], items: Sequence[Item],
     size = min(MAX_CHUNK, max(1, -(-(len(items) - heavy) // (jobs * CHUNKS_PER_PROCESS))))
     chunks = [(index, index + 1) for index in range(heavy)]
     chunks += [(start, min(start + size, len(items))) for start in range(heavy, len(items), size)]
+    settled = gc.get_freeze_count() > 0  # frozen by the build (`collector_settling`): left frozen after
     gc.freeze()  # the workers' collector leaves the parent's objects alone, so their pages stay shared, not copied
     try:
         with multiprocessing.get_context("fork").Pool(jobs - share, initializer=gc.enable) as pool:  # a worker collects its own garbage
@@ -108,7 +109,8 @@ def imap_in_processes(function: Callable[[Item], Result], items: Sequence[Item],
                 yield from _run_chunk(chunk) if result is None else result.get()
     finally:
         _work = None
-        gc.unfreeze()
+        if not settled:
+            gc.unfreeze()
 
 
 def in_background(function: Callable[..., Result], *args: Any, items: int) -> Callable[[], Result]:

@@ -428,18 +428,23 @@ def test_process_pool_works_ahead_of_a_slow_caller_by_a_few_chunks_only(tmp_path
 def test_no_collection_scans_what_the_build_makes_until_it_is_planned_and_the_collector_is_as_before_after(board: Path) -> None:
     """The cyclic collector is paused while the build reads, models and plans (each collection of a
     growing heap scans all of it: seconds at 100,000 briefs), resumes for rendering, and is left as found."""
-    stage, collected = [""], []
+    stage, collected, frozen = [""], [], {}
 
     def note(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             collected.append((stage[0], info["generation"]))
 
+    def progress(name: str) -> None:
+        stage[0] = name.split()[0]
+        frozen[stage[0]] = gc.get_freeze_count()
+
     gc.callbacks.append(note)
     try:
-        build(board, board.parent / "public", TODAY, progress=lambda name: stage.__setitem__(0, name.split()[0]))
+        build(board, board.parent / "public", TODAY, progress=progress, jobs=2)
     finally:
         gc.callbacks.remove(note)
     assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert frozen["writing"] > 0  # rendering over processes (which freeze and unfreeze for their own sake) kept it settled
     assert [generation for name, generation in collected if name == "reading"] == []
     assert {name for name, _ in collected} & {"rendering", "writing"}
 
