@@ -9,6 +9,7 @@ import gc
 import importlib.util
 import json
 import os
+import signal
 import time
 from datetime import date
 from pathlib import Path
@@ -293,7 +294,7 @@ def test_file_changed_by_hand_in_the_output_is_restored(board: Path) -> None:
     assert_same_as_clean_build(board, output)
 
 
-def test_work_worth_a_fork_runs_in_a_process_of_its_own_whose_error_is_raised_here(tmp_path: Path) -> None:
+def test_work_worth_a_fork_runs_in_a_process_of_its_own_whose_error_is_raised_here_and_is_done_here_if_it_is_killed(tmp_path: Path) -> None:
     """The check of the output folder runs beside the reading of the briefs, on another core, and half the
     projects are hashed beside the other half."""
     assert parallel.in_background(os.getpid, items=parallel.MIN_BACKGROUND_ITEMS)() != os.getpid()
@@ -301,6 +302,13 @@ def test_work_worth_a_fork_runs_in_a_process_of_its_own_whose_error_is_raised_he
     missing = parallel.in_background(os.stat, tmp_path / "missing", items=parallel.MIN_BACKGROUND_ITEMS)
     with pytest.raises(FileNotFoundError):
         missing()
+
+    def killed_unless_in(process: int) -> int:
+        if os.getpid() != process:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return process
+
+    assert parallel.in_background(killed_unless_in, os.getpid(), items=parallel.MIN_BACKGROUND_ITEMS)() == os.getpid()  # done here
 
 
 def test_failed_rebuild_leaves_the_output_untouched(board: Path) -> None:
