@@ -62,11 +62,22 @@ def test_opml_and_sitemap_list_every_country(example_build):
     assert all(f"<loc>{BASE}countries/{c.lower()}/</loc>" in sitemap for c in named(REPO))
 
 
+def test_every_page_leads_to_the_countries_from_its_header_marked_current_on_theirs(example_build):
+    output, _ = example_build
+    country = min(named(REPO)).lower()
+    for page, current in (("index.html", False), ("archive/index.html", False), ("countries/index.html", True),
+                          (f"countries/{country}/index.html", True)):
+        links = [attrs for tag, attrs in parse_html((output / page).read_text(encoding="utf-8")).elements
+                 if tag == "a" and attrs.get("href") == "/board/countries/"]
+        assert links and links[0].get("aria-current") == ("page" if current else None), page  # the header's, first (a breadcrumb may follow)
+
+
 def test_project_pages_link_their_countries_and_the_countries_of_their_regions(example_build):
     output, result = example_build
     for project in result.site.projects:
         html = (output / project.path / "index.html").read_text(encoding="utf-8")
-        links = {attrs["href"] for tag, attrs in parse_html(html).elements if tag == "a" and "/countries/" in attrs.get("href", "")}
+        links = {attrs["href"] for tag, attrs in parse_html(html).elements  # each country's page; the header links them all
+                 if tag == "a" and "/countries/" in attrs.get("href", "") and not attrs["href"].endswith("/countries/")}
         wanted = set() if project.brief.countries == ("anywhere",) else named_by(project.brief.countries)
         assert {href.split("/countries/")[1].strip("/").upper() for href in links} == wanted, project.brief.slug
         assert all((output / href.removeprefix("/board/") / "index.html").is_file() for href in links)
