@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # the same whenever it is built. A real board builds as of today: `board build`.
 EXAMPLE_DATE := 2026-11-25
 
-.PHONY: build serve test golden screenshots bench clean messages
+.PHONY: build serve test golden screenshots bench compare clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,19 @@ golden: $(VENV)/.installed
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench.py
 
+# Is a change slower? `make compare REF=<commit>` builds one generated board of BRIEFS briefs with REF's code
+# and with this tree's, turn by turn, RUNS times each, and prints the medians and their ratios (see
+# bench/compare.py). REF is checked out once into .compare/ (a git worktree) with a venv of its own.
+BRIEFS ?= 10000
+RUNS ?= 3
+compare: $(VENV)/.installed
+	@test -n "$(REF)" || { echo "usage: make compare REF=<commit> [BRIEFS=10000] [RUNS=3]" >&2; exit 2; }
+	@old=.compare/$$(git rev-parse --short "$(REF)^{commit}") || exit 2; \
+	  test -d $$old || git worktree add --detach $$old "$(REF)" || exit 1; \
+	  test -x $$old/.venv/bin/board || { $(PYTHON) -m venv $$old/.venv && $$old/.venv/bin/python -m pip install --quiet -e $$old; } || exit 1; \
+	  $(BIN)/python bench/generate.py $(BRIEFS) .compare/board-$(BRIEFS) > /dev/null && \
+	  $(BIN)/python bench/compare.py $(CURDIR)/$$old/.venv/bin/board $(CURDIR)/$(BIN)/board .compare/board-$(BRIEFS) --runs $(RUNS)
+
 # The interface's translations: extract every string of the layouts and the build into messages.pot, merge it
 # into each language's catalog (new strings arrive empty or fuzzy, for a translator), and compile each catalog
 # once to report how complete it is. The build reads the .po files itself; no .mo is kept.
@@ -66,4 +79,5 @@ messages: $(VENV)/.installed
 	done
 
 clean:
-	rm -rf $(VENV) public .cache node_modules
+	rm -rf $(VENV) public .cache node_modules .compare
+	git worktree prune
