@@ -64,7 +64,7 @@ class Digester:
         return digest.hexdigest()
 
     def digests(self, values: Sequence[Any]) -> list[bytes]:
-        """The digest of each dataclass instance of `values`, as a hash that shows it is written with (remembered)."""
+        """The digest of each dataclass instance of `values`, as a hash containing it writes it (and remembered)."""
         return [self._object(value) for value in values]
 
     def remember(self, values: Sequence[Any], digests: list[bytes]) -> None:
