@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .brief import Compensation
 from .eligibility import by_name, eligible_countries, territory_name
 from .model import Project, Site
 from .money import comparable, converted, in_board_currency
@@ -75,17 +74,19 @@ class Facets:
         self.company_names = {group.key: group.name for group in site.companies}
         # Pay is sorted only where every project's pay can be put in one order (see money.py).
         self.pay_sortable = comparable(site.config, {p.brief.compensation.currency for p in site.projects})
-        self._bands: dict[tuple[Compensation, int], tuple[str, tuple[int, int | None]]] = {}
+        self._bands: dict[tuple[Decimal, str, str, int], tuple[str, tuple[int, int | None]]] = {}
 
     def pay_band(self, project: Project) -> tuple[str, tuple[int, int | None]]:
         """The currency and band of the project's total pay: in the board's currency when it converts.
         Worked out once per pay and hours: a board's history repeats a few hundred of them 100,000 times."""
-        pay, hours = project.brief.compensation, project.brief.hours
-        band = self._bands.get((pay, hours))
+        brief = project.brief
+        pay, hours = brief.compensation, brief.hours
+        key = (pay.amount, pay.currency, pay.type, hours)  # plain values: the dataclass hashes and compares in Python, 3x slower
+        band = self._bands.get(key)
         if band is None:
             total = pay.total(hours)
             worth = converted(self.site.config, total, pay.currency)
-            band = self._bands[pay, hours] = (pay.currency, _pay_band(total)) if worth is None else \
+            band = self._bands[key] = (pay.currency, _pay_band(total)) if worth is None else \
                 (self.site.config.money_currency, _pay_band(worth))
         return band
 
