@@ -16,16 +16,16 @@ from typing import Any
 
 from .brief import Brief
 from .buildreport import BuildReport
-from .buildstate import BuildState, markdown_key
-from .pagekeys import PageKeys
+from .buildstate import BuildState
+from .fingerprint import markdown_key
 from .cache import BuildCache
-from .fingerprint import entry_key
 from .config import CONFIG_FILE, SiteConfig
 from .content import read_brief
 from .crawl import crawl_specs
 from .errors import BoardError, Problem
 from .feeds import feed_specs
 from .history import last_commit_times
+from .indexing import index, start_open_bundle
 from .lifecycle import Status, status_of
 from .load import brief_bytes, load_board, rendered_brief
 from .markup import RenderedBody
@@ -34,9 +34,10 @@ from .money import money_warnings
 from .outputs import FEED_FORMATS, OutputFile, SiteFile
 from .ownership import ownership_problems
 from .pages import PageSpec, Renderer, page_specs, project_spec
-from .parallel import collector_settling, map_in_processes
-from .search import PAGEFIND_VERSION, index_search
-from .search_parts import bundle_folder, parts_file, search_bundles
+from .pagekeys import PageKeys
+from .parallel import MIN_ITEMS, collector_settling, map_in_processes
+from .search import index_search
+from .search_parts import OPEN_BUNDLE, parts_file, search_bundles
 from .statics import static_outputs
 from .writer import Staged, Staging, write_over
 
@@ -124,11 +125,18 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
         changed, warnings = last_commit_times(root)
         site = build_model(board.config, board.briefs, board.bodies, today, board.pages, drafts, changed=changed)
         renderer = Renderer(board.theme, site, board.layouts, board.statics)
-        work = plan(root, site, renderer, state)
-        settle()
+        bundles = search_bundles(site)
         with state.open_staging(root) as staging:
+            with state.planning(renderer):
+                first = bundles[OPEN_BUNDLE]  # with search or not: a layout's error is the same page's either way
+                rendered = render_first(renderer, first, state, jobs)
+                opened = start_open_bundle(site, bundles, state, search, len(rendered), progress)
+                work = plan(site, renderer, state, first, rendered)
+            settle()
+            if opened and len(work.pages) >= MIN_ITEMS:  # worth a pool of processes, which fork only once the indexing is done
+                opened = opened.finished()
             outputs = render(renderer, work, state, jobs, progress)
-            search_index = index(site, state, search, progress, jobs)
+            search_index = index(site, bundles, state, opened, progress, jobs)
             progress("writing the board")
             state.write(outputs.pages + outputs.files + search_index.files + [staging.put(file) for file in static_outputs(board.statics)])
     return BuildResult(site, outputs.page_count, len(site.feeds()) * len(FEED_FORMATS), len(site.projects) if search else None,
@@ -141,6 +149,7 @@ class RenderPlan:
     pages: list[tuple[PageSpec | Project, str | None]]  # the HTML pages to render now, each with its context's fingerprint
     files: list[SiteFile]  # the feeds and crawl files to render now
     page_count: int  # every HTML page of the board
+    rendered: list[Staged]  # the pages rendered first (`render_first`)
 
 
 @dataclass(frozen=True)
@@ -150,55 +159,27 @@ class Rendered:
     page_count: int  # every HTML page of the board
 
 
-@dataclass(frozen=True)
-class SearchIndex:
-    files: list[Staged]  # the Pagefind bundles made now or taken from the cache, and the list of parts
-    key: str | None  # what it is made from: `board serve` indexes again only when it changes (None: unknown)
-    parts: int  # how many bundles the index has
-    indexed: tuple[str, ...]  # the bundles made now; the others are kept
+def render_first(renderer: Renderer, projects: tuple[Project, ...], state: BuildState, jobs: int | None) -> list[Staged]:
+    """The pages of `projects` that are not current, planned and rendered before the rest: the open
+    bundle's, which the search index then makes while the rest is planned (see indexing.py)."""
+    pages, _ = state.plan([], projects, [])
+    return render_in_processes(renderer, pages, [], jobs, state)[0]
 
 
-def plan(root: Path, site: Site, renderer: Renderer, state: BuildState) -> RenderPlan:
-    """The HTML pages and the board files (feeds, crawl files) that are not current in the output folder."""
+def plan(site: Site, renderer: Renderer, state: BuildState, first: tuple[Project, ...], rendered: list[Staged]) -> RenderPlan:
+    """The HTML pages and the board files (feeds, crawl files) that are not current in the output folder,
+    besides the pages of the projects planned `first`, of which `rendered` were."""
     specs = page_specs(site, renderer)
-    return RenderPlan(*state.plan(root, renderer, specs, site.projects, feed_specs(site) + crawl_specs(site)),
-                      len(specs) + len(site.projects))
+    done = set(map(id, first))
+    rest = [project for project in site.projects if id(project) not in done]
+    return RenderPlan(*state.plan(specs, rest, feed_specs(site) + crawl_specs(site)), len(specs) + len(site.projects), rendered)
 
 
 def render(renderer: Renderer, work: RenderPlan, state: BuildState, jobs: int | None, progress: Callable[[str], None]) -> Rendered:
     """Render and stage what `work` lists."""
-    progress(f"rendering {len(work.pages)} pages and {len(work.files)} feeds and other board files")
-    return Rendered(*render_in_processes(renderer, work.pages, work.files, jobs, state), work.page_count)
-
-
-def index(site: Site, state: BuildState, search: bool, progress: Callable[[str], None], jobs: int | None) -> SearchIndex:
-    """The bundles of the search index (search_parts.py) made from pages that changed, unless skipped;
-    a bundle made from the same pages as the one in the output folder is kept. Each bundle is staged
-    as soon as it is made or taken from the cache, so the build holds one at a time."""
-    bundles = search_bundles(site)
-    keys = {name: state.bundle_key(bundle_folder(name), PAGEFIND_VERSION, [project.path + "index.html" for project in projects])
-            for name, projects in bundles.items()}
-    key = entry_key("", *(f"{name}\0{key}" for name, key in keys.items())) if state.cache.enabled else None
-    if not search:
-        return SearchIndex([], key, len(bundles), ())
-    staging = state.staging
-    assert staging is not None
-    files, todo = [], []
-    for name in bundles:
-        taken = state.keep_bundle(bundle_folder(name), keys[name])
-        if taken is None:
-            todo.append(name)
-        else:
-            files += [staging.put(file) for file in taken]
-    if todo:
-        progress(f"indexing {sum(len(bundles[name]) for name in todo)} projects for search, in {len(todo)} parts")
-
-    def made(name: str, bundle: list[OutputFile]) -> list[Staged]:
-        state.made_bundle(bundle, keys[name])
-        return [staging.put(file) for file in bundle]
-
-    files += index_search(site, {name: bundles[name] for name in todo}, staging.read, jobs, made) + [staging.put(parts_file(bundles))]
-    return SearchIndex(files, key, len(bundles), tuple(todo))
+    progress(f"rendering {len(work.rendered) + len(work.pages)} pages and {len(work.files)} feeds and other board files")
+    pages, files = render_in_processes(renderer, work.pages, work.files, jobs, state)
+    return Rendered(work.rendered + pages, files, work.page_count)
 
 
 def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path], cache: BuildCache) -> list[str]:

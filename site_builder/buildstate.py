@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,12 +22,12 @@ from .brief import Brief
 from .buildreport import BuildReport
 from .cache import BuildCache, OutputRecord
 from .config import SiteConfig
-from .contentfiles import LOGOS_DIR, read_limited
+from .contentfiles import LOGOS_DIR, file_stats, read_limited
 from .fingerprint import Digester, bytes_digest, digest_of, entry_key
 from .markup import MARKUP_FINGERPRINT, RenderedBody
 from .model import Body, Project
 from .outputs import OutputFile, SiteFile
-from .pagekeys import PageKeys, digest_projects, layout_keys
+from .pagekeys import PageKeys, digest_projects, layout_key
 from .pages import PROJECT_LAYOUT, PageSpec, Renderer
 from .parallel import in_background
 from .writer import Staged, Staging, holds_only
@@ -52,7 +51,7 @@ class BuildState:
         self.links: dict[str, tuple[str, ...]] = {}  # page path -> the static files it links
         self.page_keys: PageKeys | None = None
         self._bundle_keys: set[str] = set()  # the fingerprints of the bundles asked for (`bundle_key`)
-        self._by_inputs: dict[str, dict[str, OutputRecord]] | None = None  # the previous records of their files, by fingerprint
+        self._by_inputs: dict[str, dict[str, OutputRecord]] = {}  # the previous records of their files, by fingerprint
         self.staging: Staging | None = None  # where this build's files go as they are made (see `open_staging`)
         self._body_fingerprint = digest_of(cache.code.encode(), MARKUP_FINGERPRINT.encode())
         self._brief_fingerprint = ""
@@ -87,14 +86,19 @@ class BuildState:
         names_bytes = "\n".join(names).encode("utf-8", "surrogateescape")  # a name need not be UTF-8; statics refuses it
         self._brief_fingerprint = digest_of(self.cache.code.encode(), settings, names_bytes)
 
-    def brief_key(self, path: Path, raw: bytes | None = None) -> str | None:
-        """The key of a brief's bytes (`raw`, else the file's: read only when its stat changed since an
-        earlier build hashed it); None when the file cannot be read (parsing says why)."""
-        if raw is not None:
-            return entry_key(self._brief_fingerprint, path.name, bytes_digest(raw))
-        try:
-            stat = os.stat(path, follow_symlinks=False)
-        except OSError:
+    def brief_keys(self, paths: list[Path]) -> list[str | None]:
+        """The key of each brief file's bytes (read only if its stat changed since an earlier build hashed it), or
+        None (it cannot be read). Another process stats the files while this one loads the cache's entries."""
+        stats = in_background(file_stats, paths, items=len(paths))
+        self.cache.load_entries()
+        return [self._file_key(path, stat) for path, stat in zip(paths, stats())]
+
+    def brief_key(self, path: Path, raw: bytes) -> str:
+        """The key of a brief's bytes `raw`, read from `path`."""
+        return entry_key(self._brief_fingerprint, path.name, bytes_digest(raw))
+
+    def _file_key(self, path: Path, stat: tuple[int, int, int] | None) -> str | None:
+        if stat is None:
             return None
         name = str(path)
         digest = self.cache.file_digest(name, stat)
@@ -150,28 +154,37 @@ class BuildState:
 
     # Outputs: kept in the output folder while what each is made from is unchanged.
 
-    def plan(self, root: Path, renderer: Renderer, specs: list[PageSpec], projects: tuple[Project, ...],
-             board_files: list[SiteFile]) -> tuple[list[tuple[PageSpec | Project, str | None]], list[SiteFile]]:
-        """The pages (`specs`, and the pages of `projects`) and board files to render now: each one whose
-        fingerprint differs from the one it was written with (a page compared with the versions of the
-        static files it linked then). A page to render comes with its context's fingerprint (None without
-        a cache), taken here, so the process that renders it reads only what the page shows: a worker that
-        hashed whole groups would touch, and so copy, every project of the board. A project page is given
-        as its project: its context is made only where it is rendered (100,000 of them made here would be
-        held until every page is done)."""
-        if not self.cache.enabled:
-            for path in [spec.context.output_path for spec in specs] + [path for spec in board_files for path in spec.paths]:
-                self.report.note("render", path, NO_CACHE)
-            for project in projects:
-                self.report.note("render", project.path + "index.html", NO_CACHE)
-            return [(page, None) for page in [*specs, *projects]], board_files
+    @contextmanager
+    def planning(self, renderer: Renderer) -> Iterator[None]:
+        """Where `plan` may be called, as often as the build needs (each project is hashed once). Leaving, the
+        hashes are let go: the workers forked next need none of their 40 MB at 100,000 briefs."""
         digest = Digester(known=self._brief_keys)
-        self.page_keys = PageKeys(layout_keys(renderer, {spec.template for spec in specs} | {PROJECT_LAYOUT}, self.cache.code),
-                                  entry_key(self.cache.code, digest(renderer.data)), digest, renderer.static_version,
-                                  entry_key(self.cache.code, digest(renderer.project_inputs())))
+        if self.cache.enabled:
+            self.page_keys = PageKeys(functools.cache(functools.partial(layout_key, renderer, self.cache.code)),
+                                      entry_key(self.cache.code, digest(renderer.data)), digest, renderer.static_version,
+                                      entry_key(self.cache.code, digest(renderer.project_inputs())))
         self._brief_keys = {}  # in the digester's memo now
-        digest_projects(digest, projects)
+        try:
+            yield
+        finally:
+            digest.forget()
+
+    def plan(self, specs: list[PageSpec], projects: Sequence[Project],
+             board_files: list[SiteFile]) -> tuple[list[tuple[PageSpec | Project, str | None]], list[SiteFile]]:
+        """Within `planning`: the pages (`specs`, and the pages of `projects`) and board files to render now,
+        each one whose fingerprint differs from the one it was written with (a page compared with the versions
+        of the static files it linked then). A page to render comes with its context's fingerprint (None
+        without a cache), taken here, so the process that renders it reads only what the page shows: a worker
+        that hashed whole groups would touch, and so copy, every project of the board. A project page is given
+        as its project: its context is made only where it is rendered (100,000 made here would be held)."""
+        if not self.cache.enabled:
+            for path in [spec.context.output_path for spec in specs] + [project.path + "index.html" for project in projects] + \
+                    [path for spec in board_files for path in spec.paths]:
+                self.report.note("render", path, NO_CACHE)
+            return [(page, None) for page in [*specs, *projects]], board_files
         keys = self.page_keys
+        assert keys is not None
+        digest_projects(keys.digest, projects)
         pages: list[tuple[PageSpec | Project, str | None]] = []
         for path, template, page, context in [(spec.context.output_path, spec.template, spec, keys.context(spec)) for spec in specs] + \
                 [(project.path + "index.html", PROJECT_LAYOUT, project, keys.project(project)) for project in projects]:
@@ -179,7 +192,7 @@ class BuildState:
                 pages.append((page, context))
         files = []
         for spec in board_files:
-            key = entry_key(self.cache.code, spec.render.__qualname__, digest(spec.inputs))
+            key = entry_key(self.cache.code, spec.render.__qualname__, keys.digest(spec.inputs))
             self.inputs |= dict.fromkeys(spec.paths, key)
             befores = [self.previous.get(path) for path in spec.paths]
             if all(before and before.inputs == key for before in befores):
@@ -188,7 +201,6 @@ class BuildState:
                 files.append(spec)
                 for path, before in zip(spec.paths, befores):
                     self.report.note("render", path, self._why(before, key, ("what it lists changed",)))
-        digest.forget()  # every fingerprint is taken: the workers forked next need none of its 40 MB at 100,000 briefs
         return pages, files
 
     def _stale(self, path: str, key_of: Callable[[tuple[str, ...]], str]) -> bool:
@@ -223,11 +235,12 @@ class BuildState:
         """A bundle made from the same pages as before: none to write when the output folder holds it,
         its files from the cache when only the cache does (a deploy that starts from an empty folder);
         None (noted) when it must be made."""
-        if self._by_inputs is None:  # once, not once per bundle, and only the bundles' files: 1.2 s at 100,000 briefs
-            self._by_inputs = {bundle: {} for bundle in self._bundle_keys}
-            for path, record in self.previous.items():
-                if (files := self._by_inputs.get(record.inputs)) is not None:
+        if key and key not in self._by_inputs:  # the bundles asked for since the last look, and only their files:
+            found: dict[str, dict[str, OutputRecord]] = {bundle: {} for bundle in self._bundle_keys - self._by_inputs.keys()}
+            for path, record in self.previous.items():  # grouping every record by its fingerprint took 1.2 s at 100,000 briefs
+                if (files := found.get(record.inputs)) is not None:
                     files[path] = record
+            self._by_inputs |= found
         kept = dict(self._by_inputs.get(key, {})) if key else {}
         self.kept |= kept
         cached = None if kept or not key else self.cache.bundle(key)
@@ -274,11 +287,6 @@ class BuildState:
                 self.report.note("write", path, "its bytes changed")
         for path in sorted(self.previous.keys() - records.keys()):
             self.report.note("remove", path, "no longer part of the board")
-
-
-def markdown_key(body: str, summary: str | None) -> str:
-    """A hash of a body's Markdown and summary: what its rendered HTML is made from, besides the markup stage."""
-    return digest_of(body.encode(), b"\0" if summary is None else b"\1" + summary.encode())
 
 
 def _kept_html(cache: BuildCache, again: Callable[[], RenderedBody], key: str) -> str:

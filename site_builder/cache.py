@@ -94,7 +94,8 @@ class BuildCache:
     def enabled(self) -> bool:
         return self.folder is not None
 
-    def _load(self) -> None:
+    def load_entries(self) -> None:
+        """Read the parsed briefs and the bodies' summaries (else read on the first lookup)."""
         if self._loaded or not self.folder:
             return
         self._loaded = True
@@ -110,21 +111,21 @@ class BuildCache:
         assert self.folder
         return self.folder / "entries" / f"{shard:02x}.pickle"
 
-    def file_digest(self, path: str, stat: os.stat_result) -> str | None:
-        """The hash of a brief file's bytes, if an earlier build hashed the file as it is now (same stat)."""
+    def file_digest(self, path: str, stat: tuple[int, int, int]) -> str | None:
+        """The hash of a brief file's bytes, if an earlier build hashed it as it is now (`stat`: size, time, inode)."""
         if self._files is None:
             stored = _read_pickle(self.folder / FILES_FILE) if self.folder else None
             self._files = _named(FileDigest, stored["files"]) if isinstance(stored, dict) and stored.get("format") == FORMAT else {}
         self._files_used.add(path)
         known = self._files.get(path)
-        return known.digest if known is not None and known.stat == (stat.st_size, stat.st_mtime_ns, stat.st_ino) else None
+        return known.digest if known is not None and known.stat == stat else None
 
-    def keep_file_digest(self, path: str, stat: os.stat_result, digest: str, read_at_ns: int) -> None:
+    def keep_file_digest(self, path: str, stat: tuple[int, int, int], digest: str, read_at_ns: int) -> None:
         """Remember the hash of a file's bytes read at `read_at_ns`, unless it changed too shortly before
         then to trust its stat: a second edit within the clock's step could leave the stat as it is."""
-        if self.folder and not self.read_only and stat.st_mtime_ns < read_at_ns - TRUSTED_AGE_NS:
+        if self.folder and not self.read_only and stat[1] < read_at_ns - TRUSTED_AGE_NS:
             assert self._files is not None
-            self._files[path] = FileDigest((stat.st_size, stat.st_mtime_ns, stat.st_ino), digest)
+            self._files[path] = FileDigest(stat, digest)
             self._files_dirty = True
 
     def keep_file_digests(self) -> None:
@@ -138,7 +139,7 @@ class BuildCache:
     def brief(self, key: str) -> tuple[Brief, str] | None:
         """The brief parsed from the bytes and settings `key` was made of (without its Markdown) and a hash
         of its Markdown, if an earlier build parsed it."""
-        self._load()
+        self.load_entries()
         self._used.add(key)
         return self._briefs.get(key)
 
@@ -147,7 +148,7 @@ class BuildCache:
 
     def body_summary(self, key: str) -> str | None:
         """A kept body's summary, without reading its HTML."""
-        self._load()
+        self.load_entries()
         self._used.add(key)
         return self._summaries.get(key)
 
@@ -226,10 +227,9 @@ class BuildCache:
         return self.folder / "outputs" / f"{digest_of(str(target).encode())[:16]}.pickle"
 
     def keep_entries(self) -> None:
-        """Write the briefs and bodies this build looked up (and only those: deleted briefs leave the cache),
-        rewriting only the shards that changed (a one-brief edit rewrites two small files, not the whole
-        cache), and let go of them until a build asks again: once every brief is read, a build reads only
-        bodies' HTML, and the tables are tens of megabytes at 100,000 briefs."""
+        """Write the briefs and bodies this build looked up (only those: deleted briefs leave the cache), rewriting
+        only the shards that changed (a one-brief edit rewrites two small files), and let go of them until a
+        build asks again: then a build reads only bodies' HTML, and the tables are 10s of MB at 100,000 briefs."""
         if self.folder and not self.read_only and (self._loaded or self._dirty):
             self._write_entries()
         self._briefs, self._summaries, self._used, self._dirty, self._loaded = {}, {}, set(), set(), False

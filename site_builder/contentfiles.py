@@ -91,6 +91,18 @@ def brief_paths(root: Path) -> tuple[list[Path], list[Problem]]:
     return paths, problems
 
 
+def file_stats(paths: list[Path]) -> list[tuple[int, int, int] | None]:
+    """Each file's size, modification time and inode, what tells a changed file (None: it cannot be looked at)."""
+    stats: list[tuple[int, int, int] | None] = []
+    for path in paths:
+        try:
+            stat = os.stat(path, follow_symlinks=False)
+            stats.append((stat.st_size, stat.st_mtime_ns, stat.st_ino))
+        except OSError:
+            stats.append(None)
+    return stats
+
+
 def decoded_source(raw: bytes, source: str, problems: list[Problem]) -> str | None:
     """`raw` as text (see decode_text), or None with a problem on the line of its first byte that is not UTF-8."""
     try:

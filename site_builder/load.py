@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from .brief import Brief
-from .buildstate import BuildState, markdown_key
+from .buildstate import BuildState
+from .fingerprint import markdown_key
 from .config import SiteConfig, load_config
 from .content import company_problems, read_brief, unique_briefs
 from .contentfiles import CONTENT_DIR, brief_paths, link_problems, read_limited
@@ -72,7 +73,7 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
     body's key stands for it, and the HTML stays in the cache until a page shows it."""
     paths, problems = brief_paths(root) if files is None else (files, [])
     state.start_briefs(root, config)
-    keys = [state.brief_key(path) for path in paths]  # a file is read only when its stat changed since it was hashed
+    keys = state.brief_keys(paths)
     known = [state.known_brief(key) for key in keys]
 
     def load(path: Path) -> tuple[str | None, Brief | None, str | None, list[Problem], RenderedBody | None]:

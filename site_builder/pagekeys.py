@@ -23,16 +23,13 @@ def digest_projects(digest: Digester, projects: Sequence[Project]) -> None:
     digest.remember(projects[half:], theirs())
 
 
-def layout_keys(renderer: Renderer, templates: set[str], code: str) -> dict[str, str]:
-    """For each page layout, a fingerprint of the layouts it uses (all of them, when that cannot be told
-    before rendering), each by the file it resolves to: the board's override or the theme's. Editing,
-    adding or removing an override, or a new version of the theme, redoes only the pages it changes."""
+def layout_key(renderer: Renderer, code: str, template: str) -> str:
+    """A page layout's fingerprint: of the layouts it uses (all of them, when that cannot be told before
+    rendering), each by the file it resolves to: the board's override or the theme's. Editing, adding or
+    removing an override, or a new version of the theme, redoes only the pages it changes."""
     files = renderer.theme.layouts
-    keys = {}
-    for template in sorted(templates):
-        used = renderer.layouts.used(template)
-        keys[template] = entry_key(code, template, *(name.encode() + files[name].read_bytes() for name in (used or files) if name in files))
-    return keys
+    used = renderer.layouts.used(template)
+    return entry_key(code, template, *(name.encode() + files[name].read_bytes() for name in (used or files) if name in files))
 
 
 @dataclass(frozen=True)
@@ -41,7 +38,7 @@ class PageKeys:
     sees (settings, navigation), its context's, and the versions of the static files it links. A project
     page's context part is taken from the project and what else its context is made of (`projects`)."""
 
-    layouts: dict[str, str]  # page layout -> layout_keys
+    layout: Callable[[str], str]  # a page layout's `layout_key`, taken once per layout
     shared: str
     digest: Digester
     static_version: Callable[[str], str | None]
@@ -61,4 +58,4 @@ class PageKeys:
         statics = self._statics.get(links)  # most pages link the same few files
         if statics is None:
             statics = self._statics[links] = entry_key("", *(f"{path}\0{self.static_version(path)}" for path in links))
-        return f"{self.layouts[template]}:{self.shared}:{context}:{statics}"
+        return f"{self.layout(template)}:{self.shared}:{context}:{statics}"

@@ -14,9 +14,11 @@ import gc
 import itertools
 import multiprocessing
 import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -28,6 +30,7 @@ MIN_ITEMS = 150
 MIN_BACKGROUND_ITEMS = 2_000  # files to stat, projects to hash: about 20 ms of work, what a fork of a big build costs
 CHUNKS_PER_PROCESS = 4  # small enough chunks that a slow one does not leave a core idle at the end
 MAX_CHUNK = 250  # items a process hands back at once: 250 briefs with their bodies are about 4 MB
+SWITCH_INTERVAL = 0.0001  # seconds a thread runs before another may take over, while `in_thread` work runs (else 0.005)
 IN_FLIGHT = 2  # chunks per process handed out at a time: one being worked on, one waiting
 
 _work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
@@ -139,6 +142,26 @@ def in_background(function: Callable[..., Result], *args: Any, items: int) -> Ca
             raise value
         return value
     return wait
+
+
+def in_thread(function: Callable[..., Result], *args: Any) -> Callable[[], Result]:
+    """Start `function(*args)` in a thread of this process and return what waits for its result (or raises its
+    error): for work that waits on another program (the Pagefind binary, on the core this process leaves
+    idle), where a forked process would copy each page of this one it allocates into (400 MB at 100,000
+    briefs). Until it is done, work that would fork is done in this process instead (`_can_fork`). Wait once."""
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+
+    def run() -> Result:
+        try:
+            return function(*args)
+        finally:
+            sys.setswitchinterval(switching)
+
+    threads = ThreadPoolExecutor(max_workers=1)
+    result = threads.submit(run)
+    threads.shutdown(wait=False)
+    return result.result
 
 
 def _send_result(sender: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:

@@ -10,6 +10,8 @@ import importlib.util
 import json
 import os
 import signal
+import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -309,6 +311,70 @@ def test_work_worth_a_fork_runs_in_a_process_of_its_own_whose_error_is_raised_he
         return process
 
     assert parallel.in_background(killed_unless_in, os.getpid(), items=parallel.MIN_BACKGROUND_ITEMS)() == os.getpid()  # done here
+
+
+def test_work_in_a_thread_switches_often_forks_nothing_meanwhile_and_raises_its_error_here() -> None:
+    """The open bundle is indexed by a thread that drives Pagefind while the build goes on: the interpreter
+    lets it in every 0.1 ms, not every 5 ms (it wakes for each page Pagefind takes), until it ends."""
+    before, release = sys.getswitchinterval(), threading.Event()
+
+    def work() -> tuple[float, int]:
+        release.wait(10)
+        return sys.getswitchinterval(), threading.get_ident()
+
+    waiting = parallel.in_thread(work)
+    assert parallel.in_background(os.getpid, items=parallel.MIN_BACKGROUND_ITEMS)() == os.getpid()  # no fork beside a thread
+    release.set()
+    interval, thread = waiting()
+    assert interval == pytest.approx(parallel.SWITCH_INTERVAL) and interval < before and thread != threading.get_ident()
+    assert sys.getswitchinterval() == before
+    with pytest.raises(FileNotFoundError):
+        parallel.in_thread(os.stat, "/no/such/file")()
+    assert sys.getswitchinterval() == before
+
+
+def test_brief_files_looked_at_by_another_process_are_keyed_as_here_and_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A board's briefs are stat'ed by another process while this one loads the cache's entries."""
+    folder = tmp_path / "content" / "projects"
+    folder.mkdir(parents=True)
+    paths = [folder / f"brief-{number}.md" for number in range(parallel.MIN_BACKGROUND_ITEMS)]
+    for number, path in enumerate(paths):
+        path.write_text(f"brief {number}\n")
+    age(folder)
+    paths.append(folder / "gone.md")
+    real_stats, looked_by = buildstate.file_stats, tmp_path / "looked-by"
+
+    def stats(files: list[Path]) -> list[tuple[int, int, int] | None]:
+        looked_by.write_text(str(os.getpid()))
+        return real_stats(files)
+
+    monkeypatch.setattr(buildstate, "file_stats", stats)
+    cache = cache_module.BuildCache.for_board(tmp_path)
+    keys = buildstate.BuildState(cache).brief_keys(paths)
+    cache.keep_file_digests()
+    assert int(looked_by.read_text()) != os.getpid() and keys[-1] is None and len(set(keys[:-1])) == len(paths) - 1
+    read: list[Path] = []
+    real_read = buildstate.read_limited
+    monkeypatch.setattr(buildstate, "read_limited", lambda path: read.append(path) or real_read(path))
+    monkeypatch.setattr(parallel, "MIN_BACKGROUND_ITEMS", len(paths) + 1)  # looked at here
+    assert buildstate.BuildState(cache_module.BuildCache.for_board(tmp_path)).brief_keys(paths) == keys
+    assert int(looked_by.read_text()) == os.getpid() and read == []
+
+
+def test_a_tuple_of_objects_hashed_before_hashes_as_when_none_was() -> None:
+    """A listing's projects are hashed once each and their tuple in one join: the same bytes as one by one."""
+    @dataclasses.dataclass(frozen=True)
+    class Item:
+        name: str
+        number: int
+
+    items = tuple(Item(f"item {number}", number) for number in range(6))
+    fresh = Digester()(("listing", items))
+    for hashed in (items, items[:3]):
+        digest = Digester()
+        digest.digests(hashed)
+        assert digest(("listing", items)) == fresh
+    assert Digester()(("listing", items[::-1])) != fresh and Digester()(("listing", items[:5])) != fresh
 
 
 def test_failed_rebuild_leaves_the_output_untouched(board: Path) -> None:

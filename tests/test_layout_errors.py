@@ -3,6 +3,8 @@ the mistake and whichever process renders the page, and leaves the last good boa
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import pickle
 import time
@@ -61,8 +63,13 @@ def restore_layouts(built: tuple[Path, Path, dict[str, bytes]]):
         path.write_bytes(data)
 
 
-def first_project_page(files: dict[str, bytes]) -> str:
-    return min(path for path in files if path.startswith("projects/"))
+def first_project_page(output: Path) -> str:
+    """The first project page a build renders: the open bundle's pages go first (`build.render_first`),
+    by path. The open bundle's fragments name them."""
+    fragments = [gzip.decompress(path.read_bytes()) for path in (output / "pagefind" / "fragment").glob("*.pf_fragment")]
+    urls = [json.loads(fragment[fragment.index(b"{"):])["url"] for fragment in fragments]
+    assert urls
+    return min(url[url.index("projects/"):] + "index.html" for url in urls)
 
 
 @pytest.mark.parametrize(("broken", "message"), [
@@ -80,7 +87,7 @@ def test_layout_mistake_fails_the_build_with_its_file_and_line_and_keeps_the_las
     board, output, files = built
     line = break_layout(board, "project.html", MAIN_BLOCK, broken)
     status, out, err = board_build(board, output, capsys)
-    expected = message.format(page=first_project_page(files))
+    expected = message.format(page=first_project_page(output))
     assert (status, out, err) == (1, "", f"layouts/project.html:{line}: {expected}\n")
     assert tree(output) == files
 
@@ -91,7 +98,7 @@ def test_filter_given_a_bad_argument_names_the_layout_line_and_the_kind_of_error
     status, out, err = board_build(board, output, capsys)
     assert status == 1 and out == "" and "Traceback" not in err
     assert err.startswith(f"layouts/project.html:{line}: template error: ") and err.endswith(
-        f" (TypeError), while rendering {first_project_page(files)}\n")
+        f" (TypeError), while rendering {first_project_page(output)}\n")
     assert tree(output) == files
 
 

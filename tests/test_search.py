@@ -12,6 +12,8 @@ from pathlib import Path
 import pagefind.service
 import pytest
 
+import site_builder.build as build_module
+from site_builder import indexing
 from site_builder.build import build
 from site_builder.cli import main
 from site_builder.errors import BoardError
@@ -286,6 +288,41 @@ def test_a_brief_edited_in_an_old_month_indexes_that_months_bundle_and_no_other(
     assert {name for name in names if after[name] != before[name]} == {month}
     assert "quokkaflux" in next(record["content"] for record in fragments_on_disk(output, month).values()
                                 if record["url"] == "/board/" + old.path)
+
+
+def test_an_edited_open_brief_is_indexed_while_the_rest_is_planned_into_the_bundle_a_clean_build_makes(tmp_path, monkeypatch):
+    """The open bundle, which an employer's edit changes, is made by a thread driving Pagefind while this
+    process plans the rest of the board (indexing.py), and it is the bundle a build from nothing makes."""
+    board = copy_example_board(tmp_path / "board")
+    output = tmp_path / "public"
+    first = build(board, output, TODAY)
+    project = first.site.open[len(first.site.open) // 2]
+    (board / project.brief.source).write_text((board / project.brief.source).read_text() + "\nA word only this brief has: quokkaflux.\n")
+    events, real_thread, real_plan, real_index = [], indexing.in_thread, build_module.plan, search_module._bundle_files
+
+    def in_thread(*args):
+        events.append("indexing started")
+        return real_thread(*args)
+
+    def plan(*args):
+        events.append("rest planned")
+        return real_plan(*args)
+
+    async def bundle_files(records, language):
+        events.append(("indexed by", threading.get_ident() == threading.main_thread().ident, len(records)))
+        return await real_index(records, language)
+
+    monkeypatch.setattr(indexing, "in_thread", in_thread)
+    monkeypatch.setattr(build_module, "plan", plan)
+    monkeypatch.setattr(search_module, "_bundle_files", bundle_files)
+    rebuilt = build(board, output, TODAY)
+    opened = search_bundles(rebuilt.site)[OPEN_BUNDLE]
+    assert events[:2] == ["indexing started", "rest planned"] and events[2:] == [("indexed by", False, len(opened))]
+    assert rebuilt.search_parts[1] == (OPEN_BUNDLE,) and rebuilt.report.names("index") == [bundle_folder(OPEN_BUNDLE)]
+    build(board, tmp_path / "clean", TODAY, use_cache=False)
+    assert fragments_on_disk(output, OPEN_BUNDLE) == fragments_on_disk(tmp_path / "clean", OPEN_BUNDLE)
+    assert "quokkaflux" in next(record["content"] for record in fragments_on_disk(output, OPEN_BUNDLE).values()
+                                if record["url"] == "/board/" + project.path)
 
 
 def test_a_build_into_an_empty_folder_takes_the_unchanged_bundles_from_the_cache(tmp_path):

@@ -1,0 +1,113 @@
+"""Index stage: each bundle of the search index (search_parts.py) kept while its pages are, else made again.
+
+The open bundle is the one a rebuild makes again (an employer's edit is to an open project), and making
+it is the longest step of a rebuild: 3 to 5 s for its 1,500 pages, most of it in the Pagefind binary on
+one core, while the rest of the build is this process's alone, on the other. So the build renders the
+open bundle's pages first and `start_open_bundle` has a thread drive Pagefind over them while this
+process plans and renders the rest of the board, the part whose cost grows with the board's history
+(3 s at 100,000 briefs). `index` then makes the archive months whose pages changed, and takes the open
+bundle when it is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .buildstate import BuildState
+from .fingerprint import entry_key
+from .model import Project, Site
+from .outputs import OutputFile
+from .parallel import MIN_ITEMS, in_thread
+from .search import PAGEFIND_VERSION, index_search
+from .search_parts import OPEN_BUNDLE, bundle_folder, parts_file
+from .writer import Staged
+
+Bundles = Mapping[str, tuple[Project, ...]]  # every bundle's projects, by name (`search_bundles`)
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    files: list[Staged]  # the Pagefind bundles made now or taken from the cache, and the list of parts
+    key: str | None  # what it is made from: `board serve` indexes again only when it changes (None: unknown)
+    parts: int  # how many bundles the index has
+    indexed: tuple[str, ...]  # the bundles made now; the others are kept
+
+
+@dataclass(frozen=True)
+class OpenBundle:
+    """The open bundle as `start_open_bundle` left it: taken as it was, being made, or to make with the others."""
+
+    key: str | None
+    kept: list[Staged] | None  # its files, when taken as they were
+    made: Callable[[], list[OutputFile]] | None = None  # waits for its files, when it is being made
+
+    def finished(self) -> OpenBundle:
+        """This bundle once it is made: waited for now."""
+        if self.made is None:
+            return self
+        files = self.made()
+        return OpenBundle(self.key, self.kept, lambda: files)
+
+
+def start_open_bundle(site: Site, bundles: Bundles, state: BuildState, search: bool, rendered: int,
+                      progress: Callable[[str], None]) -> OpenBundle | None:
+    """Take the open bundle as it was if its pages are (all of them rendered or kept by now), else start
+    making it in a thread, while this process goes on. Not when `rendered`, the count of its pages rendered
+    now, says the build is a big one (the first, or after a change to the settings or the layouts): the
+    thread would save little, and keep the rest from being rendered by a pool of processes until it is
+    done (`parallel.in_thread`). None when the build skips search."""
+    if not search:
+        return None
+    key = _key(state, OPEN_BUNDLE, bundles[OPEN_BUNDLE])
+    taken = state.keep_bundle(bundle_folder(OPEN_BUNDLE), key)
+    staging = state.staging
+    assert staging is not None
+    if taken is not None:
+        return OpenBundle(key, [staging.put(file) for file in taken])
+    if rendered >= MIN_ITEMS:
+        return OpenBundle(key, None)
+    progress(f"indexing {len(bundles[OPEN_BUNDLE])} open and recently closed projects for search")
+    return OpenBundle(key, None, in_thread(index_search, site, {OPEN_BUNDLE: bundles[OPEN_BUNDLE]}, staging.read, 1))
+
+
+def index(site: Site, bundles: Bundles, state: BuildState, started: OpenBundle | None,
+          progress: Callable[[str], None], jobs: int | None) -> SearchIndex:
+    """The bundles of the search index, unless skipped (`started` is None): those made from pages that
+    changed, but the open one if `started` makes it (a bundle made from the same pages as the one in the
+    output folder is kept; each is staged as soon as it is made or taken from the cache, so the build
+    holds one at a time)."""
+    keys = {name: started.key if started and name == OPEN_BUNDLE else _key(state, name, projects) for name, projects in bundles.items()}
+    key = entry_key("", *(f"{name}\0{key}" for name, key in keys.items())) if state.cache.enabled else None
+    if started is None:
+        return SearchIndex([], key, len(bundles), ())
+    staging = state.staging
+    assert staging is not None
+    files, todo = [], []
+    for name in bundles:
+        if name == OPEN_BUNDLE:  # taken or being made (`started`), else made with the others
+            files += started.kept or []
+            if started.kept is None and started.made is None:
+                todo.append(name)
+            continue
+        taken = state.keep_bundle(bundle_folder(name), keys[name])
+        if taken is None:
+            todo.append(name)
+        else:
+            files += [staging.put(file) for file in taken]
+    if todo:
+        progress(f"indexing {sum(len(bundles[name]) for name in todo)} projects for search, in {len(todo)} parts")
+
+    def made(name: str, bundle: list[OutputFile]) -> list[Staged]:
+        state.made_bundle(bundle, keys[name])
+        return [staging.put(file) for file in bundle]
+
+    files += index_search(site, {name: bundles[name] for name in todo}, staging.read, jobs, made)
+    if started.made is not None:
+        files += made(OPEN_BUNDLE, started.made())
+    indexed = (OPEN_BUNDLE,) * (started.made is not None) + tuple(todo)
+    return SearchIndex(files + [staging.put(parts_file(bundles))], key, len(bundles), indexed)
+
+
+def _key(state: BuildState, name: str, projects: tuple[Project, ...]) -> str | None:
+    return state.bundle_key(bundle_folder(name), PAGEFIND_VERSION, [project.path + "index.html" for project in projects])
