@@ -128,15 +128,15 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
         bundles = search_bundles(site)
         with state.open_staging(root) as staging:
             with state.planning(renderer):
-                first = bundles[OPEN_BUNDLE]  # with search or not: a layout's error is the same page's either way
-                rendered = render_first(renderer, first, state, jobs)
-                opened = start_open_bundle(site, bundles, state, search, len(rendered), progress)
-                work = plan(site, renderer, state, first, rendered)
+                first = bundles[OPEN_BUNDLE]
+                rendered, deferred = render_first(renderer, first, state)
+                opened = start_open_bundle(site, bundles, state, progress) if search and not deferred else None
+                work = plan(site, renderer, state, first, rendered, deferred)
             settle()
             if opened and len(work.pages) >= MIN_ITEMS:  # worth a pool of processes, which fork only once the indexing is done
                 opened = opened.finished()
             outputs = render(renderer, work, state, jobs, progress)
-            search_index = index(site, bundles, state, opened, progress, jobs)
+            search_index = index(site, bundles, state, search, opened, progress, jobs)
             progress("writing the board")
             state.write(outputs.pages + outputs.files + search_index.files + [staging.put(file) for file in static_outputs(board.statics)])
     return BuildResult(site, outputs.page_count, len(site.feeds()) * len(FEED_FORMATS), len(site.projects) if search else None,
@@ -159,20 +159,25 @@ class Rendered:
     page_count: int  # every HTML page of the board
 
 
-def render_first(renderer: Renderer, projects: tuple[Project, ...], state: BuildState, jobs: int | None) -> list[Staged]:
-    """The pages of `projects` that are not current, planned and rendered before the rest: the open
-    bundle's, which the search index then makes while the rest is planned (see indexing.py)."""
+def render_first(renderer: Renderer, projects: tuple[Project, ...],
+                 state: BuildState) -> tuple[list[Staged], list[tuple[PageSpec | Project, str | None]]]:
+    """The pages of `projects` (the open bundle's) that are not current: rendered now when they are an
+    edit's few, in this process, so that the search index makes their bundle while the rest is planned
+    (indexing.py); else left to render at the head of the rest, over all cores. Either way they render
+    before the rest, with search or without, so a layout's error names the same page."""
     pages, _ = state.plan([], projects, [])
-    return render_in_processes(renderer, pages, [], jobs, state)[0]
+    return ([], pages) if len(pages) >= MIN_ITEMS else (render_in_processes(renderer, pages, [], 1, state)[0], [])
 
 
-def plan(site: Site, renderer: Renderer, state: BuildState, first: tuple[Project, ...], rendered: list[Staged]) -> RenderPlan:
-    """The HTML pages and the board files (feeds, crawl files) that are not current in the output folder,
-    besides the pages of the projects planned `first`, of which `rendered` were."""
+def plan(site: Site, renderer: Renderer, state: BuildState, first: tuple[Project, ...], rendered: list[Staged],
+         deferred: list[tuple[PageSpec | Project, str | None]]) -> RenderPlan:
+    """The HTML pages and the board files (feeds, crawl files) that are not current in the output folder:
+    the pages of the projects planned `first` that were not `rendered` yet (`deferred`), then the rest."""
     specs = page_specs(site, renderer)
     done = set(map(id, first))
     rest = [project for project in site.projects if id(project) not in done]
-    return RenderPlan(*state.plan(specs, rest, feed_specs(site) + crawl_specs(site)), len(specs) + len(site.projects), rendered)
+    pages, files = state.plan(specs, rest, feed_specs(site) + crawl_specs(site))
+    return RenderPlan(deferred + pages, files, len(specs) + len(site.projects), rendered)
 
 
 def render(renderer: Renderer, work: RenderPlan, state: BuildState, jobs: int | None, progress: Callable[[str], None]) -> Rendered:

@@ -18,7 +18,7 @@ from .buildstate import BuildState
 from .fingerprint import entry_key
 from .model import Project, Site
 from .outputs import OutputFile
-from .parallel import MIN_ITEMS, in_thread
+from .parallel import in_thread
 from .search import PAGEFIND_VERSION, index_search
 from .search_parts import OPEN_BUNDLE, bundle_folder, parts_file
 from .writer import Staged
@@ -36,11 +36,11 @@ class SearchIndex:
 
 @dataclass(frozen=True)
 class OpenBundle:
-    """The open bundle as `start_open_bundle` left it: taken as it was, being made, or to make with the others."""
+    """The open bundle as `start_open_bundle` left it: taken as it was, or being made."""
 
     key: str | None
-    kept: list[Staged] | None  # its files, when taken as they were
-    made: Callable[[], list[OutputFile]] | None = None  # waits for its files, when it is being made
+    kept: list[Staged]  # its files, when taken as they were
+    made: Callable[[], list[OutputFile]] | None  # waits for its files, when it is being made
 
     def finished(self) -> OpenBundle:
         """This bundle once it is made: waited for now."""
@@ -50,47 +50,33 @@ class OpenBundle:
         return OpenBundle(self.key, self.kept, lambda: files)
 
 
-def start_open_bundle(site: Site, bundles: Bundles, state: BuildState, search: bool, rendered: int,
-                      progress: Callable[[str], None]) -> OpenBundle | None:
-    """Take the open bundle as it was if its pages are (all of them rendered or kept by now), else start
-    making it in a thread, while this process goes on. Not when `rendered`, the count of its pages rendered
-    now, says the build is a big one (the first, or after a change to the settings or the layouts): the
-    thread would save little, and keep the rest from being rendered by a pool of processes until it is
-    done (`parallel.in_thread`). None when the build skips search."""
-    if not search:
-        return None
+def start_open_bundle(site: Site, bundles: Bundles, state: BuildState, progress: Callable[[str], None]) -> OpenBundle:
+    """Take the open bundle as it was if its pages are (every one rendered or kept by now), else start
+    making it in a thread, while this process goes on (the thread holds off forks: `parallel.in_thread`)."""
     key = _key(state, OPEN_BUNDLE, bundles[OPEN_BUNDLE])
     taken = state.keep_bundle(bundle_folder(OPEN_BUNDLE), key)
     staging = state.staging
     assert staging is not None
     if taken is not None:
-        return OpenBundle(key, [staging.put(file) for file in taken])
-    if rendered >= MIN_ITEMS:
-        return OpenBundle(key, None)
+        return OpenBundle(key, [staging.put(file) for file in taken], None)
     progress(f"indexing {len(bundles[OPEN_BUNDLE])} open and recently closed projects for search")
-    return OpenBundle(key, None, in_thread(index_search, site, {OPEN_BUNDLE: bundles[OPEN_BUNDLE]}, staging.read, 1))
+    return OpenBundle(key, [], in_thread(index_search, site, {OPEN_BUNDLE: bundles[OPEN_BUNDLE]}, staging.read, 1))
 
 
-def index(site: Site, bundles: Bundles, state: BuildState, started: OpenBundle | None,
+def index(site: Site, bundles: Bundles, state: BuildState, search: bool, started: OpenBundle | None,
           progress: Callable[[str], None], jobs: int | None) -> SearchIndex:
-    """The bundles of the search index, unless skipped (`started` is None): those made from pages that
-    changed, but the open one if `started` makes it (a bundle made from the same pages as the one in the
-    output folder is kept; each is staged as soon as it is made or taken from the cache, so the build
-    holds one at a time)."""
+    """The bundles of the search index, unless skipped: those made from pages that changed (a bundle made
+    from the same pages as the one in the output folder is kept; each is staged as soon as it is made or
+    taken from the cache, so the build holds one at a time), the open one taken from `started` if given."""
     keys = {name: started.key if started and name == OPEN_BUNDLE else _key(state, name, projects) for name, projects in bundles.items()}
     key = entry_key("", *(f"{name}\0{key}" for name, key in keys.items())) if state.cache.enabled else None
-    if started is None:
+    if not search:
         return SearchIndex([], key, len(bundles), ())
     staging = state.staging
     assert staging is not None
-    files, todo = [], []
+    files, todo = list(started.kept) if started else [], []
     for name in bundles:
-        if name == OPEN_BUNDLE:  # taken or being made (`started`), else made with the others
-            files += started.kept or []
-            if started.kept is None and started.made is None:
-                todo.append(name)
-            continue
-        taken = state.keep_bundle(bundle_folder(name), keys[name])
+        taken = [] if started and name == OPEN_BUNDLE else state.keep_bundle(bundle_folder(name), keys[name])
         if taken is None:
             todo.append(name)
         else:
@@ -103,9 +89,10 @@ def index(site: Site, bundles: Bundles, state: BuildState, started: OpenBundle |
         return [staging.put(file) for file in bundle]
 
     files += index_search(site, {name: bundles[name] for name in todo}, staging.read, jobs, made)
-    if started.made is not None:
-        files += made(OPEN_BUNDLE, started.made())
-    indexed = (OPEN_BUNDLE,) * (started.made is not None) + tuple(todo)
+    making = started.made if started else None
+    if making is not None:
+        files += made(OPEN_BUNDLE, making())
+    indexed = (OPEN_BUNDLE,) * (making is not None) + tuple(todo)
     return SearchIndex(files + [staging.put(parts_file(bundles))], key, len(bundles), indexed)
 
 
