@@ -1,10 +1,10 @@
 """Build state: the one answer to "is this still current, and if not, why?", and a report of the work done.
 
-Every stage asks one `BuildState`: the loader for parsed briefs and rendered Markdown (kept in the
-cache), the render stage for the pages and board files the last build wrote into this output folder,
-the search stage for its bundle, the writer for what is on disk now. Each piece of work it does not
-spare is noted in `report` with its reason: what `board build --explain` prints, and what tests read
-(a second build of an unchanged board reports nothing, like Lektor's `AssertBuildsNothingReporter`).
+Every stage asks one `BuildState`: the loader for parsed briefs and rendered Markdown (kept in the cache),
+the render stage for the pages and board files the last build wrote into this output folder, the search
+stage for its bundles, the writer for what is on disk now. Each piece of work it does not spare is noted
+in `report` with its reason: what `board build --explain` prints, and what tests read (a second build of
+an unchanged board reports nothing, like Lektor's `AssertBuildsNothingReporter`).
 
 A cached build is byte-identical to a clean one: every fingerprint covers all that goes into its output.
 """
@@ -30,7 +30,7 @@ from .outputs import OutputFile, SiteFile
 from .pagekeys import PageKeys, digest_projects, layout_key
 from .pages import PROJECT_LAYOUT, PageSpec, Renderer
 from .parallel import in_background
-from .writer import Staged, Staging, holds_only
+from .writer import Staged, Staging, restated
 
 NO_CACHE = "the cache is off"
 NO_RECORD = "no earlier build wrote this folder"
@@ -58,15 +58,20 @@ class BuildState:
         self._brief_keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest
 
     def _intact_records(self, output: Path) -> Callable[[], tuple[dict[str, OutputRecord], str]]:
-        """What waits for the last build's records of `output` if every file is as it left them, else for none,
-        and why: checked in a process of its own while the briefs are read (1.5 s at 100,000 briefs)."""
+        """What waits for the last build's records of `output` if every file holds the bytes it left (moved
+        files' records with their stat now), else for none, and why: checked in a process of its own."""
         if not self.cache.enabled:
             return lambda: ({}, NO_CACHE)
         records = self.cache.outputs(output)
         if not records:
             return lambda: ({}, NO_RECORD)
-        untouched = in_background(holds_only, output, records, items=len(records))
-        return lambda: (dict(records), "") if untouched() else ({}, TOUCHED)
+        checked = in_background(restated, output, records, items=len(records))
+
+        def intact() -> tuple[dict[str, OutputRecord], str]:
+            moved = checked()
+            return ({}, TOUCHED) if moved is None else \
+                (records | {path: records[path]._replace(size=size, mtime_ns=mtime, inode=inode) for path, (size, mtime, inode) in moved.items()}, "")
+        return intact
 
     @functools.cached_property
     def _written_before(self) -> tuple[dict[str, OutputRecord], str]:
@@ -156,8 +161,7 @@ class BuildState:
 
     @contextmanager
     def planning(self, renderer: Renderer) -> Iterator[None]:
-        """Where `plan` may be called, as often as the build needs (each project is hashed once). Leaving, the
-        hashes are let go: the workers forked next need none of their 40 MB at 100,000 briefs."""
+        """Where `plan` may be called, as often as needed; leaving lets go of the hashes (40 MB at 100,000 briefs)."""
         digest = Digester(known=self._brief_keys)
         if self.cache.enabled:
             self.page_keys = PageKeys(functools.cache(functools.partial(layout_key, renderer, self.cache.code)),
@@ -171,12 +175,10 @@ class BuildState:
 
     def plan(self, specs: list[PageSpec], projects: Sequence[Project],
              board_files: list[SiteFile]) -> tuple[list[tuple[PageSpec | Project, str | None]], list[SiteFile]]:
-        """Within `planning`: the pages (`specs`, and the pages of `projects`) and board files to render now,
-        each one whose fingerprint differs from the one it was written with (a page compared with the versions
-        of the static files it linked then). A page to render comes with its context's fingerprint (None
-        without a cache), taken here, so the process that renders it reads only what the page shows: a worker
-        that hashed whole groups would touch, and so copy, every project of the board. A project page is given
-        as its project: its context is made only where it is rendered (100,000 made here would be held)."""
+        """Within `planning`: the pages (`specs`, the pages of `projects`) and board files whose fingerprint
+        differs from the one each was written with (a page's with the versions of the static files it linked).
+        A page comes with its context's fingerprint (None without a cache), so the process that renders it reads
+        only what the page shows; a project page as its project, its context made only where it is rendered."""
         if not self.cache.enabled:
             for path in [spec.context.output_path for spec in specs] + [project.path + "index.html" for project in projects] + \
                     [path for spec in board_files for path in spec.paths]:

@@ -165,10 +165,22 @@ def write_over(output: Path, root: Path, pages: list[OutputFile], cache: BuildCa
     return True
 
 
-def holds_only(target: Path, records: Mapping[str, OutputRecord]) -> bool:
-    """Whether `target` holds the files of `records`, each as it was recorded, and no other."""
+def restated(target: Path, records: Mapping[str, OutputRecord]) -> dict[str, tuple[int, int, int]] | None:
+    """Whether `target` holds the files of `records` with the bytes recorded, and no other (None: it does
+    not). A file whose stat is as recorded is taken as it is; one whose stat changed is read and hashed,
+    and returned with its stat now (size, time, inode) when its bytes are the same: an output folder
+    restored from a CI cache holds the same bytes in new files."""
     on_disk = files_on_disk(target)
-    return on_disk.keys() == records.keys() and all(records[path].matches(stat) for path, stat in on_disk.items())
+    if on_disk.keys() != records.keys():
+        return None
+    moved = {}
+    for path, stat in on_disk.items():
+        record = records[path]
+        if not record.matches(stat):
+            if stat.st_size != record.size or bytes_digest((target / path).read_bytes()) != record.digest:
+                return None
+            moved[path] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    return moved
 
 
 def files_on_disk(target: Path) -> dict[str, os.stat_result]:

@@ -9,6 +9,7 @@ import gc
 import importlib.util
 import json
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -294,6 +295,22 @@ def test_file_changed_by_hand_in_the_output_is_restored(board: Path) -> None:
     (output / "stray.txt").write_text("not part of the board")
     assert set(build(board, output, TODAY).report.reasons("render")) == {buildstate.TOUCHED}
     assert_same_as_clean_build(board, output)
+
+
+def test_an_output_folder_restored_with_the_same_bytes_in_new_files_is_taken_as_it_is(board: Path) -> None:
+    """A deploy restores `public/` from the CI cache with `.cache/`: the same bytes in new files (new inodes).
+    Each such file is read and hashed, and the build renders, indexes and writes nothing; the records then
+    hold the files' stats now, so the next build hashes none."""
+    output, restored = board.parent / "public", board.parent / "restored"
+    build_with_search(board, output, TODAY)
+    contents = files(output)
+    shutil.copytree(output, restored)
+    shutil.rmtree(output)
+    restored.rename(output)
+    report = build_with_search(board, output, TODAY).report
+    assert (report.names("render"), report.names("index"), report.names("write")) == ([], [], []) and files(output) == contents
+    records = cache_module.BuildCache.for_board(board).outputs(output)
+    assert {path: (record.inode, record.mtime_ns) for path, record in records.items()} == identities(output)
 
 
 def test_work_worth_a_fork_runs_in_a_process_of_its_own_whose_error_is_raised_here_and_is_done_here_if_it_is_killed(tmp_path: Path) -> None:

@@ -243,7 +243,7 @@ def test_deploy_caches_the_build_cache_by_runner_and_pyproject_and_check_keeps_n
     """A pull_request_target run would save its cache in the base branch's scope, where deploy restores it:
     the check keeps none (the cache holds pickles), and builds with --no-cache."""
     cache = next(step for step in workflow("deploy.yml")["jobs"]["build"]["steps"] if step.get("uses") == "actions/cache@v4")["with"]
-    assert cache["path"] == ".cache"
+    assert cache["path"].split() == [".cache", "public"]  # the last output too: a deploy renders only what changed
     assert cache["restore-keys"] == "board-cache-${{ runner.os }}-${{ hashFiles('pyproject.toml') }}-"
     assert cache["key"] == cache["restore-keys"] + "${{ github.run_id }}"
     assert not [step for step in workflow("check.yml")["jobs"]["check"]["steps"] if "cache" in step.get("uses", "")]
