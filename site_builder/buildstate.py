@@ -27,7 +27,7 @@ from .fingerprint import Digester, bytes_digest, digest_of, entry_key
 from .markup import MARKUP_FINGERPRINT, RenderedBody
 from .model import Body, Project
 from .outputs import OutputFile, SiteFile
-from .pagekeys import PageKeys, digest_projects, layout_key
+from .pagekeys import PageKeys, layout_key
 from .pages import PROJECT_LAYOUT, PageSpec, Renderer
 from .parallel import in_background
 from .writer import Staged, Staging, restated
@@ -186,7 +186,7 @@ class BuildState:
             return [(page, None) for page in [*specs, *projects]], board_files
         keys = self.page_keys
         assert keys is not None
-        digest_projects(keys.digest, projects)
+        keys.prepare({spec.template for spec in specs} | {PROJECT_LAYOUT}, projects)
         pages: list[tuple[PageSpec | Project, str | None]] = []
         for path, template, page, context in [(spec.context.output_path, spec.template, spec, keys.context(spec)) for spec in specs] + \
                 [(project.path + "index.html", PROJECT_LAYOUT, project, keys.project(project)) for project in projects]:

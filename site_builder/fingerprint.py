@@ -66,7 +66,7 @@ class Digester:
         return digest.hexdigest()
 
     def digests(self, values: Sequence[Any]) -> list[bytes]:
-        """The digest of each dataclass instance of `values` as a hash containing it writes it (and remembered)."""
+        """The digest of each dataclass instance of `values`, in the form a hash containing it writes it; each is remembered."""
         return [self._object(value) for value in values]
 
     def remember(self, values: Sequence[Any], digests: list[bytes]) -> None:

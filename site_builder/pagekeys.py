@@ -45,6 +45,14 @@ class PageKeys:
     projects: str  # the fingerprint of `Renderer.project_inputs()`
     _statics: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False)  # links -> their versions' fingerprint
 
+    def prepare(self, templates: set[str], projects: Sequence[Project]) -> None:
+        """Take what the fingerprints of pages of `templates` and of `projects` will ask for, before any worker
+        forks: each layout's key (else every worker would read the layouts again, later than they were
+        compiled) and each project's digest."""
+        for template in templates:
+            self.layout(template)
+        digest_projects(self.digest, projects)
+
     def context(self, spec: PageSpec) -> str:
         """The context part of a page's fingerprint."""
         project = spec.context.project

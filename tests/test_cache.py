@@ -16,6 +16,7 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -470,10 +471,20 @@ def test_build_over_several_processes_is_byte_identical(tmp_path: Path) -> None:
     assert files(tmp_path / "one") == files(tmp_path / "two")
 
 
-def test_pages_fingerprinted_by_the_processes_that_render_them_are_kept_by_the_next_build(tmp_path: Path) -> None:
+def test_pages_fingerprinted_by_the_processes_that_render_them_are_kept_by_the_next_build(tmp_path: Path,
+                                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     big = generate.generate(160, tmp_path / "big", seed=5)
-    output = tmp_path / "public"
+    output, keyed_by = tmp_path / "public", tmp_path / "layouts-keyed-by"
+    real_layout_key = buildstate.layout_key
+
+    def layout_key(*args: Any) -> str:
+        with keyed_by.open("a") as pids:
+            pids.write(f"{os.getpid()}\n")
+        return real_layout_key(*args)
+
+    monkeypatch.setattr(buildstate, "layout_key", layout_key)
     build(big, output, TODAY, jobs=2)  # a first build: each process fingerprints the pages it renders
+    assert set(keyed_by.read_text().split()) == {str(os.getpid())}  # the layouts' keys taken before the workers fork
     before = identities(output)
     stages: list[str] = []
     build(big, output, TODAY, jobs=2, progress=stages.append)
