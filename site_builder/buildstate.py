@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -91,22 +92,21 @@ class BuildState:
         names_bytes = "\n".join(names).encode("utf-8", "surrogateescape")  # a name need not be UTF-8; statics refuses it
         self._brief_fingerprint = digest_of(self.cache.code.encode(), settings, names_bytes)
 
-    def brief_keys(self, paths: list[Path]) -> list[str | None]:
+    def brief_keys(self, paths: list[str]) -> list[str | None]:
         """The key of each brief file's bytes (read only if its stat changed since an earlier build hashed it), or
         None (it cannot be read). Another process stats the files while this one loads the cache's entries."""
         stats = in_background(file_stats, paths, items=len(paths))
         self.cache.load_entries()
         return [self._file_key(path, stat) for path, stat in zip(paths, stats())]
 
-    def brief_key(self, path: Path, raw: bytes) -> str:
+    def brief_key(self, path: str, raw: bytes) -> str:
         """The key of a brief's bytes `raw`, read from `path`."""
-        return entry_key(self._brief_fingerprint, path.name, bytes_digest(raw))
+        return entry_key(self._brief_fingerprint, os.path.basename(path), bytes_digest(raw))
 
-    def _file_key(self, path: Path, stat: tuple[int, int, int] | None) -> str | None:
+    def _file_key(self, path: str, stat: tuple[int, int, int] | None) -> str | None:
         if stat is None:
             return None
-        name = str(path)
-        digest = self.cache.file_digest(name, stat)
+        digest = self.cache.file_digest(path, stat)
         if digest is None:
             read_at = time.time_ns()
             try:
@@ -114,8 +114,8 @@ class BuildState:
             except OSError:
                 return None
             digest = bytes_digest(raw)
-            self.cache.keep_file_digest(name, stat, digest, read_at)
-        return entry_key(self._brief_fingerprint, path.name, digest)
+            self.cache.keep_file_digest(path, stat, digest, read_at)
+        return entry_key(self._brief_fingerprint, os.path.basename(path), digest)
 
     def known_brief(self, key: str | None) -> tuple[Brief, str] | None:
         """The brief an earlier build parsed from the same bytes and settings (without its Markdown), and

@@ -168,7 +168,8 @@ def load_briefs(root: Path, config: SiteConfig, paths: list[Path] | None = None)
     """Read every brief (or only `paths`), collecting all problems of all files in one pass."""
     problems: list[Problem] = []
     if paths is None:
-        paths, problems = brief_paths(root)
+        listed, problems = brief_paths(root)
+        paths = [Path(path) for path in listed]
     briefs, duplicates = unique_briefs([brief for path in paths if (brief := read_brief(path, root, config, problems))])
     return briefs, sorted(problems + duplicates)
 

@@ -71,18 +71,18 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
     board shows; what `state` holds is taken from it, the rest is parsed and rendered over all cores.
     A brief is held without its Markdown (a board's history of it is more than a build can hold): its
     body's key stands for it, and the HTML stays in the cache until a page shows it."""
-    paths, problems = brief_paths(root) if files is None else (files, [])
+    paths, problems = brief_paths(root) if files is None else ([str(file) for file in files], [])
     state.start_briefs(root, config)
     keys = state.brief_keys(paths)
     known = [state.known_brief(key) for key in keys]
 
-    def load(path: Path) -> tuple[str | None, Brief | None, str | None, list[Problem], RenderedBody | None]:
+    def load(path: str) -> tuple[str | None, Brief | None, str | None, list[Problem], RenderedBody | None]:
         """Parse a brief and render its body unless the cache has it: the work shared out. Returns the key of
         the bytes parsed (the file may have changed since it was first read), the brief without its
         Markdown, that Markdown's `markdown_key`, its problems, and its body when rendered now."""
         found: list[Problem] = []
-        raw = brief_bytes(path)
-        key, brief = state.brief_key(path, raw) if raw is not None else None, read_brief(path, root, config, found, raw)
+        raw = brief_bytes(Path(path))
+        key, brief = state.brief_key(path, raw) if raw is not None else None, read_brief(Path(path), root, config, found, raw)
         if brief is None:
             return key, None, None, found, None
         markdown = markdown_key(brief.body, brief.summary)
@@ -108,14 +108,15 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
             key, next_todo = parsed_key or keys[index], next(todo_left, None)
             problems += found
             if known[index] is None or key != keys[index]:  # else read again only to render its body (the markup stage changed)
-                state.parsed(path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix(), key, brief, markdown)
+                file = Path(path)
+                state.parsed(file.relative_to(root).as_posix() if file.is_relative_to(root) else file.as_posix(), key, brief, markdown)
             body_key = state.body_key(markdown) if markdown else None
         else:
             brief, body_key = known[index][0], body_keys[index]  # type: ignore[index]  # only briefs known with their body are not todo
         if brief is None or body_key is None:
             continue
         briefs.append(brief)
-        again = functools.partial(_body_again, root, config, str(path))  # a string: a Path object per brief is 0.5 KB more
+        again = functools.partial(_body_again, root, config, path)  # a string: a Path object per brief is 0.5 KB more
         body = state.body(brief.source, body_key, rendered, again)  # kept for the next build, shown or not
         if status_of(brief, today, drafts) in (Status.OPEN, Status.CLOSED):
             bodies[brief.slug] = body

@@ -122,13 +122,13 @@ def test_rebuild_reads_no_brief_whose_stat_is_unchanged(board: Path, monkeypatch
     output = board.parent / "public"
     age(board / "content" / "projects")
     build(board, output, TODAY)
-    read: list[Path] = []
+    read: list[str] = []
     real_read = buildstate.read_limited
     monkeypatch.setattr(buildstate, "read_limited", lambda path: read.append(path) or real_read(path))
     brief, _ = project_path(board, 5)
     brief.write_text(brief.read_text() + "\nOne more sentence.\n")
     report = build(board, output, TODAY).report
-    assert read == [brief] and report.names("parse") == [brief.relative_to(board).as_posix()]
+    assert read == [str(brief)] and report.names("parse") == [brief.relative_to(board).as_posix()]
 
 
 def test_a_preview_under_serve_reads_none_of_the_cache_tables_the_build_let_go_of(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -355,14 +355,14 @@ def test_brief_files_looked_at_by_another_process_are_keyed_as_here_and_not_read
     """A board's briefs are stat'ed by another process while this one loads the cache's entries."""
     folder = tmp_path / "content" / "projects"
     folder.mkdir(parents=True)
-    paths = [folder / f"brief-{number}.md" for number in range(parallel.MIN_BACKGROUND_ITEMS)]
+    paths = [f"{folder}/brief-{number}.md" for number in range(parallel.MIN_BACKGROUND_ITEMS)]
     for number, path in enumerate(paths):
-        path.write_text(f"brief {number}\n")
+        Path(path).write_text(f"brief {number}\n")
     age(folder)
-    paths.append(folder / "gone.md")
+    paths.append(f"{folder}/gone.md")
     real_stats, looked_by = buildstate.file_stats, tmp_path / "looked-by"
 
-    def stats(files: list[Path]) -> list[tuple[int, int, int] | None]:
+    def stats(files: list[str]) -> list[tuple[int, int, int] | None]:
         looked_by.write_text(str(os.getpid()))
         return real_stats(files)
 
@@ -371,7 +371,7 @@ def test_brief_files_looked_at_by_another_process_are_keyed_as_here_and_not_read
     keys = buildstate.BuildState(cache).brief_keys(paths)
     cache.keep_file_digests()
     assert int(looked_by.read_text()) != os.getpid() and keys[-1] is None and len(set(keys[:-1])) == len(paths) - 1
-    read: list[Path] = []
+    read: list[str] = []
     real_read = buildstate.read_limited
     monkeypatch.setattr(buildstate, "read_limited", lambda path: read.append(path) or real_read(path))
     monkeypatch.setattr(parallel, "MIN_BACKGROUND_ITEMS", len(paths) + 1)  # looked at here
