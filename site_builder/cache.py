@@ -11,7 +11,8 @@ Six things are kept in `.cache/` under the board's root (ignored by git, kept be
   (a board's history of bodies is more than a build can hold);
 - for each output folder, a record of every file written there: the fingerprint of what it was made from,
   the hash of its bytes and its size, time and inode. A page whose inputs fingerprint is unchanged and whose
-  file is still the one we wrote is not rendered again; a file whose bytes are unchanged is not rewritten;
+  file is still the one we wrote is not rendered again; a file whose bytes are unchanged is not rewritten
+  (these records and the brief files' hashes grow with the history: they are kept in shards, tables.py);
 - the layouts as Jinja compiled them, and what each names, checked against their sources (layouts.py);
 - each search bundle (see search_parts.py), keyed by its pages' fingerprints, so that a deploy which
   starts from an empty output folder indexes again only the bundles whose pages changed.
@@ -23,11 +24,8 @@ take code from). A damaged or foreign cache is ignored, never an error.
 
 from __future__ import annotations
 
-import functools
 import os
-import pickle
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,10 +35,10 @@ from .brief import Brief
 from .fingerprint import FORMAT, code_fingerprint, digest_of, entry_key
 from .markup import RenderedBody
 from .outputs import OutputFile
+from .tables import Table, read_pickle, top_folders, whole_path, write_pickle
 
 CACHE_DIR = Path(".cache")
 SHARDS = 64  # entries are kept in this many files, by key, so a small change rewrites little
-FILES_FILE = "files.pickle"  # the brief files' hashes, by path, with their stat
 TRUSTED_AGE_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 
 
@@ -80,11 +78,12 @@ class BuildCache:
         self._used: set[str] = set()
         self._loaded = False
         self._dirty: set[int] = set()  # shards to write
-        self._outputs: dict[Path, dict[str, OutputRecord]] = {}
+        self._outputs: dict[Path, Table[OutputRecord]] = {}
         self._bundles_used: set[str] = set()  # the keys of the search bundles this build took or made
-        self._files: dict[str, FileDigest] | None = None  # brief files' hashes, by path
+        self._file_table = Table(folder / "files", FileDigest, {"format": FORMAT}, whole_path) if folder else None
+        self._files: dict[str, FileDigest] | None = None  # brief files' hashes, by path, as an earlier build left them
+        self._files_kept: dict[str, FileDigest] = {}  # those taken now
         self._files_used: set[str] = set()
-        self._files_dirty = False
 
     @classmethod
     def for_board(cls, root: Path, enabled: bool = True, read_only: bool = False) -> BuildCache:
@@ -100,7 +99,7 @@ class BuildCache:
             return
         self._loaded = True
         for shard in range(SHARDS):
-            stored = _read_pickle(self._shard_path(shard))
+            stored = read_pickle(self._shard_path(shard))
             if isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("code") == self.code:
                 self._briefs.update(stored["briefs"])
                 self._summaries.update(stored["summaries"])
@@ -114,27 +113,28 @@ class BuildCache:
     def file_digest(self, path: str, stat: tuple[int, int, int]) -> str | None:
         """The hash of a brief file's bytes, if an earlier build hashed it as it is now (`stat`: size, time, inode)."""
         if self._files is None:
-            stored = _read_pickle(self.folder / FILES_FILE) if self.folder else None
-            self._files = _named(FileDigest, stored["files"]) if isinstance(stored, dict) and stored.get("format") == FORMAT else {}
+            self._files = self._file_table.read() if self._file_table else {}
         self._files_used.add(path)
-        known = self._files.get(path)
+        known = self._files_kept.get(path) or self._files.get(path)
         return known.digest if known is not None and known.stat == stat else None
 
     def keep_file_digest(self, path: str, stat: tuple[int, int, int], digest: str, read_at_ns: int) -> None:
         """Remember the hash of a file's bytes read at `read_at_ns`, unless it changed too shortly before
         then to trust its stat: a second edit within the clock's step could leave the stat as it is."""
         if self.folder and not self.read_only and stat[1] < read_at_ns - TRUSTED_AGE_NS:
-            assert self._files is not None
-            self._files[path] = FileDigest(stat, digest)
-            self._files_dirty = True
+            self._files_kept[path] = FileDigest(stat, digest)
 
     def keep_file_digests(self) -> None:
         """Write the brief files' hashes this build looked up (the others' files are gone), and let go of them
         until the next build asks: read once per build, they are 40 MB at 100,000 briefs."""
-        if self.folder and not self.read_only and self._files is not None and (self._files_dirty or self._files.keys() - self._files_used):
-            _write_pickle(self.folder / FILES_FILE, {"format": FORMAT, "files": {path: tuple(self._files[path]) for path in sorted(self._files_used)
-                                                                                 if path in self._files}})
-        self._files, self._files_used, self._files_dirty = None, set(), False
+        if self._file_table and not self.read_only and self._files is not None:
+            rows = self._files | self._files_kept
+            if gone := rows.keys() - self._files_used:
+                rows = {path: row for path, row in rows.items() if path not in gone}
+            self._file_table.write(rows)
+        if self._file_table:
+            self._file_table.forget()
+        self._files, self._files_used, self._files_kept = None, set(), {}
 
     def brief(self, key: str) -> tuple[Brief, str] | None:
         """The brief parsed from the bytes and settings `key` was made of (without its Markdown) and a hash
@@ -154,14 +154,14 @@ class BuildCache:
 
     def body_html(self, key: str) -> str | None:
         """A kept body's HTML, read from its file (in whichever process renders the page that shows it)."""
-        stored = _read_pickle(self._html_path(key)) if self.folder else None
+        stored = read_pickle(self._html_path(key)) if self.folder else None
         return stored if isinstance(stored, str) else None
 
     def keep_body(self, key: str, body: RenderedBody) -> bool:
         """Keep a body for the builds after; False when this cache keeps nothing (then nobody can read it back)."""
         if not self.folder or self.read_only:
             return False
-        _write_pickle(self._html_path(key), body.html)
+        write_pickle(self._html_path(key), body.html)
         self._remember(self._summaries, key, body.summary)
         return True
 
@@ -180,14 +180,14 @@ class BuildCache:
         if not self.folder:
             return None
         self._bundles_used.add(key)
-        stored = _read_pickle(self._bundle_path(key))
+        stored = read_pickle(self._bundle_path(key))
         return stored if isinstance(stored, list) and all(isinstance(file, OutputFile) for file in stored) else None
 
     def keep_bundle(self, key: str, files: list[OutputFile]) -> None:
         """Keep a search bundle's files, one file per bundle: a month's bundle outlives any output folder."""
         if self.folder:
             self._bundles_used.add(key)
-            _write_pickle(self._bundle_path(key), files)
+            write_pickle(self._bundle_path(key), files)
 
     def _bundle_path(self, key: str) -> Path:
         assert self.folder
@@ -199,32 +199,25 @@ class BuildCache:
 
     def outputs(self, target: Path) -> dict[str, OutputRecord]:
         """What the last cached build wrote into `target`, file by file; empty when unknown."""
-        if not self.folder:
-            return {}
-        target = target.resolve()
-        if target not in self._outputs:
-            stored = _read_pickle(self._manifest_path(target))
-            valid = isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("target") == str(target)
-            self._outputs[target] = _named(OutputRecord, stored["records"]) if valid else {}
-        return self._outputs[target]
+        return self._output_table(target).read() if self.folder else {}
 
     def keep_outputs(self, target: Path, records: dict[str, OutputRecord]) -> None:
-        if self.folder and records != self.outputs(target):
-            target = target.resolve()
-            self._outputs[target] = records
-            _write_pickle(self._manifest_path(target), {"format": FORMAT, "target": str(target),
-                                                        "records": {path: tuple(record) for path, record in records.items()}})
+        if self.folder:
+            self._output_table(target).write(records)
 
     def forget_outputs(self, target: Path) -> None:
         """Drop the record of `target`, an output folder that is going away (`board serve`'s private one)."""
         if self.folder:
-            target = target.resolve()
-            self._outputs.pop(target, None)
-            self._manifest_path(target).unlink(missing_ok=True)
+            self._output_table(target).remove()
+            self._outputs.pop(target.resolve(), None)
 
-    def _manifest_path(self, target: Path) -> Path:
+    def _output_table(self, target: Path) -> Table[OutputRecord]:
         assert self.folder
-        return self.folder / "outputs" / f"{digest_of(str(target).encode())[:16]}.pickle"
+        target = target.resolve()
+        if target not in self._outputs:
+            self._outputs[target] = Table(self.folder / "outputs" / digest_of(str(target).encode())[:16], OutputRecord,
+                                          {"format": FORMAT, "target": str(target)}, top_folders)
+        return self._outputs[target]
 
     def keep_entries(self) -> None:
         """Write the briefs and bodies this build looked up (only those: deleted briefs leave the cache), rewriting
@@ -249,7 +242,7 @@ class BuildCache:
                 if (shard := _shard(key)) in shards:
                     shards[shard][kind][key] = value
         for shard, stored in sorted(shards.items()):
-            _write_pickle(self._shard_path(shard), {"format": FORMAT, "code": self.code, **stored})
+            write_pickle(self._shard_path(shard), {"format": FORMAT, "code": self.code, **stored})
 
     def save(self) -> None:
         """Write what this build looked up and has not written yet, and let go of what other versions left."""
@@ -273,28 +266,3 @@ class BuildCache:
 
 def _shard(key: str) -> int:
     return int(key[:2], 16) % SHARDS
-
-
-def _named(kind: type[tuple[Any, ...]], stored: dict[str, tuple[Any, ...]]) -> dict[str, Any]:
-    """Records kept as plain tuples made named again: a named tuple pickles through a call to Python code
-    each (0.55 to 0.67 s to dump a 100,000-brief board's 215,000 records; 0.33 to 0.40 s as tuples, with
-    the conversion); loading them and naming them again costs what loading named ones did."""
-    make = functools.partial(tuple.__new__, kind)
-    return {key: make(values) for key, values in stored.items()}
-
-
-def _read_pickle(path: Path) -> Any:
-    try:
-        with path.open("rb") as file:
-            return pickle.load(file)
-    except Exception:  # noqa: BLE001 - a missing, damaged or foreign cache is only a slower build
-        return None
-
-
-def _write_pickle(path: Path, value: Any) -> None:
-    """Write atomically, so a build stopped halfway never leaves a torn cache file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "wb") as file:
-        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)

@@ -139,8 +139,8 @@ def test_a_preview_under_serve_reads_none_of_the_cache_tables_the_build_let_go_o
     brief, page = project_path(board, 5)
     brief.write_text(brief.read_text() + "\nOne more sentence.\n")
     read: list[Path] = []
-    real_read = cache_module._read_pickle
-    monkeypatch.setattr(cache_module, "_read_pickle", lambda path: read.append(path) or real_read(path))
+    real_read = cache_module.read_pickle
+    monkeypatch.setattr(cache_module, "read_pickle", lambda path: read.append(path) or real_read(path))
     assert preview_edits(board, output, last, [brief], cache) == [page]
     assert "One more sentence." in (output / page).read_text() and [path for path in read if "entries" in path.parts] == []
 
