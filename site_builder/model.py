@@ -203,19 +203,21 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
     statuses = {brief.slug: status_of(brief, today, include_drafts) for brief in briefs}
     built = [b for b in briefs if statuses[b.slug] in (Status.OPEN, Status.CLOSED)]
     changed = changed or {}
-    published = {b.slug: start_of(b.posted, config.timezone) for b in built}
     skill_slugs = unique_slugs([skill for b in built for skill in b.skills])
     company_slugs = unique_slugs([b.company.name for b in built])
-    projects = tuple(
-        Project(
-            brief=b, path=f"projects/{b.slug}/", status=statuses[b.slug],
-            closing_soon=statuses[b.slug] is Status.OPEN and is_closing_soon(b, today, config.closing_soon_days),
-            days_left=max((b.deadline - today).days, -1), body=bodies[b.slug][0], summary=bodies[b.slug][1],
-            company_slug=company_slugs[b.company.name], skill_slugs=tuple(skill_slugs[s] for s in b.skills),
-            published=published[b.slug], updated=max(published[b.slug], changed.get(b.slug, published[b.slug])),
-        )
-        for b in sorted(built, key=lambda b: b.slug)
-    )
+    starts: dict[date, datetime] = {}  # a day's start, made once and shared by the projects posted that day
+    placed = []
+    for b in sorted(built, key=lambda b: b.slug):  # a loop of locals: 100,000 times at a board's history
+        status, (body, summary) = statuses[b.slug], bodies[b.slug]
+        published = starts.get(b.posted) or starts.setdefault(b.posted, start_of(b.posted, config.timezone))
+        placed.append(Project(
+            brief=b, path=f"projects/{b.slug}/", status=status,
+            closing_soon=status is Status.OPEN and is_closing_soon(b, today, config.closing_soon_days),
+            days_left=max((b.deadline - today).days, -1), body=body, summary=summary,
+            company_slug=company_slugs[b.company.name], skill_slugs=tuple(map(skill_slugs.__getitem__, b.skills)),
+            published=published, updated=max(published, changed.get(b.slug, published)),
+        ))
+    projects = tuple(placed)
     newest = _newest_first([p for p in projects if p.is_open])
     recently_closed = _recently_closed_first([p for p in projects if not p.is_open])
     # Each group's projects in the same orders, taken from these two in one pass: no sort per group.

@@ -131,8 +131,9 @@ def unique_slugs(names: list[str]) -> dict[str, str]:
     the plain slug for the alphabetically first and a suffix drawn from the name for the others, so
     adding a name never renames another name's page. A suffixed slug is never one another name makes
     ("c-fc287f" for "C." while a company calls itself "C-fc287f"): it grows until it is free."""
+    distinct = dict.fromkeys(names)  # a board's history names its skills hundreds of thousands of times, a few thousand of them
     by_slug: dict[str, list[str]] = {}
-    for name in sorted({n.casefold() for n in names}):
+    for name in sorted({n.casefold() for n in distinct}):
         by_slug.setdefault(slug_of(name), []).append(name)
     taken = set(by_slug)
     slugs = {}
@@ -144,4 +145,4 @@ def unique_slugs(names: list[str]) -> dict[str, str]:
                                          (f"{slug}-{digest}-{n}" for n in itertools.count(2)))
             slugs[name] = next(candidate for candidate in candidates if candidate not in taken)
             taken.add(slugs[name])
-    return {name: slugs[name.casefold()] for name in names}
+    return {name: slugs[name.casefold()] for name in distinct}
