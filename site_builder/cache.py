@@ -49,6 +49,13 @@ class FileDigest(NamedTuple):
     digest: str
 
 
+class ProjectDigest(NamedTuple):
+    """A project's digest, as a hash containing it writes it (see fingerprint.Digester), kept by what the
+    project is made of (`pagekeys.project_identity`): a rebuild hashes only the projects that changed."""
+
+    digest: bytes
+
+
 class OutputRecord(NamedTuple):
     """A file as the build left it in an output folder (a tuple: a board's records load in a fraction of
     the time dataclass instances take, and a rebuild loads 100,000 of them)."""
@@ -81,6 +88,7 @@ class BuildCache:
         self._outputs: dict[Path, Table[OutputRecord]] = {}
         self._bundles_used: set[str] = set()  # the keys of the search bundles this build took or made
         self._file_table = Table(folder / "files", FileDigest, {"format": FORMAT}, whole_path) if folder else None
+        self._project_table = Table(folder / "projects", ProjectDigest, {"format": FORMAT, "code": self.code}, whole_path) if folder else None
         self._files: dict[str, FileDigest] | None = None  # brief files' hashes, by path, as an earlier build left them
         self._files_kept: dict[str, FileDigest] = {}  # those taken now
         self._files_used: set[str] = set()
@@ -135,6 +143,16 @@ class BuildCache:
         if self._file_table:
             self._file_table.forget()
         self._files, self._files_used, self._files_kept = None, set(), {}
+
+    def project_digests(self) -> dict[str, ProjectDigest]:
+        """The digests of the projects the last build placed, by what each was made of."""
+        return self._project_table.read() if self._project_table else {}
+
+    def keep_project_digests(self, digests: dict[str, ProjectDigest]) -> None:
+        """Keep the digests of this build's projects (only those), and let go of them: 30 MB at 100,000 briefs."""
+        if self._project_table and not self.read_only:
+            self._project_table.write(digests)
+            self._project_table.forget()
 
     def brief(self, key: str) -> tuple[Brief, str] | None:
         """The brief parsed from the bytes and settings `key` was made of (without its Markdown) and a hash

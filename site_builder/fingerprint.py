@@ -65,6 +65,11 @@ class Digester:
         self._feed(digest, value)
         return digest.hexdigest()
 
+    def known(self, value: Any) -> bytes | None:
+        """The digest of an object hashed, given or remembered before, as a hash containing it writes it; else None."""
+        found = self._memo.get(id(value))
+        return found[0] if found is not None else None
+
     def digests(self, values: Sequence[Any]) -> list[bytes]:
         """The digest of each dataclass instance of `values`, in the form a hash containing it writes it; each is remembered."""
         return [self._object(value) for value in values]

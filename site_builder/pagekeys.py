@@ -5,22 +5,44 @@ the static files it links. `buildstate` compares it with the one the page was wr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .cache import ProjectDigest
 from .fingerprint import Digester, entry_key
 from .model import Project
 from .pages import PageSpec, Renderer
 from .parallel import in_background
 
 
-def digest_projects(digest: Digester, projects: Sequence[Project]) -> None:
-    """Hash every project once, half of them in another process, on a core that is idle meanwhile (15 µs
-    each: 1.5 s at 100,000 briefs); the fingerprints of the pages then find each one in `digest`."""
-    half = len(projects) // 2
-    theirs = in_background(digest.digests, projects[half:], items=half)
-    digest.digests(projects[:half])
-    digest.remember(projects[half:], theirs())
+def project_identity(digest: Digester, project: Project) -> str | None:
+    """What a project's digest is made of, written out in a few microseconds where the digest takes 15: the
+    keys of its brief (the hash of its file's bytes, the settings and the code, `digest` knows it) and of its
+    body, and what the model sets besides (its path, summary and publication time follow from those). None
+    when its brief has no key (the cache is off)."""
+    brief = digest.known(project.brief)
+    if brief is None:
+        return None
+    updated = "" if project.updated is project.published else repr(project.updated)  # a commit's time, or the posted day's start
+    return "\0".join((brief.decode(), project.body.key, project.status.value, str(project.closing_soon), str(project.days_left),
+                      project.company_slug, updated, *project.skill_slugs))
+
+
+def digest_projects(digest: Digester, projects: Sequence[Project], known: Mapping[str, ProjectDigest]) -> dict[str, ProjectDigest]:
+    """Hash every project once, taking the digest the last build made of a project made of the same
+    (`known`, by `project_identity`), hashing the others, half of them in another process, on a core that
+    is idle meanwhile (15 µs each: 1.5 s at 100,000 briefs); the fingerprints of the pages then find each
+    one in `digest`. Returns each project's digest by its identity, for the next build."""
+    identities = [project_identity(digest, project) for project in projects]
+    found = [known.get(identity) if identity else None for identity in identities]
+    digest.remember([project for project, kept in zip(projects, found) if kept], [kept.digest for kept in found if kept])
+    new = [project for project, kept in zip(projects, found) if kept is None]
+    half = len(new) // 2
+    theirs = in_background(digest.digests, new[half:], items=half)
+    digest.digests(new[:half])
+    digest.remember(new[half:], theirs())
+    return {identity: kept or ProjectDigest(digest.known(project) or b"")
+            for identity, kept, project in zip(identities, found, projects) if identity}
 
 
 def layout_key(renderer: Renderer, code: str, template: str) -> str:
@@ -43,6 +65,8 @@ class PageKeys:
     digest: Digester
     static_version: Callable[[str], str | None]
     projects: str  # the fingerprint of `Renderer.project_inputs()`
+    known_projects: dict[str, ProjectDigest] = field(default_factory=dict)  # the last build's project digests
+    digested: dict[str, ProjectDigest] = field(default_factory=dict, compare=False)  # this build's, for the next (`digest_projects`)
     _statics: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False)  # links -> their versions' fingerprint
 
     def prepare(self, templates: set[str], projects: Sequence[Project]) -> None:
@@ -51,7 +75,12 @@ class PageKeys:
         compiled) and each project's digest."""
         for template in templates:
             self.layout(template)
-        digest_projects(self.digest, projects)
+        self.digested.update(digest_projects(self.digest, projects, self.known_projects))
+
+    def forget_projects(self) -> None:
+        """Let go of the projects' digests by identity, once every page is planned."""
+        self.known_projects.clear()
+        self.digested.clear()
 
     def context(self, spec: PageSpec) -> str:
         """The context part of a page's fingerprint."""

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -32,6 +33,7 @@ from site_builder.layouts import compile_layouts
 from site_builder.pagekeys import digest_projects
 from site_builder.theme import Theme
 from tests.conftest import Board
+from tests.gitboard import commit_all, git
 from tests.site_files import copy_example_board
 
 TODAY = date(2026, 11, 25)
@@ -615,5 +617,46 @@ def test_projects_hashed_half_in_another_process_fingerprint_as_when_all_are_has
     projects = [dataclasses.replace(project, path=f"{project.path}{copy}/")
                 for copy in range(-(-parallel.MIN_BACKGROUND_ITEMS * 2 // len(site.projects))) for project in site.projects]
     shared, here = Digester(), Digester()
-    digest_projects(shared, projects)
+    digest_projects(shared, projects, {})
     assert [shared(project) for project in projects] == [here(project) for project in projects]
+
+
+def test_a_rebuild_hashes_only_the_projects_made_anew_and_takes_the_others_digests_from_the_last_build(
+        board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = board.parent / "public"
+    closed = {project.brief.slug for project in build(board, output, TODAY).site.archive}
+    hashed: list[str] = []
+    real_digests = Digester.digests
+    monkeypatch.setattr(Digester, "digests", lambda self, values: hashed.extend(p.brief.slug for p in values) or real_digests(self, values))
+    brief, page = project_path(board, 5)
+    brief.write_text(brief.read_text() + "\nOne more sentence.\n")
+    assert page in build(board, output, TODAY).report.names("write")
+    assert hashed == [brief.stem]
+    assert_same_as_clean_build(board, output)
+    hashed.clear()
+    later = date(2026, 12, 20)  # the open projects' days left change, some close: those are made anew, not the closed ones
+    site = build(board, output, later).site
+    assert closed and sorted(hashed) == sorted(project.brief.slug for project in site.projects if project.brief.slug not in closed)
+    build(board, board.parent / "clean", later, use_cache=False)
+    assert files(output) == files(board.parent / "clean")
+
+
+def test_a_brief_committed_again_with_the_same_bytes_shows_its_new_commit_time(tmp_path: Path) -> None:
+    """A project's digest is taken from the last build only when all it is made of is the same: its last
+    commit's time too, which an edit taken back changes while the file's bytes stay as they were."""
+    board, output = copy_example_board(tmp_path / "board"), tmp_path / "public"
+    git(board, "init", "--quiet")
+    git(board, "commit", "--quiet", "--allow-empty", "-m", "start")
+    commit_all(board, "the board", "board-admin")
+    shown = build(board, output, TODAY).site.open[0]  # its time shows in the feeds and the sitemap
+    brief = board / "content" / "projects" / f"{shown.brief.slug}.md"
+    original = brief.read_text()
+    brief.write_text(original + "\nA sentence taken back.\n")
+    commit_all(board, "an edit", "board-admin")
+    brief.write_text(original)
+    git(board, "add", "-A")
+    subprocess.run(["git", "-C", str(board), "-c", "user.name=board-admin", "-c", "user.email=admin@example.org", "commit", "--quiet",
+                    "-m", "taken back"], env={**os.environ, "GIT_COMMITTER_DATE": "2026-11-25T09:30:00Z"}, check=True)
+    updated_before = build(board, output, TODAY).site.projects
+    assert [project.updated for project in updated_before if project.brief.slug == brief.stem][0].hour == 9
+    assert_same_as_clean_build(board, output)
