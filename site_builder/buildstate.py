@@ -167,7 +167,7 @@ class BuildState:
         if self.cache.enabled:
             self.page_keys = PageKeys(functools.cache(functools.partial(layout_key, renderer, self.cache.code)),
                                       entry_key(self.cache.code, digest(renderer.data)), digest, renderer.static_version,
-                                      entry_key(self.cache.code, digest(renderer.project_inputs())), self.cache.project_digests())
+                                      entry_key(self.cache.code, digest(renderer.project_inputs())), self.cache.project_digests)
         self._brief_keys = {}  # in the digester's memo now
         try:
             yield

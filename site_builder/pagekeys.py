@@ -65,7 +65,9 @@ class PageKeys:
     digest: Digester
     static_version: Callable[[str], str | None]
     projects: str  # the fingerprint of `Renderer.project_inputs()`
-    known_projects: dict[str, ProjectDigest] = field(default_factory=dict)  # the last build's project digests
+    # The last build's project digests, read when the rest of the board is planned, beside the index (0.13 s at
+    # 100,000 briefs): the projects planned first, an edit's open bundle, are hashed at once (20 ms).
+    last_projects: Callable[[], Mapping[str, ProjectDigest]] = dict
     digested: dict[str, ProjectDigest] = field(default_factory=dict, compare=False)  # this build's, for the next (`digest_projects`)
     _statics: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False)  # links -> their versions' fingerprint
 
@@ -75,11 +77,11 @@ class PageKeys:
         compiled) and each project's digest."""
         for template in templates:
             self.layout(template)
-        self.digested.update(digest_projects(self.digest, projects, self.known_projects))
+        known = self.last_projects() if self.digested else {}  # the first planned (an edit's open bundle) are hashed at once
+        self.digested.update(digest_projects(self.digest, projects, known))
 
     def forget_projects(self) -> None:
         """Let go of the projects' digests by identity, once every page is planned."""
-        self.known_projects.clear()
         self.digested.clear()
 
     def context(self, spec: PageSpec) -> str:
