@@ -161,21 +161,19 @@ class BuildState:
 
     @contextmanager
     def planning(self, renderer: Renderer) -> Iterator[None]:
-        """Where `plan` may be called, as often as needed; leaving keeps the projects' digests for the next
-        build (see pagekeys.digest_projects) and lets go of the hashes (70 MB at 100,000 briefs)."""
+        """Where `plan` may be called, as often as needed; leaving keeps and lets go of the hashes (70 MB at 100,000 briefs)."""
         digest = Digester(known=self._brief_keys)
         if self.cache.enabled:
             self.page_keys = PageKeys(functools.cache(functools.partial(layout_key, renderer, self.cache.code)),
                                       entry_key(self.cache.code, digest(renderer.data)), digest, renderer.static_version,
-                                      entry_key(self.cache.code, digest(renderer.project_inputs())), self.cache.project_digests)
+                                      entry_key(self.cache.code, digest(renderer.project_inputs())),
+                                      self.cache.project_digests, self.cache.keep_project_digests)
         self._brief_keys = {}  # in the digester's memo now
         try:
             yield
             if self.page_keys:
-                self.cache.keep_project_digests(self.page_keys.digested)
+                self.page_keys.planned()
         finally:
-            if self.page_keys:
-                self.page_keys.forget_projects()
             digest.forget()
 
     def plan(self, specs: list[PageSpec], projects: Sequence[Project],

@@ -68,6 +68,7 @@ class PageKeys:
     # The last build's project digests, read when the rest of the board is planned, beside the index (0.13 s at
     # 100,000 briefs): the projects planned first, an edit's open bundle, are hashed at once (20 ms).
     last_projects: Callable[[], Mapping[str, ProjectDigest]] = dict
+    keep_projects: Callable[[dict[str, ProjectDigest]], None] = lambda digests: None  # keeps `digested` for the next build
     digested: dict[str, ProjectDigest] = field(default_factory=dict, compare=False)  # this build's, for the next (`digest_projects`)
     _statics: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False)  # links -> their versions' fingerprint
 
@@ -80,8 +81,9 @@ class PageKeys:
         known = self.last_projects() if self.digested else {}  # the first planned (an edit's open bundle) are hashed at once
         self.digested.update(digest_projects(self.digest, projects, known))
 
-    def forget_projects(self) -> None:
-        """Let go of the projects' digests by identity, once every page is planned."""
+    def planned(self) -> None:
+        """Every page planned: keep this build's project digests for the next build, and let go of them."""
+        self.keep_projects(self.digested)
         self.digested.clear()
 
     def context(self, spec: PageSpec) -> str:
