@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -179,13 +179,17 @@ def _recently_closed_first(projects: list[Project]) -> tuple[Project, ...]:
     return tuple(sorted(projects, key=lambda p: (p.brief.deadline, p.brief.slug), reverse=True))
 
 
-def _by(ordered: tuple[Project, ...], keys_of: Callable[[Project], tuple[str, ...]]) -> dict[str, list[Project]]:
-    """The projects of each key (a skill, a company, a category), in the order given."""
-    found: dict[str, list[Project]] = {}
+def _by_group(ordered: tuple[Project, ...]) -> tuple[dict[str, list[Project]], dict[str, list[Project]], dict[str, list[Project]]]:
+    """The projects of each skill, of each company and of each category, in the order given."""
+    skills: defaultdict[str, list[Project]] = defaultdict(list)
+    companies: defaultdict[str, list[Project]] = defaultdict(list)
+    categories: defaultdict[str, list[Project]] = defaultdict(list)
     for project in ordered:
-        for key in keys_of(project):
-            found.setdefault(key, []).append(project)
-    return found
+        for slug in project.skill_slugs:
+            skills[slug].append(project)
+        companies[project.company_slug].append(project)
+        categories[project.brief.category].append(project)
+    return skills, companies, categories
 
 
 def _most_common_spelling(names: list[str]) -> str:
@@ -220,8 +224,9 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
     projects = tuple(placed)
     newest = _newest_first([p for p in projects if p.is_open])
     recently_closed = _recently_closed_first([p for p in projects if not p.is_open])
-    # Each group's projects in the same orders, taken from these two in one pass: no sort per group.
-    open_by_skill, closed_by_skill = _by(newest, lambda p: p.skill_slugs), _by(recently_closed, lambda p: p.skill_slugs)
+    # Each group's projects in the same orders, taken from these two in one pass each: no sort per group.
+    (open_by_skill, open_by_company, open_by_category), (closed_by_skill, closed_by_company, closed_by_category) = \
+        _by_group(newest), _by_group(recently_closed)
     spellings: dict[str, list[str]] = {}
     for project in projects:
         for skill, slug in zip(project.brief.skills, project.skill_slugs):
@@ -232,14 +237,12 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
         description = config.words.gettext("Paid micro-internships that need %(skill)s.") % {"skill": name}
         skills.append(Group(slug, name, description, tuple(open_by_skill.get(slug, ())), tuple(closed_by_skill.get(slug, ()))))
     skills.sort(key=lambda g: (g.name.casefold(), g.key))
-    open_by_company, closed_by_company = _by(newest, lambda p: (p.company_slug,)), _by(recently_closed, lambda p: (p.company_slug,))
     companies = []
     for slug in {project.company_slug: None for project in projects}:
         members = open_by_company.get(slug, []) + closed_by_company.get(slug, [])
         latest = max(members, key=lambda p: (p.brief.posted, p.brief.slug)).brief.company
         companies.append(Group(slug, latest.name, "", tuple(open_by_company.get(slug, ())), tuple(closed_by_company.get(slug, ())),
                                url=latest.url, logo=latest.logo))
-    open_by_category, closed_by_category = _by(newest, lambda p: (p.brief.category,)), _by(recently_closed, lambda p: (p.brief.category,))
     categories = [Group(c.key, c.title, c.description, tuple(open_by_category.get(c.key, ())), tuple(closed_by_category.get(c.key, ())))
                   for c in config.categories]
     scheduled = tuple(sorted((b for b in briefs if statuses[b.slug] is Status.SCHEDULED), key=lambda b: (b.posted, b.slug)))
@@ -258,7 +261,7 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
 def country_groups(projects: tuple[Project, ...], config: SiteConfig) -> tuple[Group, ...]:
     """A group for each country some brief names, itself or through a region, never for `anywhere` alone
     (that would be every country): the open projects a student based there may apply for, anywhere's too."""
-    named = sorted(frozenset().union(*(named_countries(p.brief.countries) for p in projects)))
+    named = sorted(frozenset().union(*map(named_countries, {p.brief.countries for p in projects})))  # each list of codes once
     eligible = [(project, eligible_countries(project.brief.countries)) for project in projects if project.is_open]
     groups = []
     for code in named:
