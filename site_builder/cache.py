@@ -1,6 +1,6 @@
 """Build cache: the store of what earlier builds computed; `buildstate` decides what of it is still current.
 
-Six things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
+Seven things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
 - the hash of each brief file's bytes, with the file's size, time and inode: a file whose stat is unchanged
   is not read again (as git's index does; a file changed in the last seconds before it was hashed is
   always read, since a same-second edit could keep its stat);
@@ -11,8 +11,10 @@ Six things are kept in `.cache/` under the board's root (ignored by git, kept be
   (a board's history of bodies is more than a build can hold);
 - for each output folder, a record of every file written there: the fingerprint of what it was made from,
   the hash of its bytes and its size, time and inode. A page whose inputs fingerprint is unchanged and whose
-  file is still the one we wrote is not rendered again; a file whose bytes are unchanged is not rewritten
-  (these records and the brief files' hashes grow with the history: they are kept in shards, tables.py);
+  file is still the one we wrote is not rendered again; a file whose bytes are unchanged is not rewritten;
+- each project's digest, by what the project is made of (pagekeys.project_identity), so that a rebuild
+  hashes only the projects that changed (this, the records and the brief files' hashes grow with the
+  history: they are kept in shards that are written only when one of their rows changed, tables.py);
 - the layouts as Jinja compiled them, and what each names, checked against their sources (layouts.py);
 - each search bundle (see search_parts.py), keyed by its pages' fingerprints, so that a deploy which
   starts from an empty output folder indexes again only the bundles whose pages changed.
