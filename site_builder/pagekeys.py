@@ -39,10 +39,11 @@ def digest_projects(digest: Digester, projects: Sequence[Project], known: Mappin
     new = [project for project, kept in zip(projects, found) if kept is None]
     half = len(new) // 2
     theirs = in_background(digest.digests, new[half:], items=half)
-    digest.digests(new[:half])
-    digest.remember(new[half:], theirs())
-    return {identity: kept or ProjectDigest(digest.known(project) or b"")
-            for identity, kept, project in zip(identities, found, projects) if identity}
+    mine, theirs_made = digest.digests(new[:half]), theirs()
+    digest.remember(new[half:], theirs_made)
+    made = iter(mine + theirs_made)  # in the order of `new`, the projects of `projects` found in no earlier build
+    digests = [kept or ProjectDigest(next(made)) for kept in found]
+    return {identity: kept for identity, kept in zip(identities, digests) if identity}
 
 
 def layout_key(renderer: Renderer, code: str, template: str) -> str:
@@ -67,8 +68,8 @@ class PageKeys:
     projects: str  # the fingerprint of `Renderer.project_inputs()`
     # The last build's project digests, read when the rest of the board is planned, beside the index (0.13 s at
     # 100,000 briefs): the projects planned first, an edit's open bundle, are hashed at once (20 ms).
-    last_projects: Callable[[], Mapping[str, ProjectDigest]] = dict
-    keep_projects: Callable[[dict[str, ProjectDigest]], None] = lambda digests: None  # keeps `digested` for the next build
+    last_projects: Callable[[], Mapping[str, ProjectDigest]]
+    keep_projects: Callable[[dict[str, ProjectDigest]], None]  # keeps `digested` for the next build
     digested: dict[str, ProjectDigest] = field(default_factory=dict, compare=False)  # this build's, for the next (`digest_projects`)
     _statics: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False)  # links -> their versions' fingerprint
 
