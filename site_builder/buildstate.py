@@ -24,7 +24,7 @@ from .buildreport import BuildReport
 from .cache import BuildCache, OutputRecord
 from .config import SiteConfig
 from .contentfiles import LOGOS_DIR, file_stats, read_limited
-from .fingerprint import Digester, bytes_digest, digest_of, entry_key
+from .fingerprint import Digester, bytes_digest, digest_of, entry_key, keyed
 from .markup import MARKUP_FINGERPRINT, RenderedBody
 from .model import Body, Project
 from .outputs import OutputFile, SiteFile
@@ -54,8 +54,8 @@ class BuildState:
         self._bundle_keys: set[str] = set()  # the fingerprints of the bundles asked for (`bundle_key`)
         self._by_inputs: dict[str, dict[str, OutputRecord]] = {}  # the previous records of their files, by fingerprint
         self.staging: Staging | None = None  # where this build's files go as they are made (see `open_staging`)
-        self._body_fingerprint = digest_of(cache.code.encode(), MARKUP_FINGERPRINT.encode())
-        self._brief_fingerprint = ""
+        self._body_key = keyed(digest_of(cache.code.encode(), MARKUP_FINGERPRINT.encode()))
+        self._brief_key = keyed("")
         self._brief_keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest
 
     def _intact_records(self, output: Path) -> Callable[[], tuple[dict[str, OutputRecord], str]]:
@@ -90,7 +90,7 @@ class BuildState:
         logos = root / LOGOS_DIR
         names = sorted(p.name for p in logos.iterdir()) if logos.is_dir() else []
         names_bytes = "\n".join(names).encode("utf-8", "surrogateescape")  # a name need not be UTF-8; statics refuses it
-        self._brief_fingerprint = digest_of(self.cache.code.encode(), settings, names_bytes)
+        self._brief_key = keyed(digest_of(self.cache.code.encode(), settings, names_bytes))
 
     def brief_keys(self, paths: list[str]) -> list[str | None]:
         """The key of each brief file's bytes (read only if its stat changed since an earlier build hashed it), or
@@ -101,7 +101,7 @@ class BuildState:
 
     def brief_key(self, path: str, raw: bytes) -> str:
         """The key of a brief's bytes `raw`, read from `path`."""
-        return entry_key(self._brief_fingerprint, os.path.basename(path), bytes_digest(raw))
+        return self._brief_key(os.path.basename(path), bytes_digest(raw))
 
     def _file_key(self, path: str, stat: tuple[int, int, int] | None) -> str | None:
         if stat is None:
@@ -115,7 +115,7 @@ class BuildState:
                 return None
             digest = bytes_digest(raw)
             self.cache.keep_file_digest(path, stat, digest, read_at)
-        return entry_key(self._brief_fingerprint, os.path.basename(path), digest)
+        return self._brief_key(os.path.basename(path), digest)
 
     def known_brief(self, key: str | None) -> tuple[Brief, str] | None:
         """The brief an earlier build parsed from the same bytes and settings (without its Markdown), and
@@ -136,7 +136,7 @@ class BuildState:
 
     def body_key(self, markdown: str) -> str:
         """The key a body is kept under, rendered from the Markdown and summary whose `markdown_key` is given."""
-        return entry_key(self._body_fingerprint, markdown)
+        return self._body_key(markdown)
 
     def has_body(self, key: str) -> bool:
         """Whether the cache holds this body rendered (its HTML is not read)."""

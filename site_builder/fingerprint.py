@@ -42,6 +42,27 @@ def entry_key(fingerprint: str, *parts: str | bytes) -> str:
     return digest_of(fingerprint.encode(), *[p.encode() if isinstance(p, str) else p for p in parts])
 
 
+def keyed(fingerprint: str) -> Callable[..., str]:
+    """`entry_key` under one fingerprint, which is hashed once: the keys of a board's briefs, their bodies and
+    their projects' pages are 100,000 each, and feeding the fingerprint again was half of each key's time."""
+    start = hashlib.blake2b(digest_size=20)
+    data = fingerprint.encode()
+    start.update(len(data).to_bytes(8, "little"))
+    start.update(data)
+    fresh = start.copy
+
+    def key(*parts: str | bytes) -> str:
+        digest = fresh()
+        update = digest.update
+        for part in parts:
+            if type(part) is str:
+                part = part.encode()
+            update(len(part).to_bytes(8, "little"))
+            update(part)
+        return digest.hexdigest()
+    return key
+
+
 class Digester:
     """A hash of any value a layout can see: dataclasses, tuples, mappings and plain values.
 

@@ -5,11 +5,12 @@ the static files it links. `buildstate` compares it with the one the page was wr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .cache import ProjectDigest
-from .fingerprint import Digester, entry_key
+from .fingerprint import Digester, entry_key, keyed
 from .model import Project
 from .pages import PageSpec, Renderer
 from .parallel import in_background
@@ -94,7 +95,11 @@ class PageKeys:
 
     def project(self, project: Project) -> str:
         """The context part of a project page's fingerprint (see `pages.project_spec`)."""
-        return entry_key(self.projects, self.digest(project))
+        return self._project_key(self.digest(project))
+
+    @functools.cached_property
+    def _project_key(self) -> Callable[..., str]:
+        return keyed(self.projects)
 
     def page(self, template: str, context: str, links: tuple[str, ...]) -> str:
         statics = self._statics.get(links)  # most pages link the same few files
