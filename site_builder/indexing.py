@@ -11,6 +11,8 @@ bundle when it is done.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -41,13 +43,14 @@ class OpenBundle:
     key: str | None
     kept: list[Staged]  # its files, when taken as they were
     made: Callable[[], list[OutputFile]] | None  # waits for its files, when it is being made
+    stop: Callable[[], None] = lambda: None  # stops making it: for a build that fails meanwhile, so as not to wait for it
 
     def finished(self) -> OpenBundle:
         """This bundle once it is made: waited for now."""
         if self.made is None:
             return self
         files = self.made()
-        return OpenBundle(self.key, self.kept, lambda: files)
+        return OpenBundle(self.key, self.kept, lambda: files, self.stop)
 
 
 def start_open_bundle(site: Site, bundles: Bundles, state: BuildState, progress: Callable[[str], None]) -> OpenBundle:
@@ -60,7 +63,9 @@ def start_open_bundle(site: Site, bundles: Bundles, state: BuildState, progress:
     if taken is not None:
         return OpenBundle(key, [staging.put(file) for file in taken], None)
     progress(f"indexing {len(bundles[OPEN_BUNDLE])} open and recently closed projects for search")
-    return OpenBundle(key, [], in_thread(index_search, site, {OPEN_BUNDLE: bundles[OPEN_BUNDLE]}, staging.read, 1))
+    stop = threading.Event()
+    making = in_thread(functools.partial(index_search, stop=stop), site, {OPEN_BUNDLE: bundles[OPEN_BUNDLE]}, staging.read, 1)
+    return OpenBundle(key, [], making, stop.set)
 
 
 def index(site: Site, bundles: Bundles, state: BuildState, search: bool, started: OpenBundle | None,

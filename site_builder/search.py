@@ -62,13 +62,20 @@ INDEX_FILE = re.compile(r"pagefind-entry\.json|pagefind\.[^/]*\.pf_meta|wasm\.[^
 SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^":]*):([^"]*)"')
 
 
+class IndexingStopped(Exception):
+    """Raised where `index_search` was told to stop: the build that wanted the index failed meanwhile."""
+
+
 def index_search(site: Site, bundles: Mapping[str, Sequence[Project]], page: Callable[[str], bytes], jobs: int | None = None,
-                 made: Callable[[str, list[OutputFile]], list[Any]] = lambda name, files: files) -> list[Any]:
+                 made: Callable[[str, list[OutputFile]], list[Any]] = lambda name, files: files,
+                 stop: threading.Event | None = None) -> list[Any]:
     """The files of each bundle of `bundles`, in its folder, sorted by path. `page` gives a project
     page's bytes by its output path; each bundle's pages are read only while it is indexed, and its
-    files are handed to `made` (one bundle at a time) as soon as it is made: what that returns is returned."""
+    files are handed to `made` (one bundle at a time) as soon as it is made: what that returns is returned.
+    Once `stop` is set, raises IndexingStopped as soon as the pages sent so far are indexed."""
     language = site.config.language
     base_path = site.config.base_path
+    stopping = stop or threading.Event()
     handing = threading.Lock()
     largest_first = sorted(bundles, key=lambda name: -len(bundles[name]))
     # Bundles are indexed side by side only while their pages together are no more than the largest
@@ -83,8 +90,10 @@ def index_search(site: Site, bundles: Mapping[str, Sequence[Project]], page: Cal
             pages_free.wait_for(lambda: budget[0] >= count)
             budget[0] -= count
         try:
+            if stopping.is_set():
+                raise IndexingStopped
             records = [(base_path + project.path, indexed_part(page(project.path + "index.html"))) for project in bundles[name]]
-            files = asyncio.run(_bundle_files(records, language))
+            files = asyncio.run(_bundle_files(records, language, stopping))
         finally:
             with pages_free:
                 budget[0] += count
@@ -142,12 +151,14 @@ def indexed_part(page: bytes) -> bytes:
     return b"<!doctype html>" + opening.group(0) + b"<body>" + page[start:end + len(b"</main>")] + b"</body></html>"
 
 
-async def _bundle_files(records: list[tuple[str, bytes]], language: str) -> list[dict]:
+async def _bundle_files(records: list[tuple[str, bytes]], language: str, stop: threading.Event) -> list[dict]:
     config = IndexConfig(force_language=language.split("-")[0].split("_")[0].lower(),
                          include_characters=EXTRA_WORD_CHARACTERS)
     async with _PromptService() as service:
         index = await service.create_index(config)
         for start in range(0, len(records), PAGES_IN_FLIGHT):
+            if stop.is_set():
+                raise IndexingStopped  # leaving closes the service, which stops the binary
             batch = records[start:start + PAGES_IN_FLIGHT]
             await asyncio.gather(*(index.add_html_file(content=page.decode(), url=url) for url, page in batch))
         return await index.get_files()

@@ -14,6 +14,7 @@ import pytest
 
 import site_builder.build as build_module
 from site_builder import indexing
+from site_builder import load as load_module
 from site_builder.build import build
 from site_builder.cli import main
 from site_builder.errors import BoardError
@@ -210,6 +211,41 @@ def test_search_index_failure_is_a_clear_error_and_keeps_the_previous_site(tmp_p
     assert sorted(p.name for p in board.iterdir() if p.name.startswith(".public")) == [], "no staging folder is left"
 
 
+def test_a_build_that_fails_beside_the_index_stops_it_rather_than_waiting_for_it(tmp_path, monkeypatch):
+    """A check across briefs runs while the open bundle is indexed: when it fails, Pagefind is stopped."""
+    board = copy_example_board(tmp_path / "board")
+    output = board / "public"
+    build(board, output, TODAY)
+    brief = board / "content" / "projects" / "acme-crm-cleanup.md"  # an edit to an open brief: the open bundle is indexed again
+    brief.write_text(brief.read_text() + "\nOne more line for the index.\n")
+    takeover = brief.read_text().replace("url: https://acme.example", "url: https://acme-payments.example", 1)
+    (board / "content" / "projects" / "zz-takeover.md").write_text(takeover)
+    # Each real step held until the other's turn: the check fails once Pagefind is indexing, and indexing goes on once it failed.
+    real_bundle_files, real_company_problems, indexing, ended = search_module._bundle_files, load_module.company_problems, threading.Event(), []
+
+    async def once_the_build_failed(records, language, stop):
+        indexing.set()
+        assert stop.wait(30), "the failed build stops the indexing"
+        try:
+            return await real_bundle_files(records, language, stop)
+        except search_module.IndexingStopped:
+            ended.append("stopped")
+            raise
+
+    def once_indexing(briefs):
+        assert indexing.wait(30)
+        return real_company_problems(briefs)
+
+    monkeypatch.setattr(search_module, "_bundle_files", once_the_build_failed)
+    monkeypatch.setattr(load_module, "company_problems", once_indexing)
+    with pytest.raises(BoardError, match="zz-takeover.md:3: company.url https://acme-payments.example differs"):
+        build(board, output, TODAY)
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.name.startswith("ThreadPoolExecutor"):
+            thread.join(30)
+    assert ended == ["stopped"]
+
+
 def index_all(site: Site, output: Path, page=None) -> list[OutputFile]:
     """Every project in one bundle, as the build indexed them before the index came in parts."""
     return index_search(site, {OPEN_BUNDLE: site.projects}, page or (lambda path: (output / path).read_bytes()))
@@ -308,9 +344,9 @@ def test_an_edited_open_brief_is_indexed_while_the_rest_is_planned_into_the_bund
         events.append("rest planned")
         return real_plan(*args)
 
-    async def bundle_files(records, language):
+    async def bundle_files(records, language, stop):
         events.append(("indexed by", threading.get_ident() == threading.main_thread().ident, len(records)))
-        return await real_index(records, language)
+        return await real_index(records, language, stop)
 
     monkeypatch.setattr(indexing, "in_thread", in_thread)
     monkeypatch.setattr(build_module, "plan", plan)
@@ -349,13 +385,13 @@ def test_bundles_are_indexed_side_by_side_only_within_the_largest_bundles_pages(
     in_flight, most, runs_beside, counting = [0], [0], [], threading.Lock()
     real = search_module._bundle_files
 
-    async def counted(records, language):  # the real indexing, counted as each thread starts and ends it
+    async def counted(records, language, stop):  # the real indexing, counted as each thread starts and ends it
         with counting:
             in_flight[0] += len(records)
             most[0] = max(most[0], in_flight[0])
             runs_beside.append(in_flight[0] > len(records))
         try:
-            return await real(records, language)
+            return await real(records, language, stop)
         finally:
             with counting:
                 in_flight[0] -= len(records)
