@@ -122,7 +122,7 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
     with collector_settling() as settle:
         state = BuildState(cache or BuildCache.for_board(root, use_cache), output)
         progress("reading and rendering briefs")
-        board = load_board(root, today, state, base_url=base_url, drafts=drafts, jobs=jobs, later=True)
+        board = load_board(root, today, state, base_url=base_url, drafts=drafts, jobs=jobs)
         changed, warnings = last_commit_times(root)
         site = build_model(board.config, board.briefs, board.bodies, today, board.pages, drafts, changed=changed)
         renderer = Renderer(board.theme, site, board.layouts, board.statics)
@@ -133,8 +133,6 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
                 rendered, deferred = render_first(renderer, first, state)
                 opened = start_open_bundle(site, bundles, state, progress) if search and not deferred else None
                 leaving.callback(opened.stop if opened else lambda: None)  # a build that fails does not wait for the index
-                if problems := board.checks_left():
-                    raise BoardError(sorted(problems))
                 work = plan(site, renderer, state, first, rendered, deferred)
             settle()
             if opened and len(work.pages) >= MIN_ITEMS:  # worth a pool of processes, which fork only once the indexing is done

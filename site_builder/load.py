@@ -8,7 +8,6 @@ rendered), the content pages, and every layout compiled. So anything in the sour
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -41,20 +40,14 @@ class Board:
     layouts: Layouts | None  # every layout compiled; None when only some briefs were read
     theme: Theme  # where each layout and static file is read from: the board's own or the theme's
     statics: dict[str, bytes]  # what the board publishes under static/, by output path; empty when only some briefs were read
-    checks_left: Callable[[], list[Problem]]  # the checks across files `load_board` was asked to leave (`later`)
 
 
 def load_board(root: Path, today: date, state: BuildState, *, base_url: str | None = None, drafts: bool = False,
-               files: list[Path] | None = None, jobs: int | None = None, later: bool = False) -> Board:
+               files: list[Path] | None = None, jobs: int | None = None) -> Board:
     """Read and validate the board (or only the briefs `files`), taking from `state` what is current;
-    raise BoardError listing every problem found. `later`: while the board is otherwise valid, leave the
-    checks across its files (each company's one identity, no symbolic link), which its model does not
-    need, in `Board.checks_left`: a build runs them beside its search index (0.4 s at 100,000 briefs)."""
+    raise BoardError listing every problem found."""
     config = load_config(root, base_url)
     briefs, bodies, problems = read_briefs(root, config, today, drafts, state, jobs, files)
-
-    def checks_left() -> list[Problem]:
-        return company_problems(briefs) + (link_problems(root, CONTENT_DIR) if files is None else [])
     pages: tuple[ContentPage, ...] = ()
     layouts, theme, statics = None, Theme(root), {}
     if files is None:
@@ -62,17 +55,14 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
         layouts, layout_problems = compile_layouts(theme, state.cache.compiled_layouts(), keep=not state.cache.read_only)
         published = load_statics(root, theme)
         statics = published.files
-        problems += page_problems + layout_problems + published.problems
+        problems += page_problems + layout_problems + link_problems(root, CONTENT_DIR) + published.problems
         rendered = [(page, rendered_page(state, page)) for page in sources]
         problems += [body for _, body in rendered if isinstance(body, Problem)]
         pages = tuple(ContentPage(p.slug, p.title, p.description, body.html) for p, body in rendered if isinstance(body, RenderedBody))
         state.cache.keep_entries()  # every brief and body looked up: the rest of the build reads only bodies' HTML
-    left: Callable[[], list[Problem]] = checks_left
-    if problems or not later:
-        problems, left = problems + checks_left(), list
     if problems:
         raise BoardError(sorted(problems))
-    return Board(config, briefs, bodies, pages, layouts, theme, statics, left)
+    return Board(config, briefs, bodies, pages, layouts, theme, statics)
 
 
 def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state: BuildState, jobs: int | None,
@@ -134,7 +124,7 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
     if files is None:  # every brief looked up: the files no longer there leave the table
         state.cache.keep_file_digests()
     unique, duplicates = unique_briefs(briefs)
-    return unique, bodies, problems + duplicates
+    return unique, bodies, sorted(problems + duplicates + company_problems(unique))
 
 
 def rendered_brief(brief: Brief) -> RenderedBody | Problem:

@@ -14,7 +14,6 @@ import pytest
 
 import site_builder.build as build_module
 from site_builder import indexing
-from site_builder import load as load_module
 from site_builder.build import build
 from site_builder.cli import main
 from site_builder.errors import BoardError
@@ -212,16 +211,16 @@ def test_search_index_failure_is_a_clear_error_and_keeps_the_previous_site(tmp_p
 
 
 def test_a_build_that_fails_beside_the_index_stops_it_rather_than_waiting_for_it(tmp_path, monkeypatch):
-    """A check across briefs runs while the open bundle is indexed: when it fails, Pagefind is stopped."""
+    """The rest of the board renders while the open bundle is indexed: when a page of it fails, Pagefind is stopped."""
     board = copy_example_board(tmp_path / "board")
     output = board / "public"
     build(board, output, TODAY)
     brief = board / "content" / "projects" / "acme-crm-cleanup.md"  # an edit to an open brief: the open bundle is indexed again
     brief.write_text(brief.read_text() + "\nOne more line for the index.\n")
-    takeover = brief.read_text().replace("url: https://acme.example", "url: https://acme-payments.example", 1)
-    (board / "content" / "projects" / "zz-takeover.md").write_text(takeover)
-    # Each real step held until the other's turn: the check fails once Pagefind is indexing, and indexing goes on once it failed.
-    real_bundle_files, real_company_problems, indexing, ended = search_module._bundle_files, load_module.company_problems, threading.Event(), []
+    about = board / "layouts" / "page.html"  # the content pages' alone: the project pages go on to the index as before
+    about.write_text(about.read_text().replace("{% block main %}", "{% block main %}{{ 1/0 }}", 1))
+    # Each real step held until the other's turn: the rest renders once Pagefind is indexing, and indexing goes on once it failed.
+    real_bundle_files, real_render, indexing, ended = search_module._bundle_files, build_module.render, threading.Event(), []
 
     async def once_the_build_failed(records, language, stop):
         indexing.set()
@@ -232,13 +231,13 @@ def test_a_build_that_fails_beside_the_index_stops_it_rather_than_waiting_for_it
             ended.append("stopped")
             raise
 
-    def once_indexing(briefs):
+    def once_indexing(*args):
         assert indexing.wait(30)
-        return real_company_problems(briefs)
+        return real_render(*args)
 
     monkeypatch.setattr(search_module, "_bundle_files", once_the_build_failed)
-    monkeypatch.setattr(load_module, "company_problems", once_indexing)
-    with pytest.raises(BoardError, match="zz-takeover.md:3: company.url https://acme-payments.example differs"):
+    monkeypatch.setattr(build_module, "render", once_indexing)
+    with pytest.raises(BoardError, match="layouts/page.html:[0-9]+: template error: division by zero"):
         build(board, output, TODAY)
     for thread in threading.enumerate():
         if thread is not threading.current_thread() and thread.name.startswith("ThreadPoolExecutor"):
