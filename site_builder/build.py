@@ -132,7 +132,8 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
                 first = bundles[OPEN_BUNDLE]
                 rendered, deferred = render_first(renderer, first, state)
                 opened = start_open_bundle(site, bundles, state, progress) if search and not deferred else None
-                leaving.callback(opened.stop if opened else lambda: None)  # a build that fails does not wait for the index
+                if opened:
+                    leaving.callback(opened.stop)  # a build that fails does not wait for the index
                 work = plan(site, renderer, state, first, rendered, deferred)
             settle()
             if opened and len(work.pages) >= MIN_ITEMS:  # worth a pool of processes, which fork only once the indexing is done

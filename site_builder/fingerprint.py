@@ -39,12 +39,13 @@ def code_fingerprint() -> str:
 
 
 def entry_key(fingerprint: str, *parts: str | bytes) -> str:
-    return digest_of(fingerprint.encode(), *[p.encode() if isinstance(p, str) else p for p in parts])
+    return keyed(fingerprint)(*parts)
 
 
 def keyed(fingerprint: str) -> Callable[..., str]:
-    """`entry_key` under one fingerprint, which is hashed once: the keys of a board's briefs, their bodies and
-    their projects' pages are 100,000 each, and feeding the fingerprint again was half of each key's time."""
+    """`entry_key` under one fingerprint, which is hashed once (written as `digest_of` writes its parts): the
+    keys of a board's briefs, their bodies and their projects' pages are 100,000 each, and feeding the
+    fingerprint again was half of each key's time."""
     start = hashlib.blake2b(digest_size=20)
     data = fingerprint.encode()
     start.update(len(data).to_bytes(8, "little"))

@@ -28,7 +28,7 @@ from site_builder.build import build as build_with_search
 from site_builder.build import check_board, preview_edits
 from site_builder.cli import main
 from site_builder.errors import BoardError
-from site_builder.fingerprint import Digester, entry_key, keyed
+from site_builder.fingerprint import Digester, digest_of, keyed
 from site_builder.layouts import compile_layouts
 from site_builder.pagekeys import digest_projects
 from site_builder.search_parts import OPEN_BUNDLE, search_bundles
@@ -398,11 +398,10 @@ def test_a_tuple_of_objects_hashed_before_hashes_as_when_none_was() -> None:
     assert Digester()(("listing", items[::-1])) != fresh and Digester()(("listing", items[:5])) != fresh
 
 
-def test_keys_made_under_a_fingerprint_hashed_once_are_those_entry_key_makes() -> None:
-    """A brief's key is made as `entry_key` makes it, whether from its bytes just read or from its file's kept hash."""
+def test_a_key_writes_its_fingerprint_and_each_part_with_its_length_so_no_two_inputs_share_it() -> None:
     for fingerprint, parts in (("", ()), ("code", ("brief.md", "0" * 40)), ("settings", (b"\0\1", "é", ""))):
-        assert keyed(fingerprint)(*parts) == entry_key(fingerprint, *parts)
-    assert keyed("a")("bc") != keyed("ab")("c") and keyed("a")("b", "c") != keyed("a")("bc")
+        assert keyed(fingerprint)(*parts) == digest_of(fingerprint.encode(), *(p.encode() if isinstance(p, str) else p for p in parts))
+    assert len({keyed("a")("bc"), keyed("ab")("c"), keyed("a")("b", "c"), keyed("a")("bc", ""), keyed("abc")()}) == 5
 
 
 def test_failed_rebuild_leaves_the_output_untouched(board: Path) -> None:
