@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from datetime import date
 from html import unescape
 from pathlib import Path
@@ -268,3 +271,20 @@ def test_summary_of_a_one_project_board_says_project(site_board, tmp_path, capsy
     site_board.brief()
     assert main(["--root", str(site_board.root), "build", "--output", str(tmp_path / "out"), "--now", "2026-11-25", "--no-search"]) == 0
     assert "built 1 project (1 open, 0 closed, 0 scheduled)" in capsys.readouterr().out
+
+
+def test_the_board_command_exits_at_once_with_all_it_says_and_makes_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`board` exits without freeing its objects one by one once it succeeded: all it printed reaches a pipe
+    (as the same build prints it in this process), and its board and cache are whole (the board built here,
+    and a second build with nothing to do)."""
+    board, here = copy_example_board(tmp_path / "board"), copy_example_board(tmp_path / "here")
+    options = ["build", "--now", "2026-11-25", "--explain", "--no-search"]  # Pagefind names its files differently each time
+    command = [sys.executable, "-m", "site_builder", "--root", str(board), *options]
+    environment = {**{name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}, "PYTHONPATH": str(REPO)}
+    first = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=120)
+    assert main(["--root", str(here), *options]) == 0
+    timed = re.compile(r" in [0-9.]+ s$", re.MULTILINE)
+    assert first.returncode == 0 and timed.sub("", first.stdout) == timed.sub("", capsys.readouterr().out), first.stderr
+    again = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=120)
+    assert again.returncode == 0 and again.stdout.startswith("built "), again.stdout  # the cache and the records were written
+    assert tree(board / "public") == tree(here / "public")
