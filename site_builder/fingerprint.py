@@ -25,11 +25,17 @@ _PACKAGE = Path(__file__).parent
 
 def digest_of(*parts: bytes) -> str:
     digest = hashlib.blake2b(digest_size=20)
-    update = digest.update  # taken 300,000 times a build at 100,000 briefs: every lookup counts
+    _write(digest.update, parts)
+    return digest.hexdigest()
+
+
+def _write(update: Callable[[bytes], None], parts: Sequence[str | bytes]) -> None:
+    """Each part after its length, so that no two lists of parts write the same bytes."""
     for part in parts:
+        if type(part) is str:
+            part = part.encode()
         update(len(part).to_bytes(8, "little"))
         update(part)
-    return digest.hexdigest()
 
 
 def code_fingerprint() -> str:
@@ -45,21 +51,14 @@ def entry_key(fingerprint: str, *parts: str | bytes) -> str:
 def keyed(fingerprint: str) -> Callable[..., str]:
     """`entry_key` under one fingerprint, which is hashed once (written as `digest_of` writes its parts): the
     keys of a board's briefs, their bodies and their projects' pages are 100,000 each, and feeding the
-    fingerprint again was half of each key's time."""
+    fingerprint again was a third of each key's time (1.39 us a key, 0.91 us under `keyed`)."""
     start = hashlib.blake2b(digest_size=20)
-    data = fingerprint.encode()
-    start.update(len(data).to_bytes(8, "little"))
-    start.update(data)
+    _write(start.update, (fingerprint,))
     fresh = start.copy
 
     def key(*parts: str | bytes) -> str:
         digest = fresh()
-        update = digest.update
-        for part in parts:
-            if type(part) is str:
-                part = part.encode()
-            update(len(part).to_bytes(8, "little"))
-            update(part)
+        _write(digest.update, parts)
         return digest.hexdigest()
     return key
 
