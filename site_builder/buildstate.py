@@ -248,6 +248,8 @@ class BuildState:
             self._by_inputs |= found
         kept = dict(self._by_inputs.get(key, {})) if key else {}
         self.kept |= kept
+        if kept and key:  # kept in the cache too, for a deploy that starts from an empty folder
+            self.cache.bundle_kept(key, functools.partial(_files_in, self.output, sorted(kept)))
         cached = None if kept or not key else self.cache.bundle(key)
         if cached is not None:
             self.inputs |= dict.fromkeys((file.path for file in cached), key)
@@ -301,3 +303,8 @@ def _kept_html(cache: BuildCache, again: Callable[[], RenderedBody], key: str) -
 
 def _given(html: str, key: str) -> str:
     return html
+
+
+def _files_in(output: Path | None, paths: list[str]) -> list[OutputFile]:
+    assert output is not None
+    return [OutputFile(path, (output / path).read_bytes()) for path in paths]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -202,6 +203,15 @@ class BuildCache:
         self._bundles_used.add(key)
         stored = read_pickle(self._bundle_path(key))
         return stored if isinstance(stored, list) and all(isinstance(file, OutputFile) for file in stored) else None
+
+    def bundle_kept(self, key: str, files: Callable[[], list[OutputFile]]) -> None:
+        """Note a search bundle an output folder holds as it was made (`key`): it stays in the cache, where
+        `files` (read from that folder) put it back should the cache have lost it. A bundle only an output
+        folder held was let go of at the next save, and a build into an empty folder indexed it again."""
+        if self.folder and not self.read_only:
+            self._bundles_used.add(key)
+            if not self._bundle_path(key).is_file():
+                write_pickle(self._bundle_path(key), files())
 
     def keep_bundle(self, key: str, files: list[OutputFile]) -> None:
         """Keep a search bundle's files, one file per bundle: a month's bundle outlives any output folder."""

@@ -375,6 +375,26 @@ def test_a_build_into_an_empty_folder_takes_the_unchanged_bundles_from_the_cache
     assert len(list((board / ".cache/bundles").iterdir())) == len(names)  # the edited month's old bundle is gone
 
 
+
+def test_the_bundles_a_rebuild_keeps_in_its_folder_stay_in_the_cache_for_a_build_into_an_empty_one(tmp_path):
+    """A rebuild that indexes one month keeps every other bundle in the cache, not only in its output folder;
+    a bundle the cache lost (as a cache of an earlier version did) is put back from that folder."""
+    board = copy_example_board(tmp_path / "board")
+    output = tmp_path / "public"
+    first = build(board, output, TODAY)
+    names = tuple(search_bundles(first.site))
+    old = next(project for project in first.site.archive if bundle_of(project, TODAY) == names[1])
+    (board / old.brief.source).write_text((board / old.brief.source).read_text() + "\nOne more line.\n")
+    kept = board / ".cache/bundles"
+    lost = sorted(kept.iterdir())[0]
+    lost.unlink()
+    rebuilt = build(board, output, TODAY)
+    assert rebuilt.report.names("index") == [bundle_folder(names[1])]
+    assert len(list(kept.iterdir())) == len(names) and lost.is_file()
+    fresh = build(board, tmp_path / "fresh", TODAY)
+    assert fresh.report.names("index") == [] and fresh.search_parts == (len(names), ())
+    assert {name: bundle_on_disk(tmp_path / "fresh", name) for name in names} == {name: bundle_on_disk(output, name) for name in names}
+
 def test_bundles_are_indexed_side_by_side_only_within_the_largest_bundles_pages(example, monkeypatch):
     """Each Pagefind process holds its bundle's pages: the pages in flight at once never exceed the largest
     bundle's, so the build's memory follows the largest bundle, not the history."""
