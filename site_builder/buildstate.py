@@ -23,7 +23,7 @@ from .brief import Brief
 from .buildreport import BuildReport
 from .cache import BuildCache, OutputRecord
 from .config import SiteConfig
-from .contentfiles import LOGOS_DIR, file_stats, read_limited
+from .contentfiles import file_stats, logo_files, read_limited
 from .fingerprint import Digester, bytes_digest, digest_of, entry_key, keyed
 from .markup import MARKUP_FINGERPRINT, RenderedBody
 from .model import Body, Project
@@ -56,6 +56,7 @@ class BuildState:
         self.staging: Staging | None = None  # where this build's files go as they are made (see `open_staging`)
         self._body_key = keyed(digest_of(cache.code.encode(), MARKUP_FINGERPRINT.encode()))
         self._brief_key = keyed("")
+        self._logos: frozenset[str] = frozenset()  # the logos a brief may name (`start_briefs`)
         self._brief_keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest
 
     def _intact_records(self, output: Path) -> Callable[[], tuple[dict[str, OutputRecord], str]]:
@@ -85,12 +86,12 @@ class BuildState:
 
     def start_briefs(self, root: Path, config: SiteConfig) -> None:
         """Everything besides its own bytes that decides whether a brief is valid and what it says: the
-        settings (but the base URL, so `board serve` and `board build` share entries), the logos, the code."""
+        settings (but the base URL, so `board serve` and `board build` share entries) and the code, in its
+        key; and the logos, which a brief from the cache is checked against (`known_brief`): a new company's
+        logo, added with its first brief, is no change to the other briefs (it was, to every one of them)."""
         settings = repr(dataclasses.replace(config, base_url="")).encode()
-        logos = root / LOGOS_DIR
-        names = sorted(p.name for p in logos.iterdir()) if logos.is_dir() else []
-        names_bytes = "\n".join(names).encode("utf-8", "surrogateescape")  # a name need not be UTF-8; statics refuses it
-        self._brief_key = keyed(digest_of(self.cache.code.encode(), settings, names_bytes))
+        self._logos = logo_files(root)
+        self._brief_key = keyed(digest_of(self.cache.code.encode(), settings))
 
     def brief_keys(self, paths: list[str]) -> list[str | None]:
         """The key of each brief file's bytes (read only if its stat changed since an earlier build hashed it), or
@@ -119,10 +120,11 @@ class BuildState:
 
     def known_brief(self, key: str | None) -> tuple[Brief, str] | None:
         """The brief an earlier build parsed from the same bytes and settings (without its Markdown), and
-        its Markdown's `markdown_key`."""
+        its Markdown's `markdown_key`; while the logo it names, if any, is there."""
         known = self.cache.brief(key) if key else None
-        if known is not None:
-            self._brief_keys[id(known[0])] = (key, known[0])
+        if known is None or (logo := known[0].company.logo) is not None and logo not in self._logos:
+            return None  # else the logo it names is gone: parsed again, to say so on its line
+        self._brief_keys[id(known[0])] = (key, known[0])
         return known
 
     def parsed(self, source: str, key: str | None, brief: Brief | None, markdown: str | None) -> None:

@@ -5,7 +5,8 @@ Seven things are kept in `.cache/` under the board's root (ignored by git, kept 
   is not read again (as git's index does; a file changed in the last seconds before it was hashed is
   always read, since a same-second edit could keep its stat);
 - parsed briefs without their Markdown (with a hash of it instead, which finds the rendered body), keyed by
-  a hash of the brief's path and bytes plus the board's settings, the logos a brief may name and the code;
+  a hash of the brief's name and bytes plus the board's settings and the code (one that names a logo is
+  taken only while the logo is there);
 - rendered Markdown, keyed by a hash of the body and summary plus the markup stage's fingerprint: each
   summary with the parsed briefs, each HTML in a file of its own, read only when a page or feed shows it
   (a board's history of bodies is more than a build can hold);

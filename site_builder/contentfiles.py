@@ -92,6 +92,16 @@ def brief_paths(root: Path) -> tuple[list[str], list[Problem]]:
     return paths, problems
 
 
+def logo_files(root: Path) -> frozenset[str]:
+    """The names a brief's company.logo may give: the files (not links) directly in static/logos/, as
+    `brieffields` finds a logo."""
+    try:
+        with os.scandir(root / LOGOS_DIR) as entries:
+            return frozenset(entry.name for entry in entries if entry.is_file(follow_symlinks=False))
+    except OSError:
+        return frozenset()
+
+
 def file_stats(paths: list[str]) -> list[tuple[int, int, int] | None]:
     """Each file's size, modification time and inode, what tells a changed file (None: it cannot be looked at)."""
     stats: list[tuple[int, int, int] | None] = []
