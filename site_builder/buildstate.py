@@ -31,7 +31,7 @@ from .outputs import OutputFile, SiteFile
 from .pagekeys import PageKeys, layout_key
 from .pages import PROJECT_LAYOUT, PageSpec, Renderer
 from .parallel import in_background
-from .writer import Staged, Staging, restated
+from .writer import Staged, Staging, files_in, restated
 
 NO_CACHE = "the cache is off"
 NO_RECORD = "no earlier build wrote this folder"
@@ -85,10 +85,9 @@ class BuildState:
     # Briefs and Markdown: kept in the cache by what they are made from.
 
     def start_briefs(self, root: Path, config: SiteConfig) -> None:
-        """Everything besides its own bytes that decides whether a brief is valid and what it says: the
-        settings (but the base URL, so `board serve` and `board build` share entries) and the code, in its
-        key; and the logos, which a brief from the cache is checked against (`known_brief`): a new company's
-        logo, added with its first brief, is no change to the other briefs (it was, to every one of them)."""
+        """Everything besides its own bytes that decides whether a brief is valid and what it says: the settings
+        (but the base URL, so `board serve` and `board build` share entries) and the code, in its key; and the
+        logos, which a brief from the cache is checked against (`known_brief`): a new one is no change to the others."""
         settings = repr(dataclasses.replace(config, base_url="")).encode()
         self._logos = logo_files(root)
         self._brief_key = keyed(digest_of(self.cache.code.encode(), settings))
@@ -250,8 +249,8 @@ class BuildState:
             self._by_inputs |= found
         kept = dict(self._by_inputs.get(key, {})) if key else {}
         self.kept |= kept
-        if kept and key:  # kept in the cache too, for a deploy that starts from an empty folder
-            self.cache.bundle_kept(key, functools.partial(_files_in, self.output, sorted(kept)))
+        if kept and key and self.output:  # kept in the cache too, for a deploy that starts from an empty folder
+            self.cache.bundle_kept(key, functools.partial(files_in, self.output, sorted(kept)))
         cached = None if kept or not key else self.cache.bundle(key)
         if cached is not None:
             self.inputs |= dict.fromkeys((file.path for file in cached), key)
@@ -305,8 +304,3 @@ def _kept_html(cache: BuildCache, again: Callable[[], RenderedBody], key: str) -
 
 def _given(html: str, key: str) -> str:
     return html
-
-
-def _files_in(output: Path | None, paths: list[str]) -> list[OutputFile]:
-    assert output is not None
-    return [OutputFile(path, (output / path).read_bytes()) for path in paths]

@@ -165,6 +165,11 @@ def write_over(output: Path, root: Path, pages: list[OutputFile], cache: BuildCa
     return True
 
 
+def files_in(folder: Path, paths: list[str]) -> list[OutputFile]:
+    """The files at `paths` in an output folder, as a stage made them."""
+    return [OutputFile(path, (folder / path).read_bytes()) for path in paths]
+
+
 def restated(target: Path, records: Mapping[str, OutputRecord]) -> dict[str, tuple[int, int, int]] | None:
     """Whether `target` holds the files of `records` with the bytes recorded, and no other (None: it does
     not). A file whose stat is as recorded is taken as it is; one whose stat changed is read and hashed,
