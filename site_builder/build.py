@@ -32,13 +32,12 @@ from .load import brief_bytes, load_board, rendered_brief
 from .markup import RenderedBody
 from .model import Project, Site, build_model, edited_in_place
 from .money import money_warnings
-from .outputs import FEED_FORMATS, OutputFile, SiteFile
+from .outputs import FEED_FORMATS, SiteFile
 from .ownership import ownership_problems
 from .pages import PageSpec, Renderer, page_specs, project_spec
 from .pagekeys import PageKeys
 from .parallel import MIN_ITEMS, collector_settling, map_in_processes
-from .search import index_search
-from .search_parts import OPEN_BUNDLE, parts_file, search_bundles
+from .search_parts import OPEN_BUNDLE, search_bundles
 from .statics import static_outputs
 from .writer import Staged, Staging, write_over
 
@@ -59,7 +58,7 @@ class BuildResult:
     search_records: int | None  # None when the build skipped search
     seconds: float
     renderer: Renderer  # the build's layouts and helpers, for `preview_edits` to render with
-    search_key: str | None  # fingerprint of the project pages the search index is made from (None: unknown)
+    search_keys: dict[str, str | None]  # the fingerprint of each search bundle's pages, by name (None: unknown)
     report: BuildReport  # the work done and why (`board build --explain`)
     warnings: tuple[str, ...] = ()  # what the build worked around and someone should look at
     search_parts: tuple[int, tuple[str, ...]] | None = None  # how many bundles the index has, and those indexed now
@@ -143,7 +142,7 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
             progress("writing the board")
             state.write(outputs.pages + outputs.files + search_index.files + [staging.put(file) for file in static_outputs(board.statics)])
     return BuildResult(site, outputs.page_count, len(site.feeds()) * len(FEED_FORMATS), len(site.projects) if search else None,
-                       time.perf_counter() - started, renderer, search_index.key, state.report, tuple(warnings),
+                       time.perf_counter() - started, renderer, search_index.keys, state.report, tuple(warnings),
                        (search_index.parts, search_index.indexed) if search else None)
 
 
@@ -209,12 +208,6 @@ def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path
             return []
         pages.append(renderer.render(project_spec(project, renderer)))
     return sorted(page.path for page in pages) if write_over(output, root, pages, cache) else []
-
-
-def search_bundle(site: Site, page: Callable[[str], bytes], jobs: int | None = None) -> list[OutputFile]:
-    """Every Pagefind bundle of the search index and its list of parts; `page` reads a project page by its path."""
-    bundles = search_bundles(site)
-    return index_search(site, bundles, page, jobs) + [parts_file(bundles)]
 
 
 def render_in_processes(renderer: Renderer, pages: list[tuple[PageSpec | Project, str | None]], board_files: list[SiteFile],

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .build import BuildResult, search_bundle
+from .build import BuildResult
 from .buildreport import BuildReport
 from .devhttp import BuildStatus
 from .errors import BoardError
-from .search_parts import BUNDLE_DIR, search_bundles
+from .search import index_search
+from .search_parts import BUNDLE_DIR, bundle_at, parts_file, search_bundles
 from .writer import write_files
 
 SEARCH_ENTRY = "pagefind-entry.json"  # what a page loads first from the bundle; it names every other file
@@ -49,8 +50,8 @@ class SearchIndexer:
         self.status = status
         self.scratch = scratch  # on the same file system as the bundle, so files move in by renaming
         self.indexed = indexed  # told the build with its record count, or the problems that stopped Pagefind
-        self._files: set[str] = set()  # the files of the bundle now served
-        self._indexed_key: str | None = None  # the search_key of the build it was made from
+        self._files: set[str] = set()  # the files of the bundles now served
+        self._keys: dict[str, str | None] = {}  # the fingerprint of the pages each bundle now served was made from
         self._wanted: BuildResult | None = None
         self._asked = threading.Condition()
         self._closed = False
@@ -77,12 +78,20 @@ class SearchIndexer:
             self._index(result)
 
     def _index(self, result: BuildResult) -> None:
-        if result.search_key and result.search_key == self._indexed_key:  # no project page changed: the index holds
+        """Index again the bundles whose pages changed (a brief edited: the open bundle alone, as `board build`
+        does), and move them in beside the others; none when no project page changed."""
+        bundles = search_bundles(result.site)
+        todo = [name for name, key in result.search_keys.items() if key is None or key != self._keys.get(name)]
+        if not todo and bundles.keys() == self._keys.keys():  # no project page changed: the index holds
             return self._published(result, ())
         folder = Path(tempfile.mkdtemp(prefix="search-", dir=self.scratch))
         try:
-            write_files(folder, search_bundle(result.site, lambda path: (self.status.site / path).read_bytes()))  # every page read from disk
-            self._files = merge_search_bundle(folder / BUNDLE_DIR, self.status.search / BUNDLE_DIR, self._files)
+            made = index_search(result.site, {name: bundles[name] for name in todo},
+                                lambda path: (self.status.site / path).read_bytes())  # each page read from disk
+            write_files(folder, made + [parts_file(bundles)])
+            unchanged = bundles.keys() - set(todo)
+            kept = {name for name in self._files if bundle_at(f"{BUNDLE_DIR}/{name}") in unchanged}
+            self._files = merge_search_bundle(folder / BUNDLE_DIR, self.status.search / BUNDLE_DIR, self._files) | kept
         except OSError:  # a newer build is replacing the pages being read: index that one instead
             time.sleep(0.1)
             with self._asked:
@@ -95,15 +104,14 @@ class SearchIndexer:
             return self.indexed(None, problems)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        self._indexed_key = result.search_key
-        bundles = tuple(search_bundles(result.site))
-        for name in bundles:
+        self._keys = dict(result.search_keys)
+        for name in todo:
             self.report.note("index", name, "a project page changed")
-        self._published(result, bundles)
+        self._published(result, tuple(todo))
 
     def _published(self, result: BuildResult, indexed: tuple[str, ...]) -> None:
         """Tell the open pages, and whoever waits for the index, that it now holds `result`'s projects,
-        having indexed the bundles named `indexed` (every one, or none)."""
+        having indexed the bundles named `indexed` (those whose pages changed)."""
         self.status.publish(lambda current: replace(current, build=current.build + 1, search_changed=current.build + 1))
         parts = (len(search_bundles(result.site)), indexed)
         self.indexed(replace(result, search_records=len(result.site.projects), search_parts=parts), ())

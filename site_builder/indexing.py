@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .buildstate import BuildState
-from .fingerprint import entry_key
 from .model import Project, Site
 from .outputs import OutputFile
 from .parallel import in_thread
@@ -31,7 +30,7 @@ Bundles = Mapping[str, tuple[Project, ...]]  # every bundle's projects, by name 
 @dataclass(frozen=True)
 class SearchIndex:
     files: list[Staged]  # the Pagefind bundles made now or taken from the cache, and the list of parts
-    key: str | None  # what it is made from: `board serve` indexes again only when it changes (None: unknown)
+    keys: dict[str, str | None]  # each bundle's fingerprint, by name: `board serve` indexes again those that change (None: unknown)
     parts: int  # how many bundles the index has
     indexed: tuple[str, ...]  # the bundles made now; the others are kept
 
@@ -74,9 +73,8 @@ def index(site: Site, bundles: Bundles, state: BuildState, search: bool, started
     from the same pages as the one in the output folder is kept; each is staged as soon as it is made or
     taken from the cache, so the build holds one at a time), the open one taken from `started` if given."""
     keys = {name: started.key if started and name == OPEN_BUNDLE else _key(state, name, projects) for name, projects in bundles.items()}
-    key = entry_key("", *(f"{name}\0{key}" for name, key in keys.items())) if state.cache.enabled else None
     if not search:
-        return SearchIndex([], key, len(bundles), ())
+        return SearchIndex([], keys, len(bundles), ())
     staging = state.staging
     assert staging is not None
     files, todo = list(started.kept) if started else [], []
@@ -98,7 +96,7 @@ def index(site: Site, bundles: Bundles, state: BuildState, search: bool, started
     if making is not None:
         files += made(OPEN_BUNDLE, making())
     indexed = (OPEN_BUNDLE,) * (making is not None) + tuple(todo)
-    return SearchIndex(files + [staging.put(parts_file(bundles))], key, len(bundles), indexed)
+    return SearchIndex(files + [staging.put(parts_file(bundles))], keys, len(bundles), indexed)
 
 
 def _key(state: BuildState, name: str, projects: tuple[Project, ...]) -> str | None:

@@ -25,6 +25,7 @@ from site_builder.devsearch import merge_search_bundle
 from site_builder.devserver import DevServer, local_base_url
 from site_builder.devwatch import ChangeKind, classify
 from site_builder.errors import BoardError
+from site_builder.search_parts import OPEN_BUNDLE, PARTS_FILE, bundle_at
 from site_builder.statics import publish_logo
 from tests.site_files import EXAMPLE_DATE, broken_bundle_files, copy_example_board, tree
 
@@ -227,8 +228,18 @@ def test_search_is_not_indexed_again_when_no_project_page_changed(server: DevSer
     assert len(server.search.report.names("index")) == indexed and after.search_changed > before  # told the pages, without Pagefind
     edit(board, BRIEF, "hours: 20", "hours: 22")
     assert server.status.wait_after(after.build, timeout=30, whole=True) is not None
+    edited = settle(server)
+    assert server.search.report.names("index")[indexed:] == [OPEN_BUNDLE]  # the open brief's bundle alone, as `board build` indexes
+    old = next(brief for brief in check_board(board, NOW).briefs if (brief.deadline.year, brief.deadline.month) < (NOW.year, NOW.month))
+    edit(board, old.source, "\n---\n", "\n---\n\nOne more line for the archive.\n")
+    assert server.status.wait_after(edited.build, timeout=30, whole=True) is not None
     settle(server)
-    assert len(server.search.report.names("index")) > indexed
+    assert server.search.report.names("index")[indexed + 1:] == [f"{old.deadline:%Y-%m}"]  # that month's alone
+    served = served_bundle(server)
+    months = json.loads(served[PARTS_FILE])["archive"]
+    assert old.deadline.strftime("%Y-%m") in months and {bundle_at(f"pagefind/{name}") for name in served} == {OPEN_BUNDLE, *months}
+    for part in ("", *(f"archive/{month}/" for month in months)):  # each bundle served whole, the ones kept as the ones made
+        assert broken_bundle_files({name.removeprefix(part): data for name, data in served.items() if name.startswith(part)}) == []
 
 
 def test_broken_brief_shows_the_check_message_over_the_last_good_build_until_fixed(server: DevServer, board: Path) -> None:
