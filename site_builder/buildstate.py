@@ -191,11 +191,11 @@ class BuildState:
         keys = self.page_keys
         assert keys is not None
         keys.prepare({spec.template for spec in specs} | {PROJECT_LAYOUT}, projects)
-        pages: list[tuple[PageSpec | Project, str | None]] = []
-        for path, template, page, context in [(spec.context.output_path, spec.template, spec, keys.context(spec)) for spec in specs] + \
-                [(project.path + "index.html", PROJECT_LAYOUT, project, keys.project(project)) for project in projects]:
-            if self._stale(path, lambda links: keys.page(template, context, links)):  # noqa: B023 - called at once
-                pages.append((page, context))
+        pages = [(spec, context) for spec, context in zip(specs, map(keys.context, specs))
+                 if self._stale(spec.context.output_path, keys.page_of(spec.template), context)]
+        project_page = keys.page_of(PROJECT_LAYOUT)  # a loop of its own: 100,000 times at a board's history
+        pages += [(project, context) for project, context in zip(projects, map(keys.project, projects))
+                  if self._stale(project.path + "index.html", project_page, context)]
         files = []
         for spec in board_files:
             key = entry_key(self.cache.code, spec.render.__qualname__, keys.digest(spec.inputs))
@@ -209,10 +209,11 @@ class BuildState:
                     self.report.note("render", path, self._why(before, key, ("what it lists changed",)))
         return pages, files
 
-    def _stale(self, path: str, key_of: Callable[[tuple[str, ...]], str]) -> bool:
-        """Whether the page at `path` must be rendered (noted, with why); else it is kept as it is."""
+    def _stale(self, path: str, key_of: Callable[[str, tuple[str, ...]], str], context: str) -> bool:
+        """Whether the page at `path`, of `context` (its key made by `key_of`, with the static files it
+        links), must be rendered (noted, with why); else it is kept as it is."""
         before = self.previous.get(path)
-        key = key_of(before.links) if before else ""
+        key = key_of(context, before.links) if before else ""
         if before and before.inputs == key:  # the record's string kept, not the equal one made now: one copy per page
             self.kept[path], self.inputs[path], self.links[path] = before, before.inputs, before.links
             return False

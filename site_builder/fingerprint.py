@@ -75,11 +75,15 @@ class Digester:
         """`known`: digests already at hand, by id() of the object (a brief's is its cache key), with the object."""
         # Each digest kept as a containing hash writes it ("o" and the digest), so a tuple of hashed objects
         # is written in one join.
-        self._memo: dict[int, tuple[bytes, Any]] = {key: (b"o" + digest.encode(), value) for key, (digest, value) in (known or {}).items()}
+        # The digests alone, by id(): a listing's 10,000 projects are looked up with one step less; the objects
+        # are kept alive beside them, so that no id is taken by another object meanwhile.
+        self._memo: dict[int, bytes] = {key: b"o" + digest.encode() for key, (digest, _) in (known or {}).items()}
+        self._alive: list[Any] = [value for _, value in (known or {}).values()]
 
     def forget(self) -> None:
         """Let go of every digest remembered (and of the objects kept alive for them)."""
         self._memo.clear()
+        self._alive.clear()
 
     def __call__(self, value: Any) -> str:
         digest = hashlib.blake2b(digest_size=20)
@@ -88,8 +92,11 @@ class Digester:
 
     def known(self, value: Any) -> bytes | None:
         """The digest of an object hashed, given or remembered before, as a hash containing it writes it; else None."""
-        found = self._memo.get(id(value))
-        return found[0] if found is not None else None
+        return self._memo.get(id(value))
+
+    def of(self, value: Any) -> bytes:
+        """The digest of a dataclass instance, as a hash containing it writes it: remembered, else made now."""
+        return self._object(value)
 
     def digests(self, values: Sequence[Any]) -> list[bytes]:
         """The digest of each dataclass instance of `values`, in the form a hash containing it writes it; each is remembered."""
@@ -98,9 +105,8 @@ class Digester:
     def remember(self, values: Sequence[Any], digests: list[bytes]) -> None:
         """Take `digests` as those of `values`: `digests(values)` of a Digester that knew what this one knows
         (in a process forked from this one)."""
-        memo = self._memo
-        for value, digest in zip(values, digests, strict=True):
-            memo[id(value)] = (digest, value)
+        self._memo.update(zip(map(id, values), digests, strict=True))
+        self._alive += values
 
     def _object(self, value: Any) -> bytes:
         memo = self._memo
@@ -117,11 +123,12 @@ class Digester:
                 elif kind in _PLAIN:
                     update(b"v%s:" % repr(item).encode())
                 elif (seen := memo.get(id(item))) is not None:  # an object hashed before (a project's brief), as _feed would
-                    update(seen[0])
+                    update(seen)
                 else:
                     self._feed(digest, item)
-            known = memo[id(value)] = (b"o" + digest.hexdigest().encode(), value)  # value kept alive: ids stay unique
-        return known[0]
+            known = memo[id(value)] = b"o" + digest.hexdigest().encode()
+            self._alive.append(value)  # kept alive: ids stay unique
+        return known
 
     def _feed(self, digest: Any, value: Any) -> None:
         kind = type(value)
@@ -139,11 +146,11 @@ class Digester:
             digest.update(b"t%d:" % len(value))
             known = list(map(self._memo.get, map(id, value)))  # the objects hashed before (the projects of a listing)
             if None not in known:  # all of them, as most tuples are: a group's 10,000 projects in one join
-                digest.update(b"".join(map(_first, known)))
+                digest.update(b"".join(known))  # type: ignore[arg-type]  # none is None
                 return
             for item, seen in zip(value, known):
                 if seen is not None:
-                    digest.update(seen[0])
+                    digest.update(seen)
                 else:
                     self._feed(digest, item)
         elif callable(value) and not isinstance(value, Mapping):  # asked first: an ABC's isinstance is the slower test
@@ -158,7 +165,6 @@ class Digester:
 
 
 _PLAIN = {int, float, bool, type(None), Decimal, date, datetime}
-_first = operator.itemgetter(0)
 
 
 @functools.cache

@@ -94,15 +94,24 @@ class PageKeys:
         return self.digest(spec.context) if project is None else self.project(project)
 
     def project(self, project: Project) -> str:
-        """The context part of a project page's fingerprint (see `pages.project_spec`)."""
-        return self._project_key(self.digest(project))
+        """The context part of a project page's fingerprint (see `pages.project_spec`): of the project's
+        digest as `prepare` took it, not hashed again (100,000 times at a board's history)."""
+        return self._project_key(self.digest.of(project))
 
     @functools.cached_property
     def _project_key(self) -> Callable[..., str]:
         return keyed(self.projects)
 
     def page(self, template: str, context: str, links: tuple[str, ...]) -> str:
-        statics = self._statics.get(links)  # most pages link the same few files
-        if statics is None:
-            statics = self._statics[links] = entry_key("", *(f"{path}\0{self.static_version(path)}" for path in links))
-        return f"{self.layout(template)}:{self.shared}:{context}:{statics}"
+        return self.page_of(template)(context, links)
+
+    def page_of(self, template: str) -> Callable[[str, tuple[str, ...]], str]:
+        """`page` for the pages of one layout, its parts that all share put together once."""
+        start = f"{self.layout(template)}:{self.shared}:"
+
+        def page(context: str, links: tuple[str, ...]) -> str:
+            statics = self._statics.get(links)  # most pages link the same few files
+            if statics is None:
+                statics = self._statics[links] = entry_key("", *(f"{path}\0{self.static_version(path)}" for path in links))
+            return f"{start}{context}:{statics}"
+        return page
