@@ -143,10 +143,15 @@ def company_problems(briefs: list[Brief]) -> list[Problem]:
     """One company, one identity: briefs whose company names read the same (see `same_name_key`) must
     write it the same way and agree on its website and logo, so no brief can pass for another company or
     give it another face. The earliest brief (by posted date, then slug) sets what the others must say."""
+    names = [same_name_key(brief.company.name) for brief in briefs]
     first: dict[str, Brief] = {}
+    for name, brief in zip(names, briefs):  # the earliest of each name, found without sorting a board's history of briefs
+        known = first.setdefault(name, brief)
+        if (brief.posted, brief.slug) < (known.posted, known.slug):
+            first[name] = brief
     problems = []
-    for brief in sorted(briefs, key=lambda b: (b.posted, b.slug)):
-        known = first.setdefault(same_name_key(brief.company.name), brief)
+    for name, brief in zip(names, briefs):
+        known = first[name]
         mine, theirs = brief.company, known.company
         if known is brief:
             continue

@@ -34,9 +34,10 @@ def symlink_message() -> str:
             "the repository): put the file itself here instead")
 
 
-def link_problems(root: Path, folder: Path) -> list[Problem]:
-    """A problem for each symbolic link under `folder` (content/ or static/), found without following any;
-    editors' files are left out, as everywhere (Emacs's lock file is a link to nowhere)."""
+def link_problems(root: Path, folder: Path, listed: Path | None = None) -> list[Problem]:
+    """A problem for each symbolic link under `folder` (content/ or static/), found without following any,
+    but inside the folder `listed`, whose reader says so of its own (`brief_paths`: a history of briefs
+    is not walked twice); editors' files are left out, as everywhere (Emacs's lock file is a link to nowhere)."""
     start = root / folder
     if start.is_symlink():
         return [Problem(folder.as_posix(), 1, symlink_message())]
@@ -52,7 +53,7 @@ def link_problems(root: Path, folder: Path) -> list[Problem]:
                 continue
             if entry.is_symlink():
                 problems.append(Problem(f"{shown}/{entry.name}", 1, symlink_message()))
-            elif entry.is_dir():
+            elif entry.is_dir() and f"{shown}/{entry.name}" != (listed and listed.as_posix()):
                 folders.append((f"{shown}/{entry.name}", entry.path))
     return sorted(problems)
 
@@ -79,9 +80,11 @@ def brief_paths(root: Path) -> tuple[list[str], list[Problem]]:
     paths, problems, start = [], [], f"{folder}/"
     for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):  # scandir: no stat per file where the type is known
         name = entry.name
-        if is_editor_noise(name) or name.lower() == "readme.md" or entry.is_symlink():
-            continue  # a link is reported by link_problems
-        if first_forbidden(name):  # a byte that is not UTF-8 (read as a lone surrogate), or a control character
+        if is_editor_noise(name) or name.lower() == "readme.md":
+            continue
+        if entry.is_symlink():
+            problems.append(Problem(f"{PROJECTS_DIR.as_posix()}/{name}", 1, symlink_message()))
+        elif first_forbidden(name):  # a byte that is not UTF-8 (read as a lone surrogate), or a control character
             problems.append(Problem(f"{PROJECTS_DIR.as_posix()}/{name}", 1, "the file name is not plain UTF-8 text: rename it "
                                                                            "to lowercase letters, digits and hyphens, like acme-crm-cleanup.md"))
         elif entry.is_file() and name.endswith(".md"):

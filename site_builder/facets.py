@@ -134,7 +134,7 @@ class Facets:
 
     def _country_choices(self) -> tuple[Choice, ...]:
         """Every country some project is open to, by name in the board's language (the page adds "any country")."""
-        codes = frozenset().union(*(eligible_countries(project.brief.countries) for project in self.site.projects))
+        codes = frozenset().union(*map(eligible_countries, {project.brief.countries for project in self.site.projects}))  # each list once
         language = self.site.config.language
         named = sorted((Choice(code, territory_name(code, language)) for code in codes), key=lambda c: (by_name(c.label), c.key))
         return tuple(named)

@@ -17,7 +17,7 @@ from .buildstate import BuildState
 from .fingerprint import markdown_key
 from .config import SiteConfig, load_config
 from .content import company_problems, read_brief, unique_briefs
-from .contentfiles import CONTENT_DIR, brief_paths, link_problems, read_limited
+from .contentfiles import CONTENT_DIR, PROJECTS_DIR, brief_paths, link_problems, read_limited
 from .contentpages import PageSource, load_pages
 from .errors import BoardError, Problem
 from .layouts import Layouts, compile_layouts
@@ -55,7 +55,7 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
         layouts, layout_problems = compile_layouts(theme, state.cache.compiled_layouts(), keep=not state.cache.read_only)
         published = load_statics(root, theme)
         statics = published.files
-        problems += page_problems + layout_problems + link_problems(root, CONTENT_DIR) + published.problems
+        problems += page_problems + layout_problems + link_problems(root, CONTENT_DIR, listed=PROJECTS_DIR) + published.problems
         rendered = [(page, rendered_page(state, page)) for page in sources]
         problems += [body for _, body in rendered if isinstance(body, Problem)]
         pages = tuple(ContentPage(p.slug, p.title, p.description, body.html) for p, body in rendered if isinstance(body, RenderedBody))
