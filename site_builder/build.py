@@ -133,6 +133,9 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
                 opened = start_open_bundle(site, bundles, state, progress) if search and not deferred else None
                 if opened:
                     leaving.callback(opened.stop)  # a build that fails does not wait for the index
+                # Every brief and body looked up: the cache writes what it holds of them and lets go, while the
+                # index is made (0.2 to 0.3 s at 100,000 briefs, before the index began); the rest reads only HTML.
+                state.cache.keep_entries()
                 work = plan(site, renderer, state, first, rendered, deferred)
             settle()
             if opened and len(work.pages) >= MIN_ITEMS:  # worth a pool of processes, which fork only once the indexing is done

@@ -59,7 +59,6 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
         rendered = [(page, rendered_page(state, page)) for page in sources]
         problems += [body for _, body in rendered if isinstance(body, Problem)]
         pages = tuple(ContentPage(p.slug, p.title, p.description, body.html) for p, body in rendered if isinstance(body, RenderedBody))
-        state.cache.keep_entries()  # every brief and body looked up: the rest of the build reads only bodies' HTML
     if problems:
         raise BoardError(sorted(problems))
     return Board(config, briefs, bodies, pages, layouts, theme, statics)
