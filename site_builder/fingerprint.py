@@ -73,10 +73,9 @@ class Digester:
 
     def __init__(self, known: Mapping[int, tuple[str, Any]] | None = None) -> None:
         """`known`: digests already at hand, by id() of the object (a brief's is its cache key), with the object."""
-        # Each digest kept as a containing hash writes it ("o" and the digest), so a tuple of hashed objects
-        # is written in one join.
-        # The digests alone, by id(): a listing's 10,000 projects are looked up with one step less; the objects
-        # are kept alive beside them, so that no id is taken by another object meanwhile.
+        # Each digest kept by id(), as a containing hash writes it ("o" and the digest), so a tuple of hashed
+        # objects is written in one join; the digests alone, so a group's 10,000 projects are looked up with one
+        # step less, and the objects kept alive beside them, so that no id is taken by another object meanwhile.
         self._memo: dict[int, bytes] = {key: b"o" + digest.encode() for key, (digest, _) in (known or {}).items()}
         self._alive: list[Any] = [value for _, value in (known or {}).values()]
 
