@@ -237,7 +237,7 @@ class BuildCache:
             self._output_table(target).write(records)
 
     def forget_outputs(self, target: Path) -> None:
-        """Drop the record of `target`, an output folder that is going away (`board serve`'s private one)."""
+        """Drop the record of `target`, an output folder that is going away (a `board serve`'s temporary one)."""
         if self.folder:
             self._output_table(target).remove()
             self._outputs.pop(target.resolve(), None)

@@ -5,6 +5,7 @@ working until they reload.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -23,6 +24,7 @@ from .search_parts import BUNDLE_DIR, bundle_at, parts_file, search_bundles
 from .writer import write_files
 
 SEARCH_ENTRY = "pagefind-entry.json"  # what a page loads first from the bundle; it names every other file
+INDEXED_FILE = "search.json"  # in the scratch folder: what the bundles served were made from, for the next `board serve`
 
 
 def merge_search_bundle(new: Path, live: Path, previous: set[str]) -> set[str]:
@@ -52,10 +54,22 @@ class SearchIndexer:
         self.indexed = indexed  # told the build with its record count, or the problems that stopped Pagefind
         self._files: set[str] = set()  # the files of the bundles now served
         self._keys: dict[str, str | None] = {}  # the fingerprint of the pages each bundle now served was made from
+        self._restore()
         self._wanted: BuildResult | None = None
         self._asked = threading.Condition()
         self._closed = False
         self.report = BuildReport()  # each Pagefind run, as a build reports its own (what tests read)
+
+    def _restore(self) -> None:
+        """Take the bundles an earlier `board serve` left in the search folder, when it noted what they were made
+        from (it notes that only once they are all in place) and they are all there."""
+        try:
+            indexed = json.loads((self.scratch / INDEXED_FILE).read_text(encoding="utf-8"))
+            keys, files = dict(indexed["keys"]), set(indexed["files"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return
+        if all((self.status.search / BUNDLE_DIR / name).is_file() for name in files):
+            self._keys, self._files = keys, files
 
     def want(self, result: BuildResult) -> None:
         with self._asked:
@@ -91,6 +105,7 @@ class SearchIndexer:
             write_files(folder, made + [parts_file(bundles)])
             unchanged = bundles.keys() - set(todo)
             kept = {name for name in self._files if bundle_at(f"{BUNDLE_DIR}/{name}") in unchanged}
+            (self.scratch / INDEXED_FILE).unlink(missing_ok=True)  # the bundles are changing: noted again once in place
             self._files = merge_search_bundle(folder / BUNDLE_DIR, self.status.search / BUNDLE_DIR, self._files) | kept
         except OSError:  # a newer build is replacing the pages being read: index that one instead
             time.sleep(0.1)
@@ -105,6 +120,10 @@ class SearchIndexer:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         self._keys = dict(result.search_keys)
+        if None not in self._keys.values():  # an unknown fingerprint (no cache) matches nothing later anyway
+            noted = self.scratch / f".{INDEXED_FILE}"
+            noted.write_text(json.dumps({"keys": self._keys, "files": sorted(self._files)}), encoding="utf-8")
+            os.replace(noted, self.scratch / INDEXED_FILE)
         for name in todo:
             self.report.note("index", name, "a project page changed")
         self._published(result, tuple(todo))

@@ -574,7 +574,7 @@ def output_records(board: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir()) if folder.is_dir() else []
 
 
-def test_stopping_leaves_no_threads_no_build_folder_and_no_record_of_it_in_the_cache(board: Path, tmp_path: Path) -> None:
+def test_stopping_leaves_no_threads_and_keeps_the_build_folder_with_its_record(board: Path, tmp_path: Path) -> None:
     build(board, tmp_path / "public", NOW, search=False)
     records_before = output_records(board)
     threads_before = set(threading.enumerate())
@@ -586,8 +586,40 @@ def test_stopping_leaves_no_threads_no_build_folder_and_no_record_of_it_in_the_c
     server.stop()
     connection.close()
     assert set(threading.enumerate()) == threads_before
-    assert not server.status.site.parent.exists()
-    assert output_records(board) == records_before  # the record of `public/` stays
+    assert server.status.site == board / ".cache" / "serve" / "site" and (server.status.site / "index.html").is_file()
+    assert len(output_records(board)) == len(records_before) + 1  # kept for the next `board serve`, with the folder
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_next_serve_starts_from_the_folder_the_last_one_kept(board: Path) -> None:
+    port = free_port()  # the same address, so the same pages: they hold the board's local base URL
+    with DevServer(board, port=port, now=NOW, log=print) as first:
+        settle(first)
+        bundle = served_bundle(first)
+    with DevServer(board, port=port, now=NOW, log=print) as second:
+        settle(second)
+        assert second._last is not None and str(second._last.report) == ""  # no brief parsed, no page rendered or written
+        assert str(second.search.report) == ""  # and nothing indexed: the bundles are the last serve's
+        assert served_bundle(second) == bundle
+        assert TITLE in fetch(second, PAGE).text
+
+
+def test_a_second_serve_of_a_board_builds_into_a_folder_of_its_own_and_removes_it(board: Path) -> None:
+    with DevServer(board, port=0, now=NOW, log=print) as first:
+        settle(first)
+        records = output_records(board)
+        second = DevServer(board, port=0, now=NOW, log=print).start()
+        settle(second)
+        assert second.status.site.parent != first.status.site.parent and len(output_records(board)) == len(records) + 1
+        assert TITLE in fetch(second, PAGE).text
+        second.stop()
+        assert not second.status.site.parent.exists() and output_records(board) == records
+        assert TITLE in fetch(first, PAGE).text
 
 
 class Clock:
@@ -659,7 +691,8 @@ def test_board_serve_command_prints_its_address_and_the_build_summary_and_serves
         process.terminate()
         assert process.wait(timeout=10) == 0
         assert process.stdout.read() == "stopped\n"
-        assert output_records(board) == records  # serve's folder and its record in .cache/ are gone
+        assert len(output_records(board)) == len(records) + 1  # serve's folder and its record, kept for the next serve
+        assert (board / ".cache" / "serve" / "site" / "index.html").is_file()
     finally:
         process.kill()
         process.wait()
