@@ -1,5 +1,5 @@
 """A limit on the processor time a block of Python code may take: the markup stage's defence against
-text that sends Python-Markdown into minutes of work (a 30 KB run of `[`)."""
+text that sends Python-Markdown into seconds or minutes of work (20 KB of `[](`: 5 s)."""
 
 from __future__ import annotations
 
