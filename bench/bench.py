@@ -8,7 +8,8 @@ CPU time) of:
   on the same output;
 - a rebuild with nothing changed, one after an open brief changed, and one after a brief closed
   months ago changed (cache warm), each way;
-- save-to-served under `board serve` (bench/serve_latency.py);
+- save-to-served under `board serve`, and how long it takes to serve the board when started, the first
+  time and again (bench/serve_latency.py);
 - what the search page downloads on its first search, with the index in parts and in one bundle
   (bench/search_bytes.py, in Chromium; 10,000 briefs);
 and the peak memory of the builds: of the largest process, and of the whole build (every process it
@@ -46,7 +47,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from generate import BUILD_DATE, generate  # noqa: E402
 from search_bytes import first_search_bytes, one_bundle_copy  # noqa: E402
-from serve_latency import save_to_served  # noqa: E402
+from serve_latency import save_to_served, start_to_served  # noqa: E402
 
 NOW = BUILD_DATE.isoformat()
 BOARD = [sys.executable, "-m", "site_builder"]
@@ -176,6 +177,11 @@ def measure(size: int, runs: int, work: Path, jobs: int) -> dict[str, Any]:
         latencies = save_to_served(board, BUILD_DATE, runs)
         for name, what in (("serve", "page"), ("serve board", "board"), ("serve search", "search")):
             results[name] = Sample(statistics.median(getattr(latency, what) for latency in latencies), 0, 0)
+        first, *again = start_to_served(board, BUILD_DATE, runs)
+        results["serve start"], results["serve start search"] = Sample(first.page, 0, 0), Sample(first.search, 0, 0)
+        if again:
+            results["serve restart"] = Sample(statistics.median(start.page for start in again), 0, 0)
+            results["serve restart search"] = Sample(statistics.median(start.search for start in again), 0, 0)
     if search and size == 10_000:  # the board for the search page's download
         results["bytes"] = first_search_bytes(output, "/board/", SEARCH_QUERY)
         results["bytes one bundle"] = first_search_bytes(one_bundle_copy(board, output, BUILD_DATE), "/board/", SEARCH_QUERY)
@@ -237,7 +243,11 @@ def table(results: dict[Any, dict[Any, Any]], sizes: list[int]) -> str:
 
     for label, name, target in (("one brief edited under `board serve`: its page served", "serve", "under 300 ms"),
                                 ("... the whole board served (listings, feeds)", "serve board", ""),
-                                ("... the search index served", "serve search", "")):
+                                ("... the search index served", "serve search", ""),
+                                ("`board serve` started on a board built before: the board served", "serve start", ""),
+                                ("... and its search index", "serve start search", ""),
+                                ("... started again, from the folder the last serve kept: the board served", "serve restart", ""),
+                                ("... and its search index", "serve restart search", "")):
         lines.append(f"| {label} | " + " | ".join(plain(size, name, lambda s: seconds(s.wall)) for size in sizes) + f" {target} |")
     for label, name, target in (("peak memory, cold build with search, whole build (all processes, PSS)", "cold+search", "under 1 GB at 100,000"),
                                 ("... one open brief changed, with search, whole build", "one brief+search", "under 1 GB at 100,000")):

@@ -1,5 +1,6 @@
 """Save-to-served latency of `board serve`: how long after a brief is saved its page is served changed,
-then the whole board (listings, feeds), then the search index (serve publishes in that order).
+then the whole board (listings, feeds), then the search index (serve publishes in that order); and how
+long `board serve` takes to serve a board and its search when started, the first time and again.
 
 It runs a real DevServer on a copy of the board, and waits the way an open page does: on the live-reload
 event stream, then one request for the page; the time is from the file's write to the changed page's
@@ -14,6 +15,7 @@ import argparse
 import http.client
 import json
 import shutil
+import socket
 import statistics
 import sys
 import tempfile
@@ -61,9 +63,7 @@ def save_to_served(board: Path, now: date | None = None, edits: int = 5) -> list
     """For each of `edits` saves of one brief: how long until its changed page, then the search index, is served."""
     with tempfile.TemporaryDirectory(prefix="serve-latency-", dir=board.parent) as scratch:  # on the board's file system
         root = Path(scratch) / "board"
-        for name in BOARD_SOURCES:
-            source = board / name
-            (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+        _copy_board(board, root)
         latencies = []
         with DevServer(root, port=0, now=now, log=lambda line: None) as server:
             if server.status.current.problems:
@@ -97,6 +97,37 @@ def save_to_served(board: Path, now: date | None = None, edits: int = 5) -> list
         return latencies
 
 
+def _copy_board(board: Path, root: Path, cache: bool = False) -> None:
+    for name in BOARD_SOURCES + ((".cache",) if cache else ()):
+        source = board / name
+        if source.exists():
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+
+
+def start_to_served(board: Path, now: date | None = None, starts: int = 3) -> list[Latency]:
+    """For `starts` starts of `board serve` on a copy of `board` with its `.cache/` (a board built before), one
+    after the other at one address: how long until the board is served, then its search index. The first
+    start builds serve's folder; the others start from the one the last serve kept."""
+    with tempfile.TemporaryDirectory(prefix="serve-start-", dir=board.parent) as scratch:
+        root = Path(scratch) / "board"
+        _copy_board(board, root, cache=True)
+        with socket.socket() as probe:  # one address for every start: the pages hold it
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        latencies = []
+        for _ in range(starts):
+            started = time.perf_counter()
+            with DevServer(root, port=port, now=now, log=lambda line: None) as server:
+                served = time.perf_counter() - started  # `start` returns once the first build is published
+                snapshot = server.status.current
+                while snapshot is not None and snapshot.search_changed < snapshot.pages_changed and not snapshot.problems:
+                    snapshot = server.status.wait_after(snapshot.build, timeout=600)
+                if snapshot is None or snapshot.problems:
+                    raise RuntimeError("the board's search index was not served")
+                latencies.append(Latency(served, served, time.perf_counter() - started))
+        return latencies
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Measure board serve's save-to-served latency for a one-brief change.")
     parser.add_argument("board", type=Path, help="a board folder (content/, layouts/, static/, site.toml); it is copied, not edited")
@@ -108,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         seconds = [getattr(latency, what) for latency in latencies]
         print(f"serve save-to-{what}-served, one brief of {args.board}: median {statistics.median(seconds):.2f} s, "
               f"min {min(seconds):.2f} s, max {max(seconds):.2f} s over {len(seconds)} saves")
+    first, *again = start_to_served(args.board, args.now)
+    print(f"serve start to served, {args.board}: the board {first.page:.2f} s and its search {first.search:.2f} s; started again "
+          f"(its folder kept): {statistics.median(s.page for s in again):.2f} s and {statistics.median(s.search for s in again):.2f} s")
     return 0
 
 
