@@ -17,6 +17,7 @@ from pathlib import Path
 import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.treeprocessors import InlineProcessor
 
 from site_builder import markup, text, wording
@@ -34,6 +35,8 @@ def stock_converter() -> markdown.Markdown:
                                   extension_configs=markup.MARKDOWN_CONFIG, output_format="html")
     converter.treeprocessors["inline"].__class__ = InlineProcessor
     converter.treeprocessors["smarty"].__class__ = InlineProcessor
+    for pattern in converter.inlinePatterns:  # and links' brackets found as Python-Markdown finds them
+        pattern.__dict__.pop("_findBracketEnds", None)
     return converter
 
 
@@ -68,6 +71,19 @@ PUNCTUATION_HEAVY = st.lists(st.sampled_from(PIECES), max_size=80).map("".join)
 @given(PUNCTUATION_HEAVY)
 def test_any_text_renders_as_with_stock_markdown(text: str) -> None:
     assert_same(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="[]a(\\`!\n", max_size=60))
+def test_the_ends_of_links_brackets_are_those_python_markdown_finds(text: str) -> None:
+    """Python-Markdown 3.11.4 finds where each link's brackets close by a loop over every character; the
+    board's converter finds the same a run of text at a time."""
+    patterns = [pattern for pattern in markup._markdown().inlinePatterns if isinstance(pattern, LinkInlineProcessor)]
+    if not hasattr(LinkInlineProcessor, "_findBracketEnds"):  # before 3.11.4 it scanned from each bracket: nothing to replace
+        assert not any("_findBracketEnds" in vars(pattern) for pattern in patterns)
+        return
+    assert patterns and all(pattern._findBracketEnds is markup._bracket_ends for pattern in patterns)
+    assert markup._bracket_ends(text) == LinkInlineProcessor._findBracketEnds(text)
 
 
 def test_a_slow_body_is_stopped_in_the_main_thread_and_in_any_other_and_the_next_body_renders() -> None:
