@@ -37,7 +37,7 @@ from .theme import LAYOUTS_DIR, STATIC_DIR, Theme
 
 try:
     import fcntl
-except ImportError:  # not on Windows: each `board serve` there builds into a temporary folder, as two at once would
+except ImportError:  # Windows has none: there every `board serve` builds into a temporary folder
     fcntl = None  # type: ignore[assignment]
 
 SERVE_DIR = CACHE_DIR / "serve"  # the folder `board serve` builds into, kept for the next one (see DevServer._build_folder)
