@@ -151,7 +151,7 @@ _BRACKET = re.compile(r"[\[\]]")
 def _bracket_ends(data: str) -> list[int | None]:
     """Python-Markdown 3.11.4's `LinkInlineProcessor._findBracketEnds`, the same list made a run of text at a
     time: for each index of `data`, the index just past the `]` that closes a bracket opened before it, or
-    None. Its loop visits every character, again each time a link's text changes: 0.9 ms of a 2 ms body.
+    None. Its loop visits every character, again each time a link's text changes: 0.2 to 0.3 ms of a 2 ms body.
     Between two brackets the depth holds, so each index of such a run has the same end (a slice, not a loop)."""
     ends: list[int | None] = [None] * (len(data) + 1)
     starts = [0, *(match.end() for match in _BRACKET.finditer(data))]  # where the depth may change
