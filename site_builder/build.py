@@ -205,7 +205,7 @@ def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path
         rendered = rendered_brief(brief) if brief else None
         project = None
         if brief and isinstance(rendered, RenderedBody):
-            body = state.body(brief.source, state.body_key(markdown_key(brief.body, brief.summary)), rendered, lambda made=rendered: made)
+            body = state.body(brief.source, state.body_key(markdown_key(brief.body, brief.summary)), rendered, lambda origin, made=rendered: made)
             project = edited_in_place(site, brief, *body)
         if project is None:
             return []

@@ -50,6 +50,7 @@ class BuildState:
         self.kept: dict[str, OutputRecord] = {}  # outputs taken as they are on disk
         self.inputs: dict[str, str] = {}  # output path -> fingerprint of what it is made from
         self.links: dict[str, tuple[str, ...]] = {}  # page path -> the static files it links
+        self._links: dict[tuple[str, ...], tuple[str, ...]] = {}  # each set of links, once (`rendered`)
         self.page_keys: PageKeys | None = None
         self._bundle_keys: set[str] = set()  # the fingerprints of the bundles asked for (`bundle_key`)
         self._by_inputs: dict[str, dict[str, OutputRecord]] = {}  # the previous records of their files, by fingerprint
@@ -58,6 +59,7 @@ class BuildState:
         self._brief_key = keyed("")
         self._logos: frozenset[str] = frozenset()  # the logos a brief may name (`start_briefs`)
         self._brief_keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest
+        self._readers: dict[Callable[[str], RenderedBody], Callable[[str, str], str]] = {}  # each body's `read`, by how it is made again
 
     def _intact_records(self, output: Path) -> Callable[[], tuple[dict[str, OutputRecord], str]]:
         """What waits for the last build's records of `output` if every file holds the bytes it left (moved
@@ -143,20 +145,24 @@ class BuildState:
         """Whether the cache holds this body rendered (its HTML is not read)."""
         return self.cache.body_summary(key) is not None
 
-    def body(self, source: str, key: str, rendered: RenderedBody | None, again: Callable[[], RenderedBody]) -> tuple[Body, str]:
+    def body(self, source: str, key: str, rendered: RenderedBody | None, again: Callable[[str], RenderedBody],
+             origin: str = "") -> tuple[Body, str]:
         """A body and its summary from the cache, else `rendered` (by another process) or rendered now
-        (`again`) and kept for the next build. The HTML stays in the cache until a page or feed shows it,
-        and `again` makes it anew should the cache lose it meanwhile. A body rendered outside a build (a
+        (`again(origin)`) and kept for the next build. The HTML stays in the cache until a page or feed shows
+        it, and `again` makes it anew should the cache lose it meanwhile. A body rendered outside a build (a
         preview under `board serve`) is taken as it is: the cache let go of its tables after the last build,
         and reading them back is a quarter of a second at 10,000 briefs."""
         known = None if rendered is not None and self.output is None else self.cache.body_summary(key)
         if known is None:
-            made = rendered or again()
+            made = rendered or again(origin)
             self.report.note("markdown", source, NO_CACHE if not self.cache.enabled else "not rendered before")
             if self.output is None or not self.cache.keep_body(key, made):  # only a build keeps what it made
-                return Body(key, functools.partial(_given, made.html)), made.summary
+                return Body(key, origin, functools.partial(_given, made.html)), made.summary
             known = made.summary
-        return Body(key, functools.partial(_kept_html, self.cache, again)), known
+        reader = self._readers.get(again)
+        if reader is None:
+            reader = self._readers[again] = functools.partial(_kept_html, self.cache, again)
+        return Body(key, origin, reader), known
 
     # Outputs: kept in the output folder while what each is made from is unchanged.
 
@@ -227,8 +233,9 @@ class BuildState:
         return changed[0] if changed else parts[0]
 
     def rendered(self, path: str, key: str, links: tuple[str, ...]) -> None:
-        """Note the fingerprint a page was rendered with (taken by the process that rendered it)."""
-        self.inputs[path], self.links[path] = key, links
+        """Note the fingerprint a page was rendered with (taken by the process that rendered it). Pages link
+        the same few static files: one tuple for each set, which the records of the next build share too."""
+        self.inputs[path], self.links[path] = key, self._links.setdefault(links, links)
 
     def bundle_key(self, name: str, version: str, pages: list[str]) -> str | None:
         """The fingerprint of a bundle made from `pages` (a search index); None when the cache is off."""
@@ -298,10 +305,10 @@ class BuildState:
             self.report.note("remove", path, "no longer part of the board")
 
 
-def _kept_html(cache: BuildCache, again: Callable[[], RenderedBody], key: str) -> str:
-    """A body's HTML from the cache, or rendered again when the cache lost it."""
-    return cache.body_html(key) or again().html
+def _kept_html(cache: BuildCache, again: Callable[[str], RenderedBody], key: str, origin: str) -> str:
+    """A body's HTML from the cache, or rendered again from `origin` when the cache lost it."""
+    return cache.body_html(key) or again(origin).html
 
 
-def _given(html: str, key: str) -> str:
+def _given(html: str, key: str, origin: str) -> str:
     return html
