@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from .brief import Brief
+from .brief import Brief, with_shared_values
 from .buildstate import BuildState
 from .fingerprint import markdown_key
 from .config import SiteConfig, load_config
@@ -100,11 +100,13 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
     next_todo = next(todo_left, None)
     bodies: dict[str, tuple[Body, str]] = {}
     briefs = []
+    shared: dict[object, object] = {}  # the values briefs parsed now repeat, each once (`with_shared_values`)
     again = functools.partial(_body_again, root, config)  # one for every brief, given its file (a string: a Path is 0.5 KB more)
     for index, path in enumerate(paths):
         rendered = None
         if index == next_todo:
             parsed_key, brief, markdown, found, rendered = next(results)
+            brief = with_shared_values(brief, shared) if brief else None
             key, next_todo = parsed_key or keys[index], next(todo_left, None)
             problems += found
             if known[index] is None or key != keys[index]:  # else read again only to render its body (the markup stage changed)

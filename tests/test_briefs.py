@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import BODY, BODY_LINE, LINE, brief_text
+from site_builder.brief import with_shared_values
 from site_builder.content import load_briefs
 
 P = "content/projects/acme-crm-cleanup.md"
@@ -43,6 +44,20 @@ def test_valid_brief_is_read_into_typed_fields(board):
     assert brief.maintainers == ("dana-acme",)
     assert brief.draft is False and brief.summary is None
     assert brief.body == BODY.rstrip() and brief.body_line == BODY_LINE
+
+
+def test_briefs_share_the_values_they_repeat_and_an_amount_only_as_it_is_written(board):
+    """`with_shared_values` gives briefs one object for each value they repeat; 1260 and 1260.00 are equal
+    numbers but not the same text, so each brief keeps its own."""
+    shared: dict = {}
+    briefs = [with_shared_values(board.read(board.brief(slug, compensation=f"\n  amount: {amount}\n  currency: USD\n  type: fixed"))[0], shared)
+              for slug, amount in (("acme-one", "1260"), ("acme-two", "1260.00"), ("acme-three", "1260"))]
+    first, second, third = briefs
+    assert [str(brief.compensation.amount) for brief in briefs] == ["1260", "1260.00", "1260"]
+    assert first.compensation is third.compensation and first.compensation is not second.compensation
+    for name in ("company", "category", "skills", "countries", "posted", "deadline", "maintainers"):
+        assert getattr(first, name) is getattr(second, name) is getattr(third, name), name
+    assert first.skills[0] is second.skills[0] and (first.slug, second.slug) == ("acme-one", "acme-two")
 
 
 def test_optional_fields_are_read_when_given(board):

@@ -459,6 +459,27 @@ def test_damaged_cache_is_ignored(board: Path) -> None:
     assert_same_as_clean_build(board, output)
 
 
+def _repeated_values(briefs: list) -> dict[object, set[int]]:
+    """The values two or more of `briefs` hold (company, category, skills, countries, dates), each with the
+    ids of the objects that hold it."""
+    held: dict[object, list[object]] = {}
+    for brief in briefs:
+        for value in (brief.company, brief.category, brief.posted, brief.deadline, *brief.skills, *brief.countries):
+            held.setdefault(value, []).append(value)
+    return {value: {id(each) for each in objects} for value, objects in held.items() if len(objects) > 1}
+
+
+def test_briefs_hold_one_object_for_each_value_they_repeat_and_the_cache_writes_it_once_per_file(tmp_path: Path) -> None:
+    """A board's history repeats companies, skills, countries and dates across its briefs: the build holds
+    each value once, not once per brief (60 MB at 100,000 briefs), and so does each file of the cache."""
+    root = generate.generate(300, tmp_path / "board", seed=3)
+    repeated = _repeated_values([project.brief for project in build(root, tmp_path / "out", TODAY).site.projects])
+    assert len(repeated) > 100 and all(len(ids) == 1 for ids in repeated.values())
+    shards = sorted((root / ".cache" / "entries").glob("*.pickle"))
+    within = [_repeated_values([brief for brief, _ in cache_module.read_pickle(shard)["briefs"].values()]) for shard in shards]
+    assert sum(map(len, within)) > 100 and all(len(ids) == 1 for values in within for ids in values.values())
+
+
 def test_bodies_stay_in_the_cache_until_shown_and_one_the_cache_lost_is_rendered_again(board: Path) -> None:
     output = board.parent / "public"
     build(board, output, TODAY)
