@@ -101,7 +101,7 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
     bodies: dict[str, tuple[Body, str]] = {}
     briefs = []
     shared: dict[object, object] = {}  # the values briefs parsed now repeat, each once (`with_shared_values`)
-    again = functools.partial(_body_again, root, config)  # one for every brief, given its file (a string: a Path is 0.5 KB more)
+    again = functools.partial(_body_again, root, config)  # one for every brief, given its file as a string (a Path is 0.5 KB more)
     for index, path in enumerate(paths):
         rendered = None
         if index == next_todo:
