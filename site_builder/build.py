@@ -25,7 +25,6 @@ from .content import read_brief
 from .crawl import crawl_specs
 from .errors import BoardError, Problem
 from .feeds import feed_specs
-from .history import last_commit_times
 from .indexing import index, start_open_bundle
 from .lifecycle import Status, status_of
 from .load import brief_bytes, load_board, rendered_brief
@@ -122,8 +121,8 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
         state = BuildState(cache or BuildCache.for_board(root, use_cache), output)
         progress("reading and rendering briefs")
         board = load_board(root, today, state, base_url=base_url, drafts=drafts, jobs=jobs)
-        changed, warnings = last_commit_times(root)
-        site = build_model(board.config, board.briefs, board.bodies, today, board.pages, drafts, changed=changed)
+        history = state.commit_times(root)
+        site = build_model(board.config, board.briefs, board.bodies, today, board.pages, drafts, changed=history.times)
         renderer = Renderer(board.theme, site, board.layouts, board.statics)
         bundles = search_bundles(site)
         with state.open_staging(root) as staging, ExitStack() as leaving:
@@ -145,7 +144,7 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
             progress("writing the board")
             state.write(outputs.pages + outputs.files + search_index.files + [staging.put(file) for file in static_outputs(board.statics)])
     return BuildResult(site, outputs.page_count, len(site.feeds()) * len(FEED_FORMATS), len(site.projects) if search else None,
-                       time.perf_counter() - started, renderer, search_index.keys, state.report, tuple(warnings),
+                       time.perf_counter() - started, renderer, search_index.keys, state.report, history.warnings,
                        (search_index.parts, search_index.indexed) if search else None)
 
 

@@ -25,6 +25,7 @@ from .cache import BuildCache, OutputRecord
 from .config import SiteConfig
 from .contentfiles import file_stats, logo_files, read_limited
 from .fingerprint import Digester, bytes_digest, digest_of, entry_key, keyed
+from .history import CommitTimes, last_commit_times
 from .markup import MARKUP_FINGERPRINT, RenderedBody
 from .model import Body, Project
 from .outputs import OutputFile, SiteFile
@@ -83,6 +84,15 @@ class BuildState:
 
     previous = property(lambda self: self._written_before[0], doc="The last build's files in the output folder, if untouched.")
     fresh = property(lambda self: self._written_before[1], doc='Why the output folder is written afresh ("": it is not).')
+
+    # History: each brief's last commit time, read from git only as far as the last build did not.
+
+    def commit_times(self, root: Path) -> CommitTimes:
+        times, read = last_commit_times(root, self.cache.commit_times())
+        if read:
+            self.report.note("history", "git log", read)
+        self.cache.keep_commit_times(times)
+        return times
 
     # Briefs and Markdown: kept in the cache by what they are made from.
 

@@ -1,6 +1,6 @@
 """Build cache: the store of what earlier builds computed; `buildstate` decides what of it is still current.
 
-Seven things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
+Eight things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
 - the hash of each brief file's bytes, with the file's size, time and inode: a file whose stat is unchanged
   is not read again (as git's index does; a file changed in the last seconds before it was hashed is
   always read, since a same-second edit could keep its stat);
@@ -19,6 +19,7 @@ Seven things are kept in `.cache/` under the board's root (ignored by git, kept 
 - the layouts as Jinja compiled them, and what each names, checked against their sources (layouts.py);
 - each search bundle (see search_parts.py), keyed by its pages' fingerprints, so that a deploy which
   starts from an empty output folder indexes again only the bundles whose pages changed.
+- each brief's last commit time, as of the commit the last build read up to (history.py).
 
 A cached build is byte-identical to a clean one: every key covers all that goes into its value. The files
 are pickles, trusted like the board's own sources (never restore a `.cache/` from somewhere you would not
@@ -37,6 +38,7 @@ from jinja2 import __version__ as JINJA_VERSION
 
 from .brief import Brief
 from .fingerprint import FORMAT, code_fingerprint, digest_of, entry_key
+from .history import CommitTimes
 from .markup import RenderedBody
 from .outputs import OutputFile
 from .tables import Table, read_pickle, top_folders, whole_path, write_pickle
@@ -96,6 +98,7 @@ class BuildCache:
         self._files: dict[str, FileDigest] | None = None  # brief files' hashes, by path, as an earlier build left them
         self._files_kept: dict[str, FileDigest] = {}  # those taken now
         self._files_used: set[str] = set()
+        self._commit_times: CommitTimes | None = None  # as read from the cache (`commit_times`)
 
     @classmethod
     def for_board(cls, root: Path, enabled: bool = True, read_only: bool = False) -> BuildCache:
@@ -223,6 +226,18 @@ class BuildCache:
     def _bundle_path(self, key: str) -> Path:
         assert self.folder
         return self.folder / "bundles" / f"{key}.pickle"
+
+    def commit_times(self) -> CommitTimes | None:
+        """Each brief's last commit time as the last build read it, if this version of the code did."""
+        stored = read_pickle(self.folder / "history.pickle") if self.folder else None
+        fresh = isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("code") == self.code
+        self._commit_times = stored["times"] if fresh and isinstance(stored["times"], CommitTimes) else None
+        return self._commit_times
+
+    def keep_commit_times(self, times: CommitTimes) -> None:
+        """Keep `times` for the next build, unless they are those read (a build with no new commit writes nothing)."""
+        if self.folder and not self.read_only and times.head and times is not self._commit_times:
+            write_pickle(self.folder / "history.pickle", {"format": FORMAT, "code": self.code, "times": times})
 
     def compiled_layouts(self) -> Path | None:
         """The folder of the layouts earlier builds compiled with this generator and this Jinja (None: no cache)."""

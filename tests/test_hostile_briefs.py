@@ -282,7 +282,8 @@ def test_a_commit_dated_in_year_10000_is_a_warning_not_a_failed_build(tmp_path, 
     monkeypatch.setenv("GIT_COMMITTER_DATE", "@253402300800 +0000")  # 10000-01-01T00:00:00+00:00
     commit_all(root, "A commit from the future", user="mallory")
     monkeypatch.delenv("GIT_COMMITTER_DATE")
-    assert main(["--root", str(root), "build", *NOW, "--no-search"]) == 0
-    assert ("warning: git history: a commit's date cannot be read (10000-01-01T00:00:00+00:00); the briefs it changed "
-            "count as changed when they were posted") in capsys.readouterr().out.splitlines()
+    for _ in range(2):  # and again when the history is taken as the last build read it
+        assert main(["--root", str(root), "build", *NOW, "--no-search"]) == 0
+        assert ("warning: git history: a commit's date cannot be read (10000-01-01T00:00:00+00:00); the briefs it changed "
+                "count as changed when they were posted") in capsys.readouterr().out.splitlines()
     assert subprocess.run(["git", "-C", str(root), "log", "--format=%cI"], capture_output=True, text=True).stdout.startswith("10000")

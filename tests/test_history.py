@@ -1,0 +1,112 @@
+"""The history stage (site_builder/history.py): each brief's last commit time, read from git only as far as the
+last build did not, and a rebuild's times the same as a clean build's, whatever happened to the history."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from site_builder.build import build as build_with_search
+from tests.site_files import copy_example_board
+
+TODAY = date(2026, 11, 25)
+build = functools.partial(build_with_search, search=False)
+
+
+def git(root: Path, *args: str, when: str = "2026-11-21T09:00:00+00:00") -> str:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    done = subprocess.run(["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
+                          env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def edit(board: Path, slug: str, words: str) -> None:
+    brief = board / "content/projects" / f"{slug}.md"
+    brief.write_text(brief.read_text() + f"\n{words}\n")
+
+
+def history_read(board: Path, output: Path) -> tuple[list[str], dict[str, datetime]]:
+    """Build; what the build says it read of git (`--explain`'s history lines), and each project's updated time."""
+    result = build(board, output, TODAY)
+    return [work.reason for work in result.report.work if work.kind == "history"], \
+        {project.brief.slug: project.updated for project in result.site.projects}
+
+
+def same_as_clean_build(board: Path, output: Path) -> bool:
+    clean = board.parent / "clean"
+    build(board, clean, TODAY, use_cache=False)
+    return all((output / path.relative_to(clean)).read_bytes() == path.read_bytes() for path in clean.rglob("*") if path.is_file())
+
+
+def a_board_in_git(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    board, output = copy_example_board(tmp_path / "board"), tmp_path / "public"
+    git(board, "init", "--quiet", "--initial-branch=main")
+    git(board, "add", "-A")
+    git(board, "commit", "--quiet", "-m", "the board", when="2026-11-25T08:00:00+00:00")
+    read, _ = history_read(board, output)
+    assert len(read) == 1 and read[0].endswith("commits, the whole history: no earlier build kept what it read")
+    return board, output, [project.brief.slug for project in build(board, output, TODAY).site.open]
+
+
+def test_a_rebuild_reads_only_the_commits_since_the_last_one_and_a_merged_change_dates_from_its_merge(tmp_path):
+    board, output, (direct, merged, *_) = a_board_in_git(tmp_path)
+    head = git(board, "rev-parse", "HEAD")
+    edit(board, direct, "Edited on main.")
+    git(board, "commit", "--quiet", "-am", "an edit on main", when="2026-11-25T10:00:00+00:00")
+    git(board, "checkout", "--quiet", "-b", "pull-request")
+    edit(board, merged, "Edited in a pull request.")
+    git(board, "commit", "--quiet", "-am", "an edit in a pull request", when="2026-11-25T11:00:00+00:00")
+    git(board, "checkout", "--quiet", "main")
+    git(board, "merge", "--quiet", "--no-ff", "-m", "Merge the pull request", "pull-request", when="2026-11-25T12:00:00+00:00")
+
+    read, updated = history_read(board, output)
+    assert read == [f"2 commits since {head[:12]}, which the last build read up to"]  # the edit and the merge, not the history
+    assert updated[direct] == datetime(2026, 11, 25, 10, tzinfo=timezone.utc)
+    assert updated[merged] == datetime(2026, 11, 25, 12, tzinfo=timezone.utc)  # when it reached the board
+    assert same_as_clean_build(board, output)
+    assert history_read(board, output)[0] == []  # no new commit: nothing read
+
+
+def test_a_history_rewritten_under_the_last_build_is_read_again_whole(tmp_path):
+    board, output, (slug, *_) = a_board_in_git(tmp_path)
+    edit(board, slug, "Edited, then the commit amended.")
+    git(board, "commit", "--quiet", "-am", "an edit", when="2026-11-25T10:00:00+00:00")
+    first = git(board, "rev-parse", "HEAD")
+    history_read(board, output)
+    git(board, "commit", "--quiet", "--amend", "-m", "an edit, amended", when="2026-11-25T14:00:00+00:00")
+    read, updated = history_read(board, output)
+    assert read == [f"2 commits, the whole history: {first[:12]}, which the last build read up to, is not one of HEAD's first parents"]
+    assert updated[slug] == datetime(2026, 11, 25, 14, tzinfo=timezone.utc)
+    assert same_as_clean_build(board, output)
+
+
+def test_a_build_of_a_branch_then_merged_reads_the_history_again_since_its_commit_is_no_first_parent(tmp_path):
+    board, output, (slug, *_) = a_board_in_git(tmp_path)
+    git(board, "checkout", "--quiet", "-b", "pull-request")
+    edit(board, slug, "Edited in a pull request.")
+    git(board, "commit", "--quiet", "-am", "an edit in a pull request", when="2026-11-25T11:00:00+00:00")
+    history_read(board, output)  # built on the branch: its commit is the one read up to
+    git(board, "checkout", "--quiet", "main")
+    git(board, "merge", "--quiet", "--no-ff", "-m", "Merge the pull request", "pull-request", when="2026-11-25T12:00:00+00:00")
+    read, updated = history_read(board, output)
+    assert len(read) == 1 and read[0].startswith("2 commits, the whole history: ") and "is not one of HEAD's first parents" in read[0]
+    assert updated[slug] == datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+    assert same_as_clean_build(board, output)
+
+
+def test_a_shallow_clone_is_read_on_every_build_and_nothing_of_it_is_kept(tmp_path):
+    board, _, _ = a_board_in_git(tmp_path)
+    for hour in (10, 11):
+        edit(board, "acme-crm-cleanup", f"Edited at {hour}.")
+        git(board, "commit", "--quiet", "-am", "an edit", when=f"2026-11-25T{hour}:00:00+00:00")
+    clone, output = tmp_path / "clone", tmp_path / "clone-public"
+    git(tmp_path, "clone", "--quiet", "--depth=1", f"file://{board}", str(clone))
+    for _ in range(2):
+        read, updated = history_read(clone, output)
+        assert read == ["1 commits of a shallow clone, every build"]
+        assert updated["acme-crm-cleanup"] == datetime(2026, 11, 25, 11, tzinfo=timezone.utc)
+        assert not (clone / ".cache" / "history.pickle").exists()
