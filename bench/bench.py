@@ -12,6 +12,8 @@ CPU time) of:
   time and again (bench/serve_latency.py);
 - what the search page downloads on its first search, with the index in parts and in one bundle
   (bench/search_bytes.py, in Chromium; 10,000 briefs);
+- at 10,000 briefs, the same board in git with a commit per brief: its whole history read, and no-op
+  and one-brief rebuilds from there (bench/git_history.py);
 and the peak memory of the builds: of the largest process, and of the whole build (every process it
 runs, Pagefind's included, summed as PSS, sampled every 0.2 s).
 
@@ -46,6 +48,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from generate import BUILD_DATE, generate  # noqa: E402
+from git_history import measure_git_board  # noqa: E402
 from search_bytes import first_search_bytes, one_bundle_copy  # noqa: E402
 from serve_latency import save_to_served, start_to_served  # noqa: E402
 
@@ -170,6 +173,9 @@ def measure(size: int, runs: int, work: Path, jobs: int) -> dict[str, Any]:
             sample("old brief" + suffix, [*build, *options])
             if suffix == "" and search:
                 sample("pagefind", [sys.executable, "-m", "pagefind", "--site", str(output)])
+    if size == 10_000:
+        samples |= measure_git_board(board, work, runs, run, lambda root, out: [*BOARD, "--root", str(root), "build", "--now", NOW,
+                                                                                "--output", str(out)], touch_brief)
     results: dict[str, Any] = {name: Sample(statistics.median(s.wall for s in values), statistics.median(s.cpu for s in values),
                                             max(s.peak_mb for s in values), max(s.total_mb for s in values))
                                for name, values in samples.items()}
@@ -225,6 +231,8 @@ def table(results: dict[Any, dict[Any, Any]], sizes: list[int]) -> str:
         ("rebuild, nothing changed (x cold)", "no-op", "cold", "at most 0.15x"),
         ("rebuild, one open brief changed (x cold)", "one brief", "cold", "at most 0.25x"),
         ("rebuild, one brief closed months ago changed (x cold)", "old brief", "cold", ""),
+        ("rebuild, nothing changed, the board in git with a commit per brief (x cold)", "no-op git", "cold", "at most 0.15x"),
+        ("rebuild, one open brief changed and committed, the board in git (x cold)", "one brief git", "cold", "at most 0.25x"),
         ("`pagefind --site` on the output", "pagefind", None, ""),
         ("cold build with search", "cold+search", None, "at most cold + pagefind"),
         ("rebuild with search, nothing changed (x cold with search)", "no-op+search", "cold+search", "at most 0.15x"),
@@ -241,7 +249,8 @@ def table(results: dict[Any, dict[Any, Any]], sizes: list[int]) -> str:
         found = results[size].get(name)
         return f"{show(found)} | " if found else "n/a | "
 
-    for label, name, target in (("one brief edited under `board serve`: its page served", "serve", "under 300 ms"),
+    for label, name, target in (("reading the whole git history of that board (history.py; a rebuild reads the commits since)", "history", ""),
+                                ("one brief edited under `board serve`: its page served", "serve", "under 300 ms"),
                                 ("... the whole board served (listings, feeds)", "serve board", ""),
                                 ("... the search index served", "serve search", ""),
                                 ("`board serve` started on a board built before: the board served", "serve start", ""),
