@@ -88,6 +88,7 @@ class BuildState:
     # History: each brief's last commit time, read from git only as far as the last build did not.
 
     def commit_times(self, root: Path) -> CommitTimes:
+        """Each brief's last commit time, the history read as far as the cache does not hold it (noted, with why)."""
         times, read = last_commit_times(root, self.cache.commit_times())
         if read:
             self.report.note("history", "git log", read)

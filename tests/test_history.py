@@ -110,3 +110,17 @@ def test_a_shallow_clone_is_read_on_every_build_and_nothing_of_it_is_kept(tmp_pa
         assert read == ["1 commits of a shallow clone, every build"]
         assert updated["acme-crm-cleanup"] == datetime(2026, 11, 25, 11, tzinfo=timezone.utc)
         assert not (clone / ".cache" / "history.pickle").exists()
+
+
+def test_a_history_git_cannot_read_is_a_warning_and_is_not_kept(tmp_path):
+    board, output = copy_example_board(tmp_path / "board"), tmp_path / "public"
+    git(board, "init", "--quiet", "--initial-branch=main")
+    git(board, "add", "-A")
+    git(board, "commit", "--quiet", "-m", "the board")
+    tree = git(board, "rev-parse", "HEAD:content/projects")
+    (board / ".git/objects" / tree[:2] / tree[2:]).unlink()  # a damaged clone: the commit is there, a tree of it is not
+    for _ in range(2):
+        result = build(board, output, TODAY)
+        assert result.warnings == ("git history: `git log` failed, so every brief counts as changed when it was posted",)
+        assert all(project.updated == project.published for project in result.site.projects)
+        assert not (board / ".cache" / "history.pickle").exists()
