@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     build_command.add_argument("--no-cache", action="store_true", help="ignore .cache/ and write the whole site afresh "
                                                                         "(the result is the same, only slower)")
     build_command.add_argument("--explain", action="store_true",
-                               help="list each brief parsed, page rendered and file written, and why the cache could not spare it")
+                               help="list each brief parsed, page rendered and file written, and the git history read, and why the cache could not spare it")
     build_command.add_argument("--jobs", type=_positive, metavar="N", help="processes to build with (default: one per core)")
 
     check = command("check", "Validate site.toml and the briefs; list every problem with file:line.")

@@ -39,7 +39,7 @@ COMMIT_ID = re.compile(r"[0-9a-f]{40,64}")
 class CommitTimes:
     """When each brief last changed as of one commit: the time (UTC) of the newest commit that changed it."""
 
-    head: str | None  # the commit read up to; None: outside git, or a shallow clone, where nothing is kept
+    head: str | None  # the commit read up to; None: outside git, a shallow clone, or a log git failed to read: nothing kept
     times: dict[str, datetime] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()  # a commit whose date cannot be read, each time the history is read
 
