@@ -9,6 +9,7 @@ import subprocess
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from site_builder import history
 from site_builder.build import build as build_with_search
 from tests.site_files import copy_example_board
 
@@ -124,3 +125,34 @@ def test_a_history_git_cannot_read_is_a_warning_and_is_not_kept(tmp_path):
         assert result.warnings == ("git history: `git log` failed, so every brief counts as changed when it was posted",)
         assert all(project.updated == project.published for project in result.site.projects)
         assert not (board / ".cache" / "history.pickle").exists()
+
+
+def test_a_long_history_read_in_two_parts_at_once_reads_as_one_log_does(tmp_path):
+    """Past SPLIT_FROM first parents the whole history is read by two git processes; the times are those one
+    `git log` gives, merges (dated before the commits they follow) and edits included."""
+    root = tmp_path / "board"
+    git(tmp_path, "init", "--quiet", "--initial-branch=main", str(root))
+    stream, when, mark = [], 1_700_000_000, 0
+    for n in range(history.SPLIT_FROM + 100):
+        when += 60
+        mark += 1
+        brief = f"brief-{n % 1500}"  # some briefs edited again, later
+        stream.append(f"commit refs/heads/main\nmark :{mark}\ncommitter T <t@example.org> {when} +0000\ndata 0\n"
+                      f"M 100644 inline content/projects/{brief}.md\ndata {len(str(n))}\n{n}\n")
+        if n % 100 == 50:  # a pull request's branch, merged: its commit is dated a day before the merge
+            mark += 1
+            stream.append(f"commit refs/heads/side\nmark :{mark}\ncommitter T <t@example.org> {when - 86_400} +0000\ndata 0\n"
+                          f"from :{mark - 1}\nM 100644 inline content/projects/side-{n}.md\ndata 1\nx\n")
+            mark += 1
+            when += 60
+            stream.append(f"commit refs/heads/main\nmark :{mark}\ncommitter T <t@example.org> {when} +0000\ndata 0\n"
+                          f"from :{mark - 2}\nmerge :{mark - 1}\nM 100644 inline content/projects/side-{n}.md\ndata 1\nx\n")
+    subprocess.run(["git", "-C", str(root), "fast-import", "--quiet"], input="".join(stream).encode(), check=True)
+    git(root, "checkout", "--quiet", "main")
+
+    times, read = history.last_commit_times(root)
+    whole = history.parse_log(git(root, *history.LOG, "HEAD"))
+    assert times.times == whole.times and len(times.times) == 1500 + 21
+    assert read == f"{whole.commits} commits, the whole history: no earlier build kept what it read"
+    merged = datetime.fromtimestamp(1_700_000_000 + 60 * 52, timezone.utc)  # side-50, merged after main's 51st commit
+    assert times.times["side-50"] == merged
