@@ -11,16 +11,16 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
 
 READ_HISTORY = "import sys; from pathlib import Path; from site_builder.history import last_commit_times; last_commit_times(Path(sys.argv[1]))"
 
 
-def commit_each_brief(board: Path) -> int:
+def commit_each_brief(board: Path) -> None:
     """Make `board` a git repository whose history adds its briefs one per commit, in the order they were
-    posted, and its other files in a first commit. Returns how many commits it made."""
+    posted, and its other files in a first commit."""
     briefs = sorted((board / "content" / "projects").glob("*.md"), key=lambda brief: (_posted(brief), brief.name))
     subprocess.run(["git", "init", "--quiet", "--initial-branch=main", str(board)], check=True)
     importer = subprocess.Popen(["git", "-C", str(board), "fast-import", "--quiet"], stdin=subprocess.PIPE)
@@ -40,7 +40,6 @@ def commit_each_brief(board: Path) -> int:
     if importer.wait():
         raise SystemExit("git fast-import failed")
     subprocess.run(["git", "-C", str(board), "reset", "--quiet", "--hard", "main"], check=True)
-    return len(commits)
 
 
 def measure_git_board(board: Path, work: Path, runs: int, run: Callable[[list[str]], Any],
@@ -67,5 +66,5 @@ def measure_git_board(board: Path, work: Path, runs: int, run: Callable[[list[st
     return samples
 
 
-def _posted(brief: Path) -> Any:
+def _posted(brief: Path) -> date:
     return datetime.strptime(brief.read_text().split("\nposted: ", 1)[1][:10], "%Y-%m-%d").date()

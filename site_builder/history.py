@@ -106,6 +106,8 @@ def _read_whole(root: Path, head: str) -> Log:
     middle = chain[int(len(chain) * (1 - 0.5 ** 0.5))]
     with ThreadPoolExecutor(2) as pool:  # each thread waits on its git process
         newer, older = pool.map(functools.partial(_read_log, root), (f"{middle}..{head}", middle))
+    if not (newer.commits and older.commits):  # git failed on a part (each holds a commit at least): none of it is kept
+        return newer if not newer.commits else older
     return Log(older.times | newer.times, newer.warnings + older.warnings, older.below, newer.commits + older.commits)
 
 

@@ -127,11 +127,9 @@ def test_a_history_git_cannot_read_is_a_warning_and_is_not_kept(tmp_path):
         assert not (board / ".cache" / "history.pickle").exists()
 
 
-def test_a_long_history_read_in_two_parts_at_once_reads_as_one_log_does(tmp_path):
-    """Past SPLIT_FROM first parents the whole history is read by two git processes; the times are those one
-    `git log` gives, merges (dated before the commits they follow) and edits included."""
-    root = tmp_path / "board"
-    git(tmp_path, "init", "--quiet", "--initial-branch=main", str(root))
+def a_long_history(root: Path) -> None:
+    """SPLIT_FROM + 121 first parents, 21 of them merges of a pull request's branch: a history read in two parts."""
+    git(root.parent, "init", "--quiet", "--initial-branch=main", str(root))
     stream, when, mark = [], 1_700_000_000, 0
     for n in range(history.SPLIT_FROM + 100):
         when += 60
@@ -150,9 +148,29 @@ def test_a_long_history_read_in_two_parts_at_once_reads_as_one_log_does(tmp_path
     subprocess.run(["git", "-C", str(root), "fast-import", "--quiet"], input="".join(stream).encode(), check=True)
     git(root, "checkout", "--quiet", "main")
 
+
+def test_a_long_history_read_in_two_parts_at_once_reads_as_one_log_does(tmp_path):
+    """Past SPLIT_FROM first parents the whole history is read by two git processes; the times are those one
+    `git log` gives, merges (dated before the commits they follow) and edits included."""
+    root = tmp_path / "board"
+    a_long_history(root)
     times, read = history.last_commit_times(root)
     whole = history.parse_log(git(root, *history.LOG, "HEAD"))
     assert times.times == whole.times and len(times.times) == 1500 + 21
     assert read == f"{whole.commits} commits, the whole history: no earlier build kept what it read"
     merged = datetime.fromtimestamp(1_700_000_000 + 60 * 52, timezone.utc)  # side-50, merged after main's 51st commit
     assert times.times["side-50"] == merged
+
+
+def test_a_long_history_git_cannot_read_in_one_part_is_a_warning_and_is_not_kept(tmp_path):
+    root = tmp_path / "board"
+    a_long_history(root)
+    pack = next((root / ".git/objects/pack").glob("*.pack"))
+    moved = tmp_path / pack.name
+    pack.rename(moved)
+    pack.with_suffix(".idx").unlink()
+    subprocess.run(["git", "-C", str(root), "unpack-objects", "-q"], stdin=moved.open("rb"), check=True)  # each object a file
+    tree = git(root, "rev-parse", "main~2000:content/projects")  # in the older part
+    (root / ".git/objects" / tree[:2] / tree[2:]).unlink()
+    times, _ = history.last_commit_times(root)
+    assert times == history.CommitTimes(None, {}, ("git history: `git log` failed, so every brief counts as changed when it was posted",))
