@@ -83,11 +83,22 @@ class ThemeLoader(jinja2.BaseLoader):
                 if not name.startswith(THEME_PREFIX) or layouts.get(name.removeprefix(THEME_PREFIX)) != path]
 
 
+class LayoutEnvironment(jinja2.Environment):
+    """Jinja's environment, with each layout's globals the environment's own rather than a ChainMap over
+    them: a board's layouts have none of their own, and every page pays for the ChainMap, when Jinja
+    copies it into the page's context and at each `{% from ... import %}`, where it compares its keys
+    with the importing page's in Python, 28 us each time (about 0.5 s of processor time over a
+    10,000-brief board's pages)."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return super().make_globals(d) if d else self.globals
+
+
 def layout_environment(theme: Theme, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The one Jinja environment of a build: autoescaped, strict about undefined names, with gettext
     (`_`, `ngettext`, `{% trans %}`) that the build points at the board's language. Layouts compiled by
     an earlier build are loaded from `compiled` (each checked against its source)."""
-    env = jinja2.Environment(
+    env = LayoutEnvironment(
         loader=ThemeLoader(theme), autoescape=True, extensions=["jinja2.ext.i18n"],
         undefined=LayoutUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         auto_reload=False,  # one build, one set of layouts: no stat of every layout on every page

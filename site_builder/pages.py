@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from .config import SiteConfig
 from .eligibility import ANYWHERE, countries_in, places
 from .errors import BoardError, Problem
-from .i18n import Interface, search_page_words
+from .i18n import Interface, install_translations, search_page_words
 from .facets import BROWSE_WORD, Facet, Facets, SearchKeys
 from .layouts import Layouts, layout_problems
 from .model import ContentPage, Group, Listing, Project, Site
@@ -172,7 +172,7 @@ class Renderer:
         self.layouts = layouts  # compiled by the loader
         self.env = layouts.env
         words = self.config.words
-        self.env.install_gettext_translations(words.translations, newstyle=True)  # type: ignore[attr-defined]
+        install_translations(self.env, words.translations)
         # The data every layout can see besides its page; page fingerprints include it.
         self.data = {"config": self.config, "nav": navigation(site), "csp": CONTENT_SECURITY_POLICY,
                      "text_direction": words.direction,

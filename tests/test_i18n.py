@@ -3,6 +3,7 @@ interface string, the catalogs cover every string the theme uses, and a right-to
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -11,13 +12,19 @@ from datetime import date
 from pathlib import Path
 
 import feedparser
+import jinja2
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.catalog import Catalog
 from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
 
 from site_builder.build import BuildResult, build
-from site_builder.i18n import THEME_TRANSLATIONS, TEMPLATE, load_interface
+from site_builder.i18n import THEME_TRANSLATIONS, TEMPLATE, install_translations, load_interface
+from site_builder.layouts import layout_environment
+from site_builder.theme import Theme
 from tests.site_files import EXAMPLE_DATE, copy_example_board, parse_html
 
 LANGUAGES = ("de", "fr", "es")
@@ -211,3 +218,34 @@ def test_a_translation_that_would_break_its_page_is_refused_by_check_and_build_w
         # check prints problems on stdout, as a report; build on stderr, as why it stopped
         assert done.returncode == 1 and (done.stdout + done.stderr).splitlines()[:2] == expected, done.stdout + done.stderr
 
+
+
+def test_the_layouts_gettext_gives_what_jinjas_own_gives(tmp_path):
+    """`_`, `gettext`, `ngettext` and `{% trans %}` are made in one call each (layouts.install_translations),
+    not the i18n extension's three: each gives the extension's text, escaped or not, translated or not (a message
+    is markup, as in Jinja: its own "&" stays)."""
+    catalog = Catalog(locale="fr")
+    catalog.add("Closed", "Fermé")
+    catalog.add("Apply by %(day)s.", "Postulez avant le <b>%(day)s</b>.")
+    catalog.add("100%% remote", "100%% à distance")
+    catalog.add(("%(num)d hour", "%(num)d hours"), ("%(num)d heure", "%(num)d millions d'heures", "%(num)d heures"))  # CLDR's three forms
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    layout = (
+        "{{ _('Closed') }}|{{ gettext('Apply by %(day)s.', day='<i>1 mai</i>') }}|{{ _('100%% remote') }}|{{ _('Kept & untranslated') }}"
+        "|{{ ngettext('%(num)d hour', '%(num)d hours', n) }}|{{ ngettext('%(num)d hour', '%(num)d hours', 1) }}"
+        "|{% trans %}Closed{% endtrans %}|{% trans count=n %}{{ count }} hour{% pluralize %}{{ count }} hours{% endtrans %}"
+        "|{% autoescape false %}{{ _('Apply by %(day)s.', day='<i>') }}|{{ _('100%% remote') }}{% endautoescape %}"
+    )
+    rendered = {}
+    for language, translations in (("fr", Translations(io.BytesIO(compiled.getvalue()))), ("en", NullTranslations())):
+        stock = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+        stock.install_gettext_translations(translations, newstyle=True)
+        ours = layout_environment(Theme(tmp_path))
+        install_translations(ours, translations)
+        twice = [ours.from_string(layout).render(n=3) for _ in range(2)]  # the second from messages kept by the first
+        assert twice == [stock.from_string(layout).render(n=3)] * 2
+        rendered[language] = twice[0]
+    assert rendered["fr"] == ("Fermé|Postulez avant le <b>&lt;i&gt;1 mai&lt;/i&gt;</b>.|100% à distance|Kept & untranslated"
+                              "|3 heures|1 heure|Fermé|3 hours|Postulez avant le <b><i></b>.|100% à distance")
+    assert rendered["en"].startswith("Closed|Apply by &lt;i&gt;1 mai&lt;/i&gt;.|100% remote|")
