@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from . import __version__
@@ -42,6 +43,12 @@ def code_fingerprint() -> str:
     """The generator itself: a new version or a local change to its code invalidates everything."""
     sources = sorted(_PACKAGE.rglob("*.py"))
     return digest_of(__version__.encode(), str(FORMAT).encode(), *(p.relative_to(_PACKAGE).as_posix().encode() + p.read_bytes() for p in sources))
+
+
+def sources_fingerprint(*modules: ModuleType) -> str:
+    """Some of the generator's modules, for what is made by their code alone, and kept across versions
+    that leave them as they are."""
+    return digest_of(str(FORMAT).encode(), *(Path(str(module.__file__)).read_bytes() for module in modules))
 
 
 def entry_key(fingerprint: str, *parts: str | bytes) -> str:

@@ -56,7 +56,7 @@ def last_commit_times(root: Path, known: CommitTimes | None = None) -> tuple[Com
         return CommitTimes(None), ""
     if _git(root, "rev-parse", "--is-shallow-repository") != "false\n":  # a shallow clone's history is not the history
         log = _read_log(root, head)
-        return CommitTimes(None, log.times, log.warnings), f"{log.commits} commits of a shallow clone, every build"
+        return CommitTimes(None, log.times, log.warnings), f"{_commits(log.commits)} of a shallow clone, every build"
     if known and known.head == head:
         return known, ""
     why = "no earlier build kept what it read"
@@ -64,11 +64,15 @@ def last_commit_times(root: Path, known: CommitTimes | None = None) -> tuple[Com
         since = _read_log(root, f"{known.head}..{head}")
         if since.below == known.head:  # the commits since are a run of first parents down to the one read up to
             return (CommitTimes(head, known.times | since.times, since.warnings + known.warnings),
-                    f"{since.commits} commits since {known.head[:12]}, which the last build read up to")
+                    f"{_commits(since.commits)} since {known.head[:12]}, which the last build read up to")
     if known and known.head:
         why = f"{known.head[:12]}, which the last build read up to, is not one of HEAD's first parents"
     log = _read_whole(root, head)  # kept only if git read it (HEAD is one commit at least)
-    return CommitTimes(head if log.commits else None, log.times, log.warnings), f"{log.commits} commits, the whole history: {why}"
+    return CommitTimes(head if log.commits else None, log.times, log.warnings), f"{_commits(log.commits)}, the whole history: {why}"
+
+
+def _commits(count: int) -> str:
+    return f"{count} commit{'s' * (count != 1)}"
 
 
 class Log(NamedTuple):

@@ -4,13 +4,16 @@ last build did not, and a rebuild's times the same as a clean build's, whatever 
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import subprocess
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from site_builder import history
+from site_builder import contentfiles, history, text
 from site_builder.build import build as build_with_search
+from site_builder.cache import HISTORY_CODE, BuildCache
+from site_builder.fingerprint import sources_fingerprint
 from tests.site_files import copy_example_board
 
 TODAY = date(2026, 11, 25)
@@ -49,7 +52,7 @@ def a_board_in_git(tmp_path: Path) -> tuple[Path, Path, list[str]]:
     git(board, "add", "-A")
     git(board, "commit", "--quiet", "-m", "the board", when="2026-11-25T08:00:00+00:00")
     read, _ = history_read(board, output)
-    assert len(read) == 1 and read[0].endswith("commits, the whole history: no earlier build kept what it read")
+    assert read == ["1 commit, the whole history: no earlier build kept what it read"]
     return board, output, [project.brief.slug for project in build(board, output, TODAY).site.open]
 
 
@@ -70,6 +73,22 @@ def test_a_rebuild_reads_only_the_commits_since_the_last_one_and_a_merged_change
     assert updated[merged] == datetime(2026, 11, 25, 12, tzinfo=timezone.utc)  # when it reached the board
     assert same_as_clean_build(board, output)
     assert history_read(board, output)[0] == []  # no new commit: nothing read
+
+
+def test_a_new_version_of_the_generator_keeps_what_the_last_build_read_unless_the_history_stage_changed(tmp_path):
+    board, output, (slug, *_) = a_board_in_git(tmp_path)
+    head = git(board, "rev-parse", "HEAD")
+    edit(board, slug, "Edited after an upgrade.")
+    git(board, "commit", "--quiet", "-am", "an edit", when="2026-11-25T10:00:00+00:00")
+    upgraded = BuildCache.for_board(board)
+    upgraded.code = "another version of microboard"  # every other part of the cache is made again
+    result = build(board, output, TODAY, cache=upgraded)
+    assert [work.reason for work in result.report.work if work.kind == "history"] == [f"1 commit since {head[:12]}, which the last build read up to"]
+    assert same_as_clean_build(board, output)
+    # The kept times' key covers the history stage's code and every module of the generator it takes from.
+    taken = {inspect.getmodule(value) for value in vars(history).values()} - {history, None}
+    assert {module for module in taken if module.__name__.startswith("site_builder.")} <= {contentfiles, text}
+    assert HISTORY_CODE == sources_fingerprint(history, contentfiles, text)
 
 
 def test_a_history_rewritten_under_the_last_build_is_read_again_whole(tmp_path):
@@ -108,7 +127,7 @@ def test_a_shallow_clone_is_read_on_every_build_and_nothing_of_it_is_kept(tmp_pa
     git(tmp_path, "clone", "--quiet", "--depth=1", f"file://{board}", str(clone))
     for _ in range(2):
         read, updated = history_read(clone, output)
-        assert read == ["1 commits of a shallow clone, every build"]
+        assert read == ["1 commit of a shallow clone, every build"]
         assert updated["acme-crm-cleanup"] == datetime(2026, 11, 25, 11, tzinfo=timezone.utc)
         assert not (clone / ".cache" / "history.pickle").exists()
 
