@@ -269,8 +269,8 @@ class BuildState:
         kept = dict(self._by_inputs.get(key, {})) if key else {}
         self.kept |= kept
         if kept and key and self.output:  # kept in the cache too, for a deploy that starts from an empty folder
-            self.cache.bundle_kept(key, functools.partial(files_in, self.output, sorted(kept)))
-        cached = None if kept or not key else self.cache.bundle(key)
+            self.cache.bundles.bundle_kept(key, functools.partial(files_in, self.output, sorted(kept)))
+        cached = None if kept or not key else self.cache.bundles.bundle(key)
         if cached is not None:
             self.inputs |= dict.fromkeys((file.path for file in cached), key)
         elif not kept:
@@ -282,7 +282,7 @@ class BuildState:
         """Note a bundle made now, and keep it in the cache for the builds after."""
         if key:
             self.inputs |= dict.fromkeys((file.path for file in files), key)
-            self.cache.keep_bundle(key, files)
+            self.cache.bundles.keep_bundle(key, files)
 
     # Writing: only what changed, and a record of it for the next build.
 

@@ -18,7 +18,7 @@ Eight things are kept in `.cache/` under the board's root (ignored by git, kept 
   history: they are kept in shards that are written only when one of their rows changed, tables.py);
 - the layouts as Jinja compiled them, and what each names, checked against their sources (layouts.py);
 - each search bundle (see search_parts.py), keyed by its pages' fingerprints, so that a deploy which
-  starts from an empty output folder indexes again only the bundles whose pages changed.
+  starts from an empty output folder indexes again only the bundles whose pages changed (bundlestore.py);
 - each brief's last commit time, as of the commit the last build read up to (history.py), kept across
   versions of the generator that leave the history stage's code alone.
 
@@ -31,18 +31,17 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from jinja2 import __version__ as JINJA_VERSION
 
 from .brief import Brief
+from .bundlestore import BundleStore
 from . import contentfiles, history, text
 from .fingerprint import FORMAT, code_fingerprint, digest_of, entry_key, sources_fingerprint
 from .history import CommitTimes
 from .markup import RenderedBody
-from .outputs import OutputFile
 from .tables import Table, read_pickle, top_folders, whole_path, write_pickle
 
 CACHE_DIR = Path(".cache")
@@ -98,7 +97,7 @@ class BuildCache:
         self._loaded = False
         self._dirty: set[int] = set()  # shards to write
         self._outputs: dict[Path, Table[OutputRecord]] = {}
-        self._bundles_used: set[str] = set()  # the keys of the search bundles this build took or made
+        self.bundles = BundleStore(folder, read_only)  # the search bundles kept
         self._file_table = Table(folder / "files", FileDigest, {"format": FORMAT}, whole_path) if folder else None
         self._project_table = Table(folder / "projects", ProjectDigest, {"format": FORMAT, "code": self.code}, whole_path) if folder else None
         self._files: dict[str, FileDigest] | None = None  # brief files' hashes, by path, as an earlier build left them
@@ -206,33 +205,6 @@ class BuildCache:
             entries[key] = value
             self._dirty.add(_shard(key))
 
-    def bundle(self, key: str) -> list[OutputFile] | None:
-        """The files of a search bundle an earlier build made from the same pages (`key`), if kept."""
-        if not self.folder:
-            return None
-        self._bundles_used.add(key)
-        stored = read_pickle(self._bundle_path(key))
-        return stored if isinstance(stored, list) and all(isinstance(file, OutputFile) for file in stored) else None
-
-    def bundle_kept(self, key: str, files: Callable[[], list[OutputFile]]) -> None:
-        """Note a search bundle an output folder holds as it was made (`key`): it stays in the cache, where
-        `files` (read from that folder) put it back should the cache have lost it. A bundle only an output
-        folder held was let go of at the next save, and a build into an empty folder indexed it again."""
-        if self.folder and not self.read_only:
-            self._bundles_used.add(key)
-            if not self._bundle_path(key).is_file():
-                write_pickle(self._bundle_path(key), files())
-
-    def keep_bundle(self, key: str, files: list[OutputFile]) -> None:
-        """Keep a search bundle's files, one file per bundle: a month's bundle outlives any output folder."""
-        if self.folder:
-            self._bundles_used.add(key)
-            write_pickle(self._bundle_path(key), files)
-
-    def _bundle_path(self, key: str) -> Path:
-        assert self.folder
-        return self.folder / "bundles" / f"{key}.pickle"
-
     def commit_times(self) -> CommitTimes | None:
         """Each brief's last commit time as the last build read it, if the history stage's code was the same."""
         stored = read_pickle(self.folder / "history.pickle") if self.folder else None
@@ -305,15 +277,11 @@ class BuildCache:
         for folder in (self.folder / "bodies").glob("*"):  # another version's bodies: its keys are not this version's
             if folder.name != self.code[:16]:
                 shutil.rmtree(folder, ignore_errors=True)
-        if self._bundles_used:  # a build with search: the bundles it did not use are gone from the board
-            for path in (self.folder / "bundles").glob("*.pickle"):
-                if path.stem not in self._bundles_used:
-                    path.unlink(missing_ok=True)
+        self.bundles.let_go_of_unused()
         compiled = self.compiled_layouts()
         for folder in compiled.parent.glob("*") if compiled else ():  # another version's compiled layouts
             if folder != compiled:
                 shutil.rmtree(folder, ignore_errors=True)
-        self._bundles_used = set()
 
 
 def _shard(key: str) -> int:
