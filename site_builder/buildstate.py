@@ -26,7 +26,7 @@ from .config import SiteConfig
 from .contentfiles import file_stats, logo_files, read_limited
 from .fingerprint import Digester, bytes_digest, digest_of, entry_key, keyed
 from .history import CommitTimes, last_commit_times
-from .markup import MARKUP_FINGERPRINT, RenderedBody
+from .markup import RenderedBody
 from .model import Body, Project
 from .outputs import OutputFile, SiteFile
 from .pagekeys import PageKeys, layout_key
@@ -56,7 +56,7 @@ class BuildState:
         self._bundle_keys: set[str] = set()  # the fingerprints of the bundles asked for (`bundle_key`)
         self._by_inputs: dict[str, dict[str, OutputRecord]] = {}  # the previous records of their files, by fingerprint
         self.staging: Staging | None = None  # where this build's files go as they are made (see `open_staging`)
-        self._body_key = keyed(digest_of(cache.code.encode(), MARKUP_FINGERPRINT.encode()))
+        self._body_key = keyed(cache.body_code)
         self._brief_key = keyed("")
         self._logos: frozenset[str] = frozenset()  # the logos a brief may name (`start_briefs`)
         self._brief_keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest

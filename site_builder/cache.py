@@ -7,7 +7,8 @@ Eight things are kept in `.cache/` under the board's root (ignored by git, kept 
 - parsed briefs without their Markdown (with a hash of it instead, which finds the rendered body), keyed by
   a hash of the brief's name and bytes plus the board's settings and the code (one that names a logo is
   taken only while the logo is there);
-- rendered Markdown, keyed by a hash of the body and summary plus the markup stage's fingerprint: each
+- rendered Markdown, keyed by a hash of the body and summary plus the markup stage's fingerprint (its code,
+  libraries and settings: kept across versions of the generator that leave them alone): each
   summary with the parsed briefs, each HTML in a file of its own, read only when a page or feed shows it
   (a board's history of bodies is more than a build can hold);
 - for each output folder, a record of every file written there: the fingerprint of what it was made from,
@@ -38,10 +39,10 @@ from jinja2 import __version__ as JINJA_VERSION
 
 from .brief import Brief
 from .bundlestore import BundleStore
-from . import contentfiles, history, text
+from . import contentfiles, history, markup, text, timelimit
 from .fingerprint import FORMAT, code_fingerprint, digest_of, entry_key, sources_fingerprint
 from .history import CommitTimes
-from .markup import RenderedBody
+from .markup import MARKUP_FINGERPRINT, RenderedBody
 from .tables import Table, read_pickle, top_folders, whole_path, write_pickle
 
 CACHE_DIR = Path(".cache")
@@ -51,6 +52,10 @@ TRUSTED_AGE_NS = 2_000_000_000  # a file changed less than this before it was re
 # so that a new version of microboard that leaves them alone does not read a long history again (its square:
 # 2 s at 10,000 briefs, minutes at 100,000).
 HISTORY_CODE = sources_fingerprint(history, contentfiles, text)
+# What a body's HTML is made by: the markup stage's code and what it takes from, its libraries and settings.
+# Not the whole generator: a new version that leaves them alone renders no Markdown again, most of a cold
+# build's work (13 s of 20 s at 10,000 briefs).
+BODY_CODE = digest_of(sources_fingerprint(markup, timelimit).encode(), MARKUP_FINGERPRINT.encode())
 
 
 class FileDigest(NamedTuple):
@@ -91,6 +96,7 @@ class BuildCache:
         self.folder = folder
         self.read_only = read_only  # `board check`: takes what earlier builds kept, keeps nothing
         self.code = code_fingerprint()
+        self.body_code = BODY_CODE  # what the kept bodies were made by
         self._briefs: dict[str, tuple[Brief, str]] = {}  # key -> the brief without its Markdown, and a hash of that
         self._summaries: dict[str, str] = {}  # the bodies kept, each by its key: its summary (its HTML is in a file)
         self._used: set[str] = set()
@@ -120,10 +126,12 @@ class BuildCache:
         self._loaded = True
         for shard in range(SHARDS):
             stored = read_pickle(self._shard_path(shard))
-            if isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("code") == self.code:
+            ours = isinstance(stored, dict) and stored.get("format") == FORMAT
+            if ours and stored.get("code") == self.code:
                 self._briefs.update(stored["briefs"])
+            if ours and stored.get("body_code") == self.body_code:  # another version's, with the same markup stage
                 self._summaries.update(stored["summaries"])
-            elif stored is not None:
+            if stored is not None and not (ours and stored.get("code") == self.code):
                 self._dirty.add(shard)  # another version's entries: replace them at the next save
 
     def _shard_path(self, shard: int) -> Path:
@@ -197,7 +205,7 @@ class BuildCache:
 
     def _html_path(self, key: str) -> Path:
         assert self.folder
-        return self.folder / "bodies" / self.code[:16] / key[:2] / f"{key}.pickle"
+        return self.folder / "bodies" / self.body_code[:16] / key[:2] / f"{key}.pickle"
 
     def _remember(self, entries: dict[str, Any], key: str, value: Any) -> None:
         if self.folder:
@@ -266,7 +274,7 @@ class BuildCache:
                 if (shard := _shard(key)) in shards:
                     shards[shard][kind][key] = value
         for shard, stored in sorted(shards.items()):
-            write_pickle(self._shard_path(shard), {"format": FORMAT, "code": self.code, **stored})
+            write_pickle(self._shard_path(shard), {"format": FORMAT, "code": self.code, "body_code": self.body_code, **stored})
 
     def save(self) -> None:
         """Write what this build looked up and has not written yet, and let go of what other versions left."""
@@ -274,8 +282,8 @@ class BuildCache:
             return
         self.keep_file_digests()
         self.keep_entries()
-        for folder in (self.folder / "bodies").glob("*"):  # another version's bodies: its keys are not this version's
-            if folder.name != self.code[:16]:
+        for folder in (self.folder / "bodies").glob("*"):  # another markup stage's bodies: its keys are not this one's
+            if folder.name != self.body_code[:16]:
                 shutil.rmtree(folder, ignore_errors=True)
         self.bundles.let_go_of_unused()
         compiled = self.compiled_layouts()

@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import gc
 import importlib.util
+import inspect
 import json
 import os
 import shutil
@@ -23,12 +24,12 @@ import pytest
 
 from site_builder import buildstate
 from site_builder import cache as cache_module
-from site_builder import parallel
+from site_builder import markup, parallel, timelimit
 from site_builder.build import build as build_with_search
 from site_builder.build import check_board, preview_edits
 from site_builder.cli import main
 from site_builder.errors import BoardError
-from site_builder.fingerprint import Digester, digest_of, keyed
+from site_builder.fingerprint import Digester, digest_of, keyed, sources_fingerprint
 from site_builder.layouts import compile_layouts
 from site_builder.pagekeys import digest_projects
 from site_builder.search_parts import OPEN_BUNDLE, search_bundles
@@ -246,9 +247,25 @@ def test_markup_fingerprint_change_renders_every_body_again_and_parses_no_brief(
     build(board, output, TODAY)
     briefs = len(list((board / "content" / "projects").glob("*.md")))  # scheduled ones too: a body must render before it shows
     pages = len(list((board / "content" / "pages").glob("*.md")))
-    monkeypatch.setattr(buildstate, "MARKUP_FINGERPRINT", buildstate.MARKUP_FINGERPRINT + " with another sanitizer")
+    monkeypatch.setattr(cache_module, "BODY_CODE", cache_module.BODY_CODE + " with another sanitizer")
     report = build(board, output, TODAY).report
     assert (len(report.names("markdown")), report.names("parse")) == (briefs + pages, [])
+
+
+def test_a_new_version_of_the_generator_that_leaves_the_markup_stage_alone_renders_no_markdown_again(board: Path) -> None:
+    output = board.parent / "public"
+    build(board, output, TODAY)
+    briefs = len(list((board / "content" / "projects").glob("*.md")))
+    upgraded = cache_module.BuildCache.for_board(board)
+    upgraded.code = "another version of microboard"  # briefs are parsed again, pages rendered again
+    report = build(board, output, TODAY, cache=upgraded).report
+    assert (report.names("markdown"), len(report.names("parse"))) == ([], briefs)
+    assert set(report.names("render")) >= {path.relative_to(output).as_posix() for path in output.rglob("*.html")}
+    assert_same_as_clean_build(board, output)
+    # The bodies' key covers the markup stage's code and every module of the generator it takes from.
+    taken = {inspect.getmodule(value) for value in vars(markup).values()} - {markup, None}
+    assert {module for module in taken if module.__name__.startswith("site_builder.")} <= {timelimit}
+    assert cache_module.BODY_CODE == digest_of(sources_fingerprint(markup, timelimit).encode(), markup.MARKUP_FINGERPRINT.encode())
 
 
 def test_static_file_change_rewrites_it_and_the_pages_linking_it(board: Path) -> None:
