@@ -61,7 +61,11 @@ def wait_for_heading(tab, text: str) -> None:
 
 
 def reloaded(tab) -> bool:
-    return tab.evaluate("window.loadedOnce === undefined")
+    """Whether the page loaded again since the tab opened it (a stylesheet swapped in place keeps `loadedOnce`).
+    Asked through a wait, which outlasts a reload under way: a brief's preview reloads an open page, and the
+    build after it reloads the page again, so a plain `evaluate` could run as that second page replaced it."""
+    asked = "() => document.readyState === 'complete' && (window.loadedOnce === undefined ? 'reloaded' : 'kept')"
+    return tab.wait_for_function(asked, timeout=WAIT_MS).json_value() == "reloaded"
 
 
 def test_open_page_reloads_itself_after_a_brief_is_saved(tab, board: Path) -> None:
