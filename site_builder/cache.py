@@ -37,9 +37,9 @@ from typing import Any, NamedTuple
 
 from jinja2 import __version__ as JINJA_VERSION
 
+from . import contentfiles, history, markup, text, timelimit
 from .brief import Brief
 from .bundlestore import BundleStore
-from . import contentfiles, history, markup, text, timelimit
 from .fingerprint import FORMAT, code_fingerprint, digest_of, entry_key, sources_fingerprint
 from .history import CommitTimes
 from .markup import MARKUP_FINGERPRINT, RenderedBody
@@ -127,11 +127,12 @@ class BuildCache:
         for shard in range(SHARDS):
             stored = read_pickle(self._shard_path(shard))
             ours = isinstance(stored, dict) and stored.get("format") == FORMAT
-            if ours and stored.get("code") == self.code:
+            same_code, same_markup = ours and stored.get("code") == self.code, ours and stored.get("body_code") == self.body_code
+            if same_code:
                 self._briefs.update(stored["briefs"])
-            if ours and stored.get("body_code") == self.body_code:  # another version's, with the same markup stage
+            if same_markup:  # kept by any version of the generator with this markup stage
                 self._summaries.update(stored["summaries"])
-            if stored is not None and not (ours and stored.get("code") == self.code):
+            if stored is not None and not (same_code and same_markup):
                 self._dirty.add(shard)  # another version's entries: replace them at the next save
 
     def _shard_path(self, shard: int) -> Path:
