@@ -196,7 +196,7 @@ def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path
     `edited_in_place`): what `board serve` shows first, before the build that brings the rest of the
     board up to date. Returns the pages written; none when an edit is invalid or may move its project."""
     site, renderer = last.site, last.renderer
-    state = BuildState(cache)
+    kept = BuildState(cache).briefs
     pages = []
     for path in briefs:
         problems: list[Problem] = []
@@ -204,7 +204,7 @@ def preview_edits(root: Path, output: Path, last: BuildResult, briefs: list[Path
         rendered = rendered_brief(brief) if brief else None
         project = None
         if brief and isinstance(rendered, RenderedBody):
-            body = state.body(brief.source, state.body_key(markdown_key(brief.body, brief.summary)), rendered, lambda origin, made=rendered: made)
+            body = kept.body(brief.source, kept.body_key(markdown_key(brief.body, brief.summary)), rendered, lambda origin, made=rendered: made)
             project = edited_in_place(site, brief, *body)
         if project is None:
             return []

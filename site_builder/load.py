@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from .brief import Brief, with_shared_values
+from .briefstate import BriefState
 from .buildstate import BuildState
 from .fingerprint import markdown_key
 from .config import SiteConfig, load_config
@@ -47,7 +48,7 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
     """Read and validate the board (or only the briefs `files`), taking from `state` what is current;
     raise BoardError listing every problem found."""
     config = load_config(root, base_url)
-    briefs, bodies, problems = read_briefs(root, config, today, drafts, state, jobs, files)
+    briefs, bodies, problems = read_briefs(root, config, today, drafts, state.briefs, jobs, files)
     pages: tuple[ContentPage, ...] = ()
     layouts, theme, statics = None, Theme(root), {}
     if files is None:
@@ -56,7 +57,7 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
         published = load_statics(root, theme)
         statics = published.files
         problems += page_problems + layout_problems + link_problems(root, CONTENT_DIR, listed=PROJECTS_DIR) + published.problems
-        rendered = [(page, rendered_page(state, page)) for page in sources]
+        rendered = [(page, rendered_page(state.briefs, page)) for page in sources]
         problems += [body for _, body in rendered if isinstance(body, Problem)]
         pages = tuple(ContentPage(p.slug, p.title, p.description, body.html) for p, body in rendered if isinstance(body, RenderedBody))
     if problems:
@@ -64,16 +65,16 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
     return Board(config, briefs, bodies, pages, layouts, theme, statics)
 
 
-def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state: BuildState, jobs: int | None,
+def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, kept: BriefState, jobs: int | None,
                 files: list[Path] | None = None) -> tuple[list[Brief], dict[str, tuple[Body, str]], list[Problem]]:
     """Every brief (or those of `files`), valid or with its problems, and the rendered body of each one the
-    board shows; what `state` holds is taken from it, the rest is parsed and rendered over all cores.
+    board shows; what the cache holds (`kept`) is taken from it, the rest is parsed and rendered over all cores.
     A brief is held without its Markdown (a board's history of it is more than a build can hold): its
     body's key stands for it, and the HTML stays in the cache until a page shows it."""
     paths, problems = brief_paths(root) if files is None else ([str(file) for file in files], [])
-    state.start_briefs(root, config)
-    keys = state.brief_keys(paths)
-    known = [state.known_brief(key) for key in keys]
+    kept.start(root, config)
+    keys = kept.brief_keys(paths)
+    known = [kept.known_brief(key) for key in keys]
 
     def load(path: str) -> tuple[str | None, Brief | None, str | None, list[Problem], RenderedBody | None]:
         """Parse a brief and render its body unless the cache has it: the work shared out. Returns the key of
@@ -81,11 +82,11 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
         Markdown, that Markdown's `markdown_key`, its problems, and its body when rendered now."""
         found: list[Problem] = []
         raw = brief_bytes(Path(path))
-        key, brief = state.brief_key(path, raw) if raw is not None else None, read_brief(Path(path), root, config, found, raw)
+        key, brief = kept.brief_key(path, raw) if raw is not None else None, read_brief(Path(path), root, config, found, raw)
         if brief is None:
             return key, None, None, found, None
         markdown = markdown_key(brief.body, brief.summary)
-        rendered = None if state.has_body(state.body_key(markdown)) else rendered_brief(brief)
+        rendered = None if kept.has_body(kept.body_key(markdown)) else rendered_brief(brief)
         if isinstance(rendered, Problem):
             return key, None, None, [*found, rendered], None
         return key, replace(brief, body=""), markdown, found, rendered
@@ -93,8 +94,8 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
     # Every body is rendered, shown or not yet, so a scheduled brief cannot stop a later build.
     # Only briefs with work left go to the processes; a cached brief with a cached body is done here.
     # Their results are taken one by one as they come, each body kept in the cache and let go.
-    body_keys = [state.body_key(entry[1]) if entry else None for entry in known]
-    todo = [i for i, body_key in enumerate(body_keys) if body_key is None or not state.has_body(body_key)]
+    body_keys = [kept.body_key(entry[1]) if entry else None for entry in known]
+    todo = [i for i, body_key in enumerate(body_keys) if body_key is None or not kept.has_body(body_key)]
     results = imap_in_processes(load, [paths[i] for i in todo], jobs)
     todo_left = iter(todo)
     next_todo = next(todo_left, None)
@@ -111,19 +112,19 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, state
             problems += found
             if known[index] is None or key != keys[index]:  # else read again only to render its body (the markup stage changed)
                 file = Path(path)
-                state.parsed(file.relative_to(root).as_posix() if file.is_relative_to(root) else file.as_posix(), key, brief, markdown)
-            body_key = state.body_key(markdown) if markdown else None
+                kept.parsed(file.relative_to(root).as_posix() if file.is_relative_to(root) else file.as_posix(), key, brief, markdown)
+            body_key = kept.body_key(markdown) if markdown else None
         else:
             brief, body_key = known[index][0], body_keys[index]  # type: ignore[index]  # only briefs known with their body are not todo
         if brief is None or body_key is None:
             continue
         briefs.append(brief)
-        body = state.body(brief.source, body_key, rendered, again, path)  # kept for the next build, shown or not
+        body = kept.body(brief.source, body_key, rendered, again, path)  # kept for the next build, shown or not
         if status_of(brief, today, drafts) in (Status.OPEN, Status.CLOSED):
             bodies[brief.slug] = body
     next(results, None)  # past the last result: the processes end here, not when the collector finds them
     if files is None:  # every brief looked up: the files no longer there leave the table
-        state.cache.keep_file_digests()
+        kept.cache.keep_file_digests()
     unique, duplicates = unique_briefs(briefs)
     return unique, bodies, sorted(problems + duplicates + company_problems(unique))
 
@@ -148,11 +149,11 @@ def _body_again(root: Path, config: SiteConfig, file: str) -> RenderedBody:
     return rendered
 
 
-def rendered_page(state: BuildState, page: PageSource) -> RenderedBody | Problem:
+def rendered_page(kept: BriefState, page: PageSource) -> RenderedBody | Problem:
     """A content page's rendered body, kept for the next build, or the problem when the markup stage refuses it."""
     try:
         again = functools.partial(_page_again, page.body)
-        body, summary = state.body(page.source, state.body_key(markdown_key(page.body, None)), None, again)
+        body, summary = kept.body(page.source, kept.body_key(markdown_key(page.body, None)), None, again)
         return RenderedBody(body.html, summary)
     except UnrenderableBody as error:
         return Problem(page.source, page.body_line + error.line, error.message)

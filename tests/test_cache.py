@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from site_builder import buildstate
+from site_builder import briefstate, buildstate
 from site_builder import cache as cache_module
 from site_builder import markup, parallel, timelimit
 from site_builder.build import build as build_with_search
@@ -127,8 +127,8 @@ def test_rebuild_reads_no_brief_whose_stat_is_unchanged(board: Path, monkeypatch
     age(board / "content" / "projects")
     build(board, output, TODAY)
     read: list[str] = []
-    real_read = buildstate.read_limited
-    monkeypatch.setattr(buildstate, "read_limited", lambda path: read.append(path) or real_read(path))
+    real_read = briefstate.read_limited
+    monkeypatch.setattr(briefstate, "read_limited", lambda path: read.append(path) or real_read(path))
     brief, _ = project_path(board, 5)
     brief.write_text(brief.read_text() + "\nOne more sentence.\n")
     report = build(board, output, TODAY).report
@@ -402,22 +402,22 @@ def test_brief_files_looked_at_by_another_process_are_keyed_as_here_and_not_read
         Path(path).write_text(f"brief {number}\n")
     age(folder)
     paths.append(f"{folder}/gone.md")
-    real_stats, looked_by = buildstate.file_stats, tmp_path / "looked-by"
+    real_stats, looked_by = briefstate.file_stats, tmp_path / "looked-by"
 
     def stats(files: list[str]) -> list[tuple[int, int, int] | None]:
         looked_by.write_text(str(os.getpid()))
         return real_stats(files)
 
-    monkeypatch.setattr(buildstate, "file_stats", stats)
+    monkeypatch.setattr(briefstate, "file_stats", stats)
     cache = cache_module.BuildCache.for_board(tmp_path)
-    keys = buildstate.BuildState(cache).brief_keys(paths)
+    keys = buildstate.BuildState(cache).briefs.brief_keys(paths)
     cache.keep_file_digests()
     assert int(looked_by.read_text()) != os.getpid() and keys[-1] is None and len(set(keys[:-1])) == len(paths) - 1
     read: list[str] = []
-    real_read = buildstate.read_limited
-    monkeypatch.setattr(buildstate, "read_limited", lambda path: read.append(path) or real_read(path))
+    real_read = briefstate.read_limited
+    monkeypatch.setattr(briefstate, "read_limited", lambda path: read.append(path) or real_read(path))
     monkeypatch.setattr(parallel, "MIN_BACKGROUND_ITEMS", len(paths) + 1)  # looked at here
-    assert buildstate.BuildState(cache_module.BuildCache.for_board(tmp_path)).brief_keys(paths) == keys
+    assert buildstate.BuildState(cache_module.BuildCache.for_board(tmp_path)).briefs.brief_keys(paths) == keys
     assert int(looked_by.read_text()) == os.getpid() and read == []
 
 

@@ -1,0 +1,132 @@
+"""The load's part of the build state: parsed briefs and rendered Markdown, kept in the cache by what they are made from.
+
+`BuildState.briefs` answers the loader (load.py): which brief files changed since an earlier build hashed
+them, which briefs and bodies the cache holds for the same bytes and settings, and notes in the build's
+report each one parsed or rendered now, with why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .brief import Brief
+from .buildreport import BuildReport
+from .cache import BuildCache
+from .config import SiteConfig
+from .contentfiles import file_stats, logo_files, read_limited
+from .fingerprint import bytes_digest, digest_of, keyed
+from .markup import RenderedBody
+from .model import Body
+from .parallel import in_background
+
+NO_CACHE = "the cache is off"
+
+
+class BriefState:
+    """What one build takes from the cache of its briefs and bodies, and what it parsed and rendered instead."""
+
+    def __init__(self, cache: BuildCache, report: BuildReport, building: bool) -> None:
+        self.cache, self.report, self.building = cache, report, building  # building: a build's, not a preview's
+        self._body_key = keyed(cache.body_code)
+        self._brief_key = keyed("")
+        self._logos: frozenset[str] = frozenset()  # the logos a brief may name (`start`)
+        self._keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest
+        self._readers: dict[Callable[[str], RenderedBody], Callable[[str, str], str]] = {}  # each body's `read`, by how it is made again
+
+    def start(self, root: Path, config: SiteConfig) -> None:
+        """Everything besides its own bytes that decides whether a brief is valid and what it says: the settings
+        (but the base URL, so `board serve` and `board build` share entries) and the code, in its key; and the
+        logos, which a brief from the cache is checked against (`known_brief`): a new one is no change to the others."""
+        settings = repr(dataclasses.replace(config, base_url="")).encode()
+        self._logos = logo_files(root)
+        self._brief_key = keyed(digest_of(self.cache.code.encode(), settings))
+
+    def keys_by_id(self) -> dict[int, tuple[str, Brief]]:
+        """Each brief's key, by the brief's id, for the planning's digests (the brief's key is its digest);
+        handed over once, and let go of here."""
+        keys, self._keys = self._keys, {}
+        return keys
+
+    def brief_keys(self, paths: list[str]) -> list[str | None]:
+        """The key of each brief file's bytes (read only if its stat changed since an earlier build hashed it), or
+        None (it cannot be read). Another process stats the files while this one loads the cache's entries."""
+        stats = in_background(file_stats, paths, items=len(paths))
+        self.cache.load_entries()
+        return [self._file_key(path, stat) for path, stat in zip(paths, stats())]
+
+    def brief_key(self, path: str, raw: bytes) -> str:
+        """The key of a brief's bytes `raw`, read from `path`."""
+        return self._brief_key(os.path.basename(path), bytes_digest(raw))
+
+    def _file_key(self, path: str, stat: tuple[int, int, int] | None) -> str | None:
+        if stat is None:
+            return None
+        digest = self.cache.file_digest(path, stat)
+        if digest is None:
+            read_at = time.time_ns()
+            try:
+                raw = read_limited(path)
+            except OSError:
+                return None
+            digest = bytes_digest(raw)
+            self.cache.keep_file_digest(path, stat, digest, read_at)
+        return self._brief_key(os.path.basename(path), digest)
+
+    def known_brief(self, key: str | None) -> tuple[Brief, str] | None:
+        """The brief an earlier build parsed from the same bytes and settings (without its Markdown), and
+        its Markdown's `markdown_key`; while the logo it names, if any, is there."""
+        known = self.cache.brief(key) if key else None
+        if known is None or (logo := known[0].company.logo) is not None and logo not in self._logos:
+            return None  # else the logo it names is gone: parsed again, to say so on its line
+        self._keys[id(known[0])] = (key, known[0])
+        return known
+
+    def parsed(self, source: str, key: str | None, brief: Brief | None, markdown: str | None) -> None:
+        """Note a brief parsed now (held without its Markdown, whose `markdown_key` is given), and keep it
+        for the next build."""
+        self.report.note("parse", source, NO_CACHE if not self.cache.enabled else "new or edited, or the settings or logos changed")
+        if key and brief and markdown:
+            self.cache.keep_brief(key, brief, markdown)
+            if self.cache.enabled:
+                self._keys[id(brief)] = (key, brief)
+
+    def body_key(self, markdown: str) -> str:
+        """The key a body is kept under, rendered from the Markdown and summary whose `markdown_key` is given."""
+        return self._body_key(markdown)
+
+    def has_body(self, key: str) -> bool:
+        """Whether the cache holds this body rendered (its HTML is not read)."""
+        return self.cache.body_summary(key) is not None
+
+    def body(self, source: str, key: str, rendered: RenderedBody | None, again: Callable[[str], RenderedBody],
+             origin: str = "") -> tuple[Body, str]:
+        """A body and its summary from the cache, else `rendered` (by another process) or rendered now
+        (`again(origin)`) and kept for the next build. The HTML stays in the cache until a page or feed shows
+        it, and `again` makes it anew should the cache lose it meanwhile. A body rendered outside a build (a
+        preview under `board serve`) is taken as it is: the cache let go of its tables after the last build,
+        and reading them back is a quarter of a second at 10,000 briefs."""
+        known = None if rendered is not None and not self.building else self.cache.body_summary(key)
+        if known is None:
+            made = rendered or again(origin)
+            self.report.note("markdown", source, NO_CACHE if not self.cache.enabled else "not rendered before")
+            if not self.building or not self.cache.keep_body(key, made):  # only a build keeps what it made
+                return Body(key, origin, functools.partial(_given, made.html)), made.summary
+            known = made.summary
+        reader = self._readers.get(again)
+        if reader is None:
+            reader = self._readers[again] = functools.partial(_kept_html, self.cache, again)
+        return Body(key, origin, reader), known
+
+
+def _kept_html(cache: BuildCache, again: Callable[[str], RenderedBody], key: str, origin: str) -> str:
+    """A body's HTML from the cache, or rendered again from `origin` when the cache lost it."""
+    return cache.body_html(key) or again(origin).html
+
+
+def _given(html: str, key: str, origin: str) -> str:
+    return html
