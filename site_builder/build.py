@@ -47,6 +47,7 @@ class CheckResult:
     briefs: list[Brief]
     open_count: int
     warnings: list[Problem]  # what to fix before it misleads, though nothing is wrong yet (old exchange rates)
+    report: BuildReport  # each brief parsed and body rendered, and why the cache could not spare it
 
 
 @dataclass(frozen=True)
@@ -88,16 +89,20 @@ class BuildResult:
 
 
 def check_board(root: Path, today: date, files: list[Path] | None = None,
-                base: str | None = None, author: str | None = None) -> CheckResult:
+                base: str | None = None, author: str | None = None, cache_folder: Path | None = None) -> CheckResult:
     """Load the board as `build` does (all of it, or only the briefs `files`), without rendering or writing;
-    given `base`, also check `author`'s right to every change since it."""
+    given `base`, also check `author`'s right to every change since it. The cache is the board's own, or
+    the one in `cache_folder`."""
     problems = ownership_problems(root, base, author) if base is not None and author is not None else []
-    # The cache is read, never written; and never read in a pull request's tree (checked with --base), whose
+    # The cache is read, never written; and never the one in a pull request's tree (checked with --base), whose
     # .cache/ would be the pull request's own pickles and compiled layouts: loading them would run its code.
-    cache = BuildCache.for_board(root, enabled=base is None, read_only=True)
+    # One its caller names (the base branch's, which the Check workflow restores beside the tree) is read.
+    cache = BuildCache(cache_folder, read_only=True) if cache_folder else \
+        BuildCache.for_board(root, enabled=base is None, read_only=True)
+    state = BuildState(cache)
     try:
         with collector_settling():  # the load makes what it keeps, as a build's does
-            board = load_board(root, today, BuildState(cache), files=files)
+            board = load_board(root, today, state, files=files)
     except BoardError as error:
         raise BoardError(error.problems + problems) from None
     if problems:
@@ -105,7 +110,7 @@ def check_board(root: Path, today: date, files: list[Path] | None = None,
     open_count = sum(status_of(brief, today) is Status.OPEN for brief in board.briefs)
     warnings = money_warnings(board.config, (root / CONFIG_FILE).read_text(encoding="utf-8-sig"),
                               {brief.compensation.currency for brief in board.briefs}, today)
-    return CheckResult(board.config, board.briefs, open_count, warnings)
+    return CheckResult(board.config, board.briefs, open_count, warnings, state.report)
 
 
 def build(root: Path, output: Path, today: date, base_url: str | None = None, drafts: bool = False,

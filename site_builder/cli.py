@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import build, check_board
+from .cache import BuildCache
 from .config import GITHUB_HANDLE, load_config
 from .errors import FORMATTERS, BoardError, Problem, format_json, format_warnings
 from .lifecycle import today_in
@@ -79,8 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     build_command.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
     build_command.add_argument("--no-search", dest="search", action="store_false",
                                help="skip the search index, for a quicker local build (the search page then says it is unavailable)")
-    build_command.add_argument("--no-cache", action="store_true", help="ignore .cache/ and write the whole site afresh "
-                                                                        "(the result is the same, only slower)")
+    caching = build_command.add_mutually_exclusive_group()
+    caching.add_argument("--no-cache", action="store_true", help="ignore .cache/ and write the whole site afresh "
+                                                                 "(the result is the same, only slower)")
+    caching.add_argument("--cache", type=Path, metavar="DIR", help="keep the build cache in DIR instead of .cache/ "
+                                                                   "(relative to the board's folder, like --output)")
     build_command.add_argument("--explain", action="store_true",
                                help="list each brief parsed, page rendered and file written, and the git history read, and why the cache could not spare it")
     build_command.add_argument("--jobs", type=_positive, metavar="N", help="processes to build with (default: one per core)")
@@ -93,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "since this git commit, branch or tag (a pull request's base)")
     check.add_argument("--author", type=_handle, metavar="HANDLE", help="with --base: the GitHub handle making the changes "
                        "(a pull request's author); compared case-insensitively")
+    check.add_argument("--cache", type=Path, metavar="DIR", help="read the build cache from DIR instead of .cache/ (relative "
+                       "to the board's folder); with --base, .cache/ is never read, and DIR must be outside the board's folder")
 
     take = command("intake", "Turn an issue made with the board's forms (Post a project, Update or close my project) into "
                              "a checked change to a brief, or into a reply that says which answers to fix.")
@@ -130,6 +136,12 @@ def run_check(args: argparse.Namespace) -> int:
     if (args.base is None) != (args.author is None):
         print("board check: error: --base and --author go together: --base REF --author HANDLE", file=sys.stderr)
         return 2
+    cache = _cache_folder(root, args.cache)
+    if args.base is not None and cache is not None and cache.is_relative_to(root.resolve()):
+        print(f"board check: error: with --base, --cache must name a folder outside the board's ({args.cache} is inside it): "
+              "the board's files are the pull request's, and the cache holds pickles and compiled layouts the checker loads",
+              file=sys.stderr)
+        return 2
     files: list[Path] = []
     missing: list[Problem] = []
     for path in args.files:
@@ -140,7 +152,7 @@ def run_check(args: argparse.Namespace) -> int:
     problems = missing
     try:
         today = args.now or today_in(load_config(root).timezone)
-        result = check_board(root, today, files if args.files else None, args.base, args.author)
+        result = check_board(root, today, files if args.files else None, args.base, args.author, cache)
     except BoardError as error:
         problems = problems + error.problems
     if problems:
@@ -171,12 +183,19 @@ def _terminal_progress():
     return show
 
 
+def _cache_folder(root: Path, folder: Path | None) -> Path | None:
+    """The cache folder given on the command line, relative to the board's folder; None when not given."""
+    return (root / folder).resolve() if folder is not None else None
+
+
 def run_build(args: argparse.Namespace) -> int:
     root = args.root
     today = args.now or today_in(load_config(root).timezone)
     output = args.output if args.output.is_absolute() else root / args.output
+    folder = _cache_folder(root, args.cache)
     result = build(root, output, today, base_url=args.base_url, drafts=args.drafts, search=args.search,
-                   use_cache=not args.no_cache, jobs=args.jobs, progress=_terminal_progress())
+                   cache=BuildCache(folder) if folder else None, use_cache=not args.no_cache, jobs=args.jobs,
+                   progress=_terminal_progress())
     print(("\r\033[K" if sys.stdout.isatty() else "") + (str(result.report) if args.explain else "") + result.summary())
     return 0
 

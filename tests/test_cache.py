@@ -465,6 +465,18 @@ def test_no_cache_flag_builds_without_reading_or_writing_the_cache(board: Path, 
     assert list((board / ".cache" / "entries").glob("*.pickle"))
 
 
+def test_cache_flag_keeps_the_cache_in_the_folder_given_and_the_next_build_takes_from_it(board: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Where the build cache lives is the caller's choice (the Check workflow keeps it outside the pull request's tree)."""
+    args = ["--root", str(board), "build", "--now", str(TODAY), "--no-search", "--explain", "--cache", "../kept"]
+    assert main(args) == 0 and "\nparse content/projects/" in capsys.readouterr().out
+    assert list((board.parent / "kept" / "entries").glob("*.pickle")) and not (board / ".cache").exists()
+    assert main(args) == 0
+    assert "parse " not in capsys.readouterr().out  # each brief taken from ../kept
+    with pytest.raises(SystemExit) as usage:
+        main([*args, "--no-cache"])
+    assert usage.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
 def test_damaged_cache_is_ignored(board: Path) -> None:
     output = board.parent / "public"
     build(board, output, TODAY)

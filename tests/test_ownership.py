@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import pickle
 import subprocess
+from datetime import date
+from pathlib import Path
 
 import pytest
 
 from tests.gitboard import commit_all, git, make_board, write_brief
+from site_builder.build import check_board
+from site_builder.cache import CACHE_DIR, SHARDS
 from site_builder.cli import main
 
 ACME = "content/projects/acme-crm-cleanup.md"
@@ -275,3 +280,40 @@ def test_a_company_s_maintainer_may_post_for_it_and_a_brief_may_not_move_to_anot
     commit_all(board, "Fjord's brief becomes Acme's", user="carol")
     status, out, _ = check(capsys, board, "--base", "main", "--author", "carol")
     assert status == 1 and "content/projects/fjord-press-kit.md:4: the company Acme Analytics is already on the board" in out
+
+
+class _Touches:
+    """A pickle that creates `marker` when loaded: what a pull request's own .cache/ could hold."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return Path.touch, (self.marker,)
+
+
+def test_with_base_the_check_reads_the_cache_it_is_given_and_never_the_pull_requests_own(board, tmp_path, capsys):
+    """The Check workflow restores the base branch's cache beside the pull request's tree and names it with
+    --cache: the check parses only what the pull request changed, and never loads a .cache/ in the tree, even
+    one a board maintainer's pull request adds (which the ownership check lets through)."""
+    trusted = tmp_path / "base-cache"
+    assert main(["--root", str(board), "build", "--now", "2026-11-25", "--no-search", "--output", str(tmp_path / "public"),
+                 "--cache", str(trusted)]) == 0
+    capsys.readouterr()
+    assert (trusted / "entries").is_dir() and not (board / CACHE_DIR).exists()
+    marker = tmp_path / "the pull request's pickle ran"
+    (board / CACHE_DIR / "entries").mkdir(parents=True)
+    for shard in range(SHARDS):
+        (board / CACHE_DIR / "entries" / f"{shard:02x}.pickle").write_bytes(pickle.dumps(_Touches(marker)))
+    write_brief(board, "acme-crm-cleanup", ["Alice", "bob"], title="Clean up our customer records, now with SQL")
+    commit_all(board, "Mention SQL, and a cache", user="board-admin")
+    given = check_board(board, date(2026, 11, 25), base="main", author="board-admin", cache_folder=trusted)
+    assert given.report.names("parse") == [ACME] and not marker.exists()
+    alone = check_board(board, date(2026, 11, 25), base="main", author="board-admin")
+    assert sorted(alone.report.names("parse")) == [ACME, "content/projects/fjord-press-kit.md"] and not marker.exists()
+    assert check(capsys, board, "--base", "main", "--author", "board-admin", "--cache", str(trusted))[0] == 0
+    status, out, err = check(capsys, board, "--base", "main", "--author", "board-admin", "--cache", ".cache")
+    assert (status, out) == (2, "") and "--cache must name a folder outside the board's (.cache is inside it)" in err
+    assert not marker.exists()
+    check_board(board, date(2026, 11, 25))  # without --base, the board's .cache/ is its own, and read: the payload is real
+    assert marker.exists()

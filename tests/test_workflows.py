@@ -26,7 +26,8 @@ from tests.site_files import REPO, copy_example_board, parse_html
 WORKFLOWS = REPO / ".github/workflows"
 ISSUE_FORM = REPO / ".github/ISSUE_TEMPLATE/post-a-project.yml"
 UPDATE_FORM = REPO / ".github/ISSUE_TEMPLATE/update-a-project.yml"
-OFFICIAL_ACTIONS = {"actions/checkout@v4", "actions/setup-python@v5", "actions/cache@v4", "actions/configure-pages@v5",
+OFFICIAL_ACTIONS = {"actions/checkout@v4", "actions/setup-python@v5", "actions/cache@v4", "actions/cache/restore@v4",
+                    "actions/configure-pages@v5",
                     "actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"}
 
 
@@ -91,7 +92,8 @@ def run_steps(job: dict, workdir: Path, github: dict[str, str], origin: Path | N
             continue  # other `uses:` steps are GitHub's
         assert "${{" not in step["run"], f"{step['name']}: pass expressions through env:, never into the script"
         env = {**os.environ, "PATH": f"{python.parent}{os.pathsep}{os.environ['PATH']}",
-               "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_QUIET": "1", "GITHUB_OUTPUT": str(outputs)}
+               "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_QUIET": "1", "GITHUB_OUTPUT": str(outputs),
+               "GITHUB_WORKSPACE": str(workdir)}
         env.update({key: _expand(value, github) for key, value in step.get("env", {}).items()})
         outputs.write_text("", encoding="utf-8")
         results.append(done := subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=workdir, env=env,
@@ -175,10 +177,11 @@ def test_check_runs_the_base_commits_checker_on_the_pull_request_read_as_data():
     assert all("pull-request" not in line or "--root pull-request" in line or line.startswith("git -C pull-request fetch")
                for line in shell), "the pull request's tree is only ever read by the checker and git"
     command = next(step for step in steps if "board" in step.get("run", "") and " check " in step["run"])
-    assert command["run"] == 'board --root pull-request check --format github --base "$BASE_SHA" --author "$AUTHOR"'
+    assert command["run"] == ('board --root pull-request check --format github --base "$BASE_SHA" --author "$AUTHOR" '
+                              '--cache "$GITHUB_WORKSPACE/.cache"')
     assert command["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha || steps.pull-request.outputs.base }}",
                               "AUTHOR": "${{ github.event.pull_request.user.login || steps.pull-request.outputs.author }}"}
-    assert shell[-1] == "board --root pull-request build --output public --no-cache"
+    assert shell[-1] == 'board --root pull-request build --output "$GITHUB_WORKSPACE/public" --cache "$GITHUB_WORKSPACE/.cache"'
 
 
 def expressions(text: str) -> list[str]:
@@ -239,14 +242,19 @@ def test_deploy_runs_on_push_to_main_daily_and_by_hand_and_builds_for_the_pages_
     assert deploy["jobs"]["deploy"]["environment"]["name"] == "github-pages"
 
 
-def test_deploy_caches_the_build_cache_by_runner_and_pyproject_and_check_keeps_no_cache():
+def test_deploy_caches_the_build_cache_by_runner_and_pyproject_and_check_only_restores_it_beside_the_pull_request():
     """A pull_request_target run would save its cache in the base branch's scope, where deploy restores it:
-    the check keeps none (the cache holds pickles), and builds with --no-cache."""
+    the check only restores deploy's (the cache holds pickles), outside the pull request's tree."""
     cache = next(step for step in workflow("deploy.yml")["jobs"]["build"]["steps"] if step.get("uses") == "actions/cache@v4")["with"]
     assert cache["path"].split() == [".cache", "public"]  # the last output too: a deploy renders only what changed
     assert cache["restore-keys"] == "board-cache-${{ runner.os }}-${{ hashFiles('pyproject.toml') }}-"
     assert cache["key"] == cache["restore-keys"] + "${{ github.run_id }}"
-    assert not [step for step in workflow("check.yml")["jobs"]["check"]["steps"] if "cache" in step.get("uses", "")]
+    steps = workflow("check.yml")["jobs"]["check"]["steps"]
+    restored = [step["with"] for step in steps if "cache" in step.get("uses", "")]
+    # The same paths (GitHub matches an entry by them) and the same board: the checker's pyproject.toml is the base's.
+    assert restored == [{**cache, "restore-keys": cache["restore-keys"].replace("'pyproject.toml'", "'checker/pyproject.toml'"),
+                         "key": cache["key"].replace("'pyproject.toml'", "'checker/pyproject.toml'")}]
+    assert [step["uses"] for step in steps if "cache" in step.get("uses", "")] == ["actions/cache/restore@v4"]
 
 
 # --- the steps really work ------------------------------------------------------------------------------
@@ -299,7 +307,24 @@ def test_check_workflow_steps_pass_a_pull_request_by_the_briefs_maintainer(origi
     results = run_steps(workflow("check.yml")["jobs"]["check"], workspace, github, origin)
     assert [r.returncode for r in results] == [0, 0, 0], [r.stdout + r.stderr for r in results]
     assert results[1].stdout == ""  # no annotation: nothing to fix
-    assert (workspace / "pull-request/public/projects/acme-crm-cleanup/index.html").is_file()
+    assert (workspace / "public/projects/acme-crm-cleanup/index.html").is_file()
+    assert not (workspace / "pull-request" / ".cache").exists() and not (workspace / "pull-request" / "public").exists()
+
+
+def test_check_workflow_steps_take_the_restored_cache_of_the_base_branch(origin, tmp_path):
+    """What actions/cache/restore puts beside the pull request (deploy's build of main) is what the check and the build take."""
+    github = open_pull_request(origin, "dana-acme", extend_acme_deadline)
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    deployed = subprocess.run([sys.executable, "-m", "site_builder", "--root", str(origin), "build", "--no-search",
+                               "--output", str(workspace / "public"), "--cache", str(workspace / ".cache")], capture_output=True, text=True)
+    assert deployed.returncode == 0, deployed.stderr
+    entries = {path: path.stat().st_mtime_ns for path in (workspace / ".cache" / "entries").glob("*.pickle")}
+    results = run_steps(workflow("check.yml")["jobs"]["check"], workspace, github, origin)
+    assert [r.returncode for r in results] == [0, 0, 0], [r.stdout + r.stderr for r in results]
+    changed = [path for path, mtime in entries.items() if path.stat().st_mtime_ns != mtime]
+    assert len(changed) == 1, "the build parsed one brief, the pull request's, and kept it: one shard of the base's cache written again"
+    assert "2026-12-22" in (workspace / "public/projects/acme-crm-cleanup/index.html").read_text()  # the pull request's deadline
 
 
 def test_check_workflow_steps_annotate_a_pull_request_by_someone_else_and_stop(origin, tmp_path):
@@ -355,7 +380,7 @@ def test_check_workflow_dispatched_for_an_intake_pull_request_checks_it_as_the_i
     assert git(workspace / "pull-request", "rev-parse", "HEAD") == merge
     if result == "success":
         assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stdout + r.stderr for r in results]
-        assert (workspace / "pull-request/public/projects/acme-crm-cleanup/index.html").is_file()
+        assert (workspace / "public/projects/acme-crm-cleanup/index.html").is_file()
     else:
         assert [r.returncode for r in results] == [0, 0, 1]
         assert "@mallory is neither" in results[-1].stdout
