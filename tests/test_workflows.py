@@ -323,7 +323,8 @@ def test_check_workflow_steps_take_the_restored_cache_of_the_base_branch(origin,
     results = run_steps(workflow("check.yml")["jobs"]["check"], workspace, github, origin)
     assert [r.returncode for r in results] == [0, 0, 0], [r.stdout + r.stderr for r in results]
     changed = [path for path, mtime in entries.items() if path.stat().st_mtime_ns != mtime]
-    assert len(changed) == 1, "the build parsed one brief, the pull request's, and kept it: one shard of the base's cache written again"
+    # The build parsed one brief, the pull request's: its new entry kept and its old one let go of, in one or two shards.
+    assert 1 <= len(changed) <= 2 < len(entries), changed
     assert "2026-12-22" in (workspace / "public/projects/acme-crm-cleanup/index.html").read_text()  # the pull request's deadline
 
 
