@@ -30,6 +30,7 @@ EXAMPLES = {
     "init": "board init myboard && cd myboard && board serve",
     "intake": "board intake issue.md --author octocat --issue 12 --reply reply.md",
     "new": "board new acme-crm-cleanup",
+    "upgrade": "board upgrade                    # after pip install --upgrade microboard; then git diff",
     "serve": "board serve                      # then open the address it prints\n"
              "  board serve --port 8080 --drafts",
 }
@@ -121,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = command("new", "Write content/projects/SLUG.md: a brief template with every field explained.")
     new.add_argument("slug", metavar="SLUG", help="the new brief's name in its URL, like acme-crm-cleanup")
+
+    command("upgrade", "Bring the files microboard gave the board (workflows, issue forms, employers' guide) to this "
+                       "version of microboard; a file the board changed is left, with this version's beside it as FILE.new.")
 
     serve = command("serve", "Build the board, serve it on this computer, and rebuild and reload the browser on every save.")
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
@@ -229,6 +233,21 @@ def run_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_upgrade(args: argparse.Namespace) -> int:
+    from .starter import NEW_SUFFIX, upgrade_board
+    load_config(args.root)  # a board's folder, with a site.toml that reads
+    done = upgrade_board(args.root)
+    lines = [f"updated {name}" for name in done.updated] + [f"added {name}" for name in done.added]
+    lines += [f"kept {name}, which differs from what microboard wrote: this version's is beside it, in {name}{NEW_SUFFIX}; "
+              "merge what you need into it, then delete that file" for name in done.changed]
+    lines += [f"removed {name}: no longer part of microboard, and as microboard wrote it" for name in done.removed]
+    lines += [f"kept {name}: no longer part of microboard, but changed here; delete it unless something needs it" for name in done.retired]
+    print("\n".join(lines + [f"microboard {__version__}: " + (
+        f"{len(done.updated)} updated, {len(done.added)} added, {len(done.changed)} to merge by hand, {len(done.removed)} removed; "
+        "review with `git diff`, then commit" if lines else "the files it gave this board are up to date")]))
+    return 0
+
+
 def run_new(args: argparse.Namespace) -> int:
     from .scaffold import new_brief
     config = load_config(args.root)
@@ -261,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
-    handlers = {"build": run_build, "check": run_check, "init": run_init, "intake": run_intake, "new": run_new, "serve": run_serve}
+    handlers = {"build": run_build, "check": run_check, "init": run_init, "intake": run_intake, "new": run_new, "serve": run_serve,
+                "upgrade": run_upgrade}
     try:
         return handlers[args.command](args)
     except BoardError as error:

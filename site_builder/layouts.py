@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from jinja2 import nodes
 from jinja2.utils import missing
 
 from .errors import BoardError, Problem, did_you_mean
+from .tables import write_whole
 from .theme import LAYOUTS_DIR, THEME_PREFIX, Theme
 # The layouts the pages stage renders pages with: a theme must have each of them.
 PAGE_LAYOUTS = ("listing.html", "project.html", "categories.html", "groups.html", "page.html", "search.html", "404.html")
@@ -232,11 +232,7 @@ def _read_references(compiled: Path | None) -> dict[str, list[list[Any]]]:
 
 
 def _write_references(compiled: Path, digests: dict[str, list[list[Any]]]) -> None:
-    compiled.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".references.", dir=compiled)
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        json.dump(digests, file, sort_keys=True)
-    os.replace(temporary, compiled / "references.json")
+    write_whole(compiled / "references.json", json.dumps(digests, sort_keys=True).encode())
 
 
 def _missing(shown: str, line: int, name: str) -> Problem:

@@ -1,18 +1,25 @@
-"""`board init [DIR]`: a new board that builds at once, with the packaged theme and no copy of it.
+"""`board init [DIR]`: a new board that builds at once, with the packaged theme and no copy of it; and
+`board upgrade`: the files microboard gave a board, brought to this version.
 
 What a board needs besides the theme comes from one place each: `site.toml` from the declaration of
 the options (`config.commented_site_toml`) with the example board's categories (which the issue forms
 offer), the example brief from `board new`'s template, and the employers' guide, the workflows, the
 pull request template and the issue forms from this repository's own files (see `shipped`). Their workflows install this repository's checkout (`pip install .`); a
 board's install the same version of microboard from the package index instead.
+
+Those last files stay microboard's: a new version may fix a workflow, and the workflows name the version
+they install. `.microboard.json` records the hash of each as microboard wrote it, so `board upgrade`
+replaces only those the board's maintainers left alone, and puts a new version beside any they changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import __version__
 from .config import CONFIG_FILE, Category, commented_site_toml, config_from_text, load_config
@@ -20,12 +27,16 @@ from .contentfiles import PROJECTS_DIR
 from .lifecycle import today_in
 from .scaffold import example_brief
 from .shipped import SHIPPED
+from .tables import write_whole
 
 EXAMPLE_SLUG = "example-garden-volunteers"
 COPIED = (".github", "CONTRIBUTING.md", "docs/deploy.md")  # this repository's own files, under SHIPPED
 WORKFLOWS = ".github/workflows/"
 # This repository's checkout, in a workflow: `.`, or `./checker` where check.yml checks out the base commit.
 LOCAL_INSTALL = re.compile(r"\bpip install (?:-e )?\.(?:/checker)?(?=\s*$)", re.M)
+MANIFEST = ".microboard.json"  # the files microboard gave the board, each with the hash of what it wrote
+PINNED = re.compile(rb"\bmicroboard==\S+")  # the version a board's workflow installs
+NEW_SUFFIX = ".new"  # this version's file, beside one the board changed
 
 GITIGNORE = """\
 # What `board build` and `board serve` write: never committed
@@ -73,12 +84,21 @@ def starter_files(today: date | None = None) -> dict[str, bytes]:
     default, today where the new board is)."""
     site_toml = commented_site_toml({"categories": categories_toml(load_config(SHIPPED).categories)})
     config = config_from_text(site_toml)
+    copied = copied_files()
     files = {
         CONFIG_FILE: site_toml.encode(),
         f"{PROJECTS_DIR.as_posix()}/{EXAMPLE_SLUG}.md": example_brief(config, today or today_in(config.timezone)).encode(),
         ".gitignore": GITIGNORE.encode(),
         "README.md": README.format(version=__version__).encode(),
+        MANIFEST: manifest(copied),
+        **copied,
     }
+    return dict(sorted(files.items()))
+
+
+def copied_files() -> dict[str, bytes]:
+    """The files of a board that stay microboard's (`COPIED`), as this version writes them, by path."""
+    files = {}
     for name in COPIED:
         source = SHIPPED / name
         for path in sorted(source.rglob("*")) if source.is_dir() else [source]:
@@ -86,7 +106,13 @@ def starter_files(today: date | None = None) -> dict[str, bytes]:
                 relative = path.relative_to(SHIPPED).as_posix()
                 files[relative] = board_workflow(path.read_text(encoding="utf-8")).encode() \
                     if relative.startswith(WORKFLOWS) else path.read_bytes()
-    return dict(sorted(files.items()))
+    return files
+
+
+def manifest(files: dict[str, bytes]) -> bytes:
+    """`.microboard.json`: this version, and the hash of each of `files` as it writes them."""
+    hashes = {path: _hash(data) for path, data in sorted(files.items())}
+    return (json.dumps({"microboard": __version__, "files": hashes}, indent=2) + "\n").encode()
 
 
 def categories_toml(categories: tuple[Category, ...]) -> str:
@@ -124,3 +150,69 @@ def init_board(folder: Path, today: date | None = None, force: bool = False) -> 
             continue
         written.append(name)
     return written, kept
+
+
+@dataclass
+class Upgrade:
+    """What `upgrade_board` did, file by file (paths in the board)."""
+
+    updated: list[str] = field(default_factory=list)  # replaced by this version's: the board had left them as written
+    added: list[str] = field(default_factory=list)  # new in this version
+    changed: list[str] = field(default_factory=list)  # changed in the board: left, with this version's beside as PATH.new
+    removed: list[str] = field(default_factory=list)  # no longer microboard's, and left as written: deleted
+    retired: list[str] = field(default_factory=list)  # no longer microboard's, but changed in the board: left
+
+
+def upgrade_board(folder: Path) -> Upgrade:
+    """Bring the files microboard gave the board in `folder` to this version. A file is replaced only where
+    the board left it as microboard wrote it (its hash in `.microboard.json`, or, for a board made before
+    that file, the same text but for the version its workflow installs); one the board changed is left,
+    and this version's is written beside it. Nothing is written through a link."""
+    recorded = _recorded_hashes(folder)
+    copied = copied_files()
+    done = Upgrade()
+    for name, data in copied.items():
+        path = folder / name
+        current = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+        if current == data:
+            continue
+        if not path.exists() and not path.is_symlink():
+            done.added.append(name)
+        elif current is not None and (recorded.get(name) == _hash(current) or PINNED.sub(b"", current) == PINNED.sub(b"", data)):
+            done.updated.append(name)
+        else:
+            done.changed.append(name)
+            name = name + NEW_SUFFIX
+        write_whole(folder / name, data, mode=0o644)
+    for name in sorted(recorded.keys() - copied.keys()):
+        path = folder / name
+        if path.is_file() and not path.is_symlink() and recorded[name] == _hash(path.read_bytes()):
+            path.unlink()
+            done.removed.append(name)
+        elif path.exists():
+            done.retired.append(name)
+    write_whole(folder / MANIFEST, manifest(copied), mode=0o644)
+    return done
+
+
+def _recorded_hashes(folder: Path) -> dict[str, str]:
+    """The hashes `.microboard.json` records, by path; none when it is missing or not one microboard wrote."""
+    try:
+        files = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    return {name: value for name, value in files.items() if isinstance(value, str) and _copied_path(name)}
+
+
+def _copied_path(name: str) -> bool:
+    """Whether `name` is a path where microboard's files go (`COPIED`): a record naming any other is not taken,
+    so an upgrade deletes nothing outside them."""
+    parts = PurePosixPath(name).parts
+    return bool(parts) and ".." not in parts and not name.startswith("/") and \
+        any(name == copied or name.startswith(copied + "/") for copied in COPIED)
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

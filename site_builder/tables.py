@@ -119,8 +119,20 @@ def read_pickle(path: Path) -> Any:
 
 def write_pickle(path: Path, value: Any) -> None:
     """Write atomically, so a build stopped halfway never leaves a torn cache file."""
+    write_whole(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_whole(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write `path` whole or not at all (through a file beside it, renamed over it: a link there is replaced,
+    never written through), readable by its owner only unless `mode` says otherwise."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "wb") as file:
-        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

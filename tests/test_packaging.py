@@ -68,6 +68,7 @@ def test_the_installed_board_command_inits_checks_builds_and_serves_a_board_with
     assert run(bin_folder / "python", "-c", "import site_builder; print(site_builder.__file__)", cwd=work).stdout.startswith(str(bin_folder.parent))
     assert run(board, "init", "myboard", cwd=work).stdout.startswith("wrote ")
     folder = work / "myboard"
+    assert run(board, "upgrade", cwd=folder).stdout == f"microboard {__version__}: the files it gave this board are up to date\n"
     assert not (folder / "layouts").exists() and not (folder / "static").exists()
     assert run(board, "check", cwd=folder).stdout.startswith("ok: 1 brief, 1 open on ")
     run(board, "build", cwd=folder)
