@@ -130,6 +130,22 @@ def test_valid_answers_open_a_pull_request_and_an_edit_updates_it_and_the_one_co
     assert git(runner / "origin.git", "rev-list", "--count", "main..intake/issue-7") == "1"  # replaced, not stacked
 
 
+def test_the_check_and_the_build_take_the_restored_cache_from_outside_the_board_and_push_none_of_it(runner):
+    """What actions/cache/restore leaves in the checkout (deploy's .cache/ and public/) is moved out of the board's
+    folder, where `board check --base` reads no cache, and taken by the check and the build: only the new brief is parsed."""
+    checkout = runner / "checkout"
+    deployed = subprocess.run([sys.executable, "-m", "site_builder", "--root", str(checkout), "build", "--no-search"],
+                              capture_output=True, text=True)
+    assert deployed.returncode == 0, deployed.stderr
+    before = {path.name: path.stat().st_mtime_ns for path in (checkout / ".cache" / "entries").glob("*.pickle")}
+    run_intake_job(runner, issue_body("post-a-project.yml", GOOD), {})
+    moved = runner / "runner-temp" / "cache"
+    assert not (checkout / ".cache").exists()
+    after = {path.name: path.stat().st_mtime_ns for path in (moved / "entries").glob("*.pickle")}
+    assert before.keys() <= after.keys() and after != before  # deploy's entries, with the new brief's kept by the build
+    assert pushed_brief(runner).startswith("---")  # the branch holds the brief alone, no cache and no output
+
+
 def test_wrong_answers_push_nothing_and_put_the_reply_in_the_comment(runner):
     calls = run_intake_job(runner, issue_body("post-a-project.yml", GOOD | {"hours": "100"}), {"comment": "99"})
     assert [call["args"][:4] for call in calls] == [["api", "--paginate", "repos/owner/board/issues/7/comments", "--jq"],

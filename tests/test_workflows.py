@@ -242,9 +242,9 @@ def test_deploy_runs_on_push_to_main_daily_and_by_hand_and_builds_for_the_pages_
     assert deploy["jobs"]["deploy"]["environment"]["name"] == "github-pages"
 
 
-def test_deploy_caches_the_build_cache_by_runner_and_pyproject_and_check_only_restores_it_beside_the_pull_request():
+def test_deploy_caches_the_build_cache_by_runner_and_pyproject_and_check_and_intake_only_restore_it():
     """A pull_request_target run would save its cache in the base branch's scope, where deploy restores it:
-    the check only restores deploy's (the cache holds pickles), outside the pull request's tree."""
+    the check only restores deploy's (the cache holds pickles), outside the pull request's tree; intake too."""
     cache = next(step for step in workflow("deploy.yml")["jobs"]["build"]["steps"] if step.get("uses") == "actions/cache@v4")["with"]
     assert cache["path"].split() == [".cache", "public"]  # the last output too: a deploy renders only what changed
     assert cache["restore-keys"] == "board-cache-${{ runner.os }}-${{ hashFiles('pyproject.toml') }}-"
@@ -255,6 +255,10 @@ def test_deploy_caches_the_build_cache_by_runner_and_pyproject_and_check_only_re
     assert restored == [{**cache, "restore-keys": cache["restore-keys"].replace("'pyproject.toml'", "'checker/pyproject.toml'"),
                          "key": cache["key"].replace("'pyproject.toml'", "'checker/pyproject.toml'")}]
     assert [step["uses"] for step in steps if "cache" in step.get("uses", "")] == ["actions/cache/restore@v4"]
+    steps = workflow("intake.yml")["jobs"]["intake"]["steps"]
+    assert [(step["uses"], step["with"]) for step in steps if "cache" in step.get("uses", "")] == [("actions/cache/restore@v4", cache)]
+    checked = next(step["run"] for step in steps if "board check" in step.get("run", ""))
+    assert checked.splitlines()[0] == 'if [ -d .cache ]; then mv .cache "$RUNNER_TEMP/cache"; fi'  # out of the board, for check --base
 
 
 # --- the steps really work ------------------------------------------------------------------------------
