@@ -320,16 +320,20 @@ def test_check_workflow_steps_take_the_restored_cache_of_the_base_branch(origin,
     github = open_pull_request(origin, "dana-acme", extend_acme_deadline)
     workspace = tmp_path / "workspace"
     workspace.mkdir()
-    deployed = subprocess.run([sys.executable, "-m", "site_builder", "--root", str(origin), "build", "--no-search",
+    deployed = subprocess.run([sys.executable, "-m", "site_builder", "--root", str(origin), "build",
                                "--output", str(workspace / "public"), "--cache", str(workspace / ".cache")], capture_output=True, text=True)
     assert deployed.returncode == 0, deployed.stderr
     entries = {path: path.stat().st_mtime_ns for path in (workspace / ".cache" / "entries").glob("*.pickle")}
+    pages = {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in (workspace / "public" / "projects").rglob("*.html")}
     results = run_steps(workflow("check.yml")["jobs"]["check"], workspace, github, origin)
     assert [r.returncode for r in results] == [0, 0, 0], [r.stdout + r.stderr for r in results]
     changed = [path for path, mtime in entries.items() if path.stat().st_mtime_ns != mtime]
     # The build parsed one brief, the pull request's: its new entry kept and its old one let go of, in one or two shards.
     assert 1 <= len(changed) <= 2 < len(entries), changed
     assert "2026-12-22" in (workspace / "public/projects/acme-crm-cleanup/index.html").read_text()  # the pull request's deadline
+    # Built for the same address as the deploy, every other project's page is the deploy's, kept as it was.
+    rewritten = sorted(path.parent.name for path, stat in pages.items() if (path.stat().st_ino, path.stat().st_mtime_ns) != stat)
+    assert rewritten == ["acme-crm-cleanup"] and len(pages) > 5
 
 
 def test_check_workflow_steps_annotate_a_pull_request_by_someone_else_and_stop(origin, tmp_path):
