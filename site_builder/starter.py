@@ -64,6 +64,7 @@ board serve        # preview at http://127.0.0.1:8000/, rebuilt on every save
 board new SLUG     # a blank brief in content/projects/SLUG.md
 board check        # every problem in site.toml and the briefs, as file:line: message
 board build        # the whole board into public/
+board upgrade      # after `pip install --upgrade microboard`: its workflows and forms brought up to date
 ```
 
 - `site.toml`: the board's name, address, language, categories and pay floor, each option explained.
