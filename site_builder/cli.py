@@ -142,9 +142,8 @@ def run_check(args: argparse.Namespace) -> int:
         return 2
     cache = _cache_folder(root, args.cache)
     if args.base is not None and cache is not None and cache.is_relative_to(root.resolve()):
-        print(f"board check: error: with --base, --cache must name a folder outside the board's ({args.cache} is inside it): "
-              "the board's files are the pull request's, and the cache holds pickles and compiled layouts the checker loads",
-              file=sys.stderr)
+        print(f"board check: error: with --base, --cache must name a folder outside the board's ({args.cache} is inside it): the "
+              "board's files are the pull request's, and the cache holds pickles and compiled layouts the checker loads", file=sys.stderr)
         return 2
     files: list[Path] = []
     missing: list[Problem] = []
@@ -188,8 +187,7 @@ def _terminal_progress():
 
 
 def _cache_folder(root: Path, folder: Path | None) -> Path | None:
-    """The cache folder given on the command line, relative to the board's folder; None when not given."""
-    return (root / folder).resolve() if folder is not None else None
+    return (root / folder).resolve() if folder is not None else None  # relative to the board's folder, like --output
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -234,17 +232,9 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    from .starter import NEW_SUFFIX, upgrade_board
+    from .starter import upgrade_board
     load_config(args.root)  # a board's folder, with a site.toml that reads
-    done = upgrade_board(args.root)
-    lines = [f"updated {name}" for name in done.updated] + [f"added {name}" for name in done.added]
-    lines += [f"kept {name}, which differs from what microboard wrote: this version's is beside it, in {name}{NEW_SUFFIX}; "
-              "merge what you need into it, then delete that file" for name in done.changed]
-    lines += [f"removed {name}: no longer part of microboard, and as microboard wrote it" for name in done.removed]
-    lines += [f"kept {name}: no longer part of microboard, but changed here; delete it unless something needs it" for name in done.retired]
-    print("\n".join(lines + [f"microboard {__version__}: " + (
-        f"{len(done.updated)} updated, {len(done.added)} added, {len(done.changed)} to merge by hand, {len(done.removed)} removed; "
-        "review with `git diff`, then commit" if lines else "the files it gave this board are up to date")]))
+    print(upgrade_board(args.root).summary())
     return 0
 
 
@@ -280,8 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
-    handlers = {"build": run_build, "check": run_check, "init": run_init, "intake": run_intake, "new": run_new, "serve": run_serve,
-                "upgrade": run_upgrade}
+    handlers = {"build": run_build, "check": run_check, "init": run_init, "intake": run_intake, "new": run_new,
+                "serve": run_serve, "upgrade": run_upgrade}
     try:
         return handlers[args.command](args)
     except BoardError as error:

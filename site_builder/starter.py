@@ -163,6 +163,18 @@ class Upgrade:
     removed: list[str] = field(default_factory=list)  # no longer microboard's, and left as written: deleted
     retired: list[str] = field(default_factory=list)  # no longer microboard's, but changed in the board: left
 
+    def summary(self) -> str:
+        """What `board upgrade` prints: a line for each file it did something about, then the counts."""
+        lines = [f"updated {name}" for name in self.updated] + [f"added {name}" for name in self.added]
+        lines += [f"kept {name}, which differs from what microboard wrote: this version's is beside it, in {name}{NEW_SUFFIX}; "
+                  "merge what you need into it, then delete that file" for name in self.changed]
+        lines += [f"removed {name}: no longer part of microboard, and as microboard wrote it" for name in self.removed]
+        lines += [f"kept {name}: no longer part of microboard, but changed here; delete it unless something needs it"
+                  for name in self.retired]
+        counts = (f"{len(self.updated)} updated, {len(self.added)} added, {len(self.changed)} to merge by hand, "
+                  f"{len(self.removed)} removed; review with `git diff`, then commit")
+        return "\n".join(lines + [f"microboard {__version__}: " + (counts if lines else "the files it gave this board are up to date")])
+
 
 def upgrade_board(folder: Path) -> Upgrade:
     """Bring the files microboard gave the board in `folder` to this version. A file is replaced only where
