@@ -180,7 +180,8 @@ def upgrade_board(folder: Path) -> Upgrade:
     """Bring the files microboard gave the board in `folder` to this version. A file is replaced only where
     the board left it as microboard wrote it (its hash in `.microboard.json`, or, for a board made before
     that file, the same text but for the version its workflow installs); one the board changed is left,
-    and this version's is written beside it. Nothing is written through a link."""
+    and this version's is written beside it. A file that is a link is never written through nor deleted: it
+    counts as changed."""
     recorded = _recorded_hashes(folder)
     copied = copied_files()
     done = Upgrade()
@@ -222,9 +223,7 @@ def _recorded_hashes(folder: Path) -> dict[str, str]:
 def _copied_path(name: str) -> bool:
     """Whether `name` is a path where microboard's files go (`COPIED`): a record naming any other is not taken,
     so an upgrade deletes nothing outside them."""
-    parts = PurePosixPath(name).parts
-    return bool(parts) and ".." not in parts and not name.startswith("/") and \
-        any(name == copied or name.startswith(copied + "/") for copied in COPIED)
+    return ".." not in PurePosixPath(name).parts and any(name == copied or name.startswith(copied + "/") for copied in COPIED)
 
 
 def _hash(data: bytes) -> str:
