@@ -6,12 +6,16 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from operator import attrgetter
 
 from .brief import Brief
 from .config import SiteConfig
 from .eligibility import by_name, eligible_countries, named_countries, territory_name
 from .lifecycle import Status, is_closing_soon, next_change, start_of, status_of
 from .text import unique_slugs
+
+
+COUNTRIES_OF = attrgetter("brief.countries")  # a project's, read in C: for each of a board's history's projects
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +268,7 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
 def country_groups(projects: tuple[Project, ...], config: SiteConfig) -> tuple[Group, ...]:
     """A group for each country some brief names, itself or through a region, never for `anywhere` alone
     (that would be every country): the open projects a student based there may apply for, anywhere's too."""
-    named = sorted(frozenset().union(*map(named_countries, {p.brief.countries for p in projects})))  # each list of codes once
+    named = sorted(frozenset().union(*map(named_countries, set(map(COUNTRIES_OF, projects)))))  # each list of codes once
     eligible = [(project, eligible_countries(project.brief.countries)) for project in projects if project.is_open]
     groups = []
     for code in named:
