@@ -149,7 +149,7 @@ class Facets:
     def _pay_choices(self) -> tuple[Choice, ...]:
         """The pay bands projects fall in: the board's most used currency first, bands in increasing order."""
         currencies: Counter[str] = Counter()
-        bands = set()
+        bands: set[tuple[str, tuple[int, int | None]]] = set()
         for pay_and_hours, count in self._pays.items():
             band = self._band(pay_and_hours)
             currencies[band[0]] += count
