@@ -56,9 +56,11 @@ EXTRA_WORD_CHARACTERS = "#+"  # so C#, C++ and F# stay searchable words instead 
 PAGES_IN_FLIGHT = 100  # pages sent to Pagefind before awaiting them: enough to keep it busy, few enough to bound memory
 READ_CHUNK = 1 << 20  # bytes read from the binary at a time
 SORT_KEYS_FILE = "sort-keys.json"  # in each bundle: every page's sort keys, by Pagefind's page id
-# What an archive bundle keeps of Pagefind's output: the index, not the scripts, which the search page
-# loads from the open bundle only (Pagefind's mergeIndex reads a merged bundle's entry, meta and chunks).
-INDEX_FILE = re.compile(r"pagefind-entry\.json|pagefind\.[^/]*\.pf_meta|wasm\.[^/]*\.pagefind|(index|filter|fragment)/.*")
+# What an archive bundle keeps of Pagefind's output: the index. Not the scripts, which the search page
+# loads from the open bundle only; nor the WebAssembly: Pagefind's mergeIndex reads a merged bundle's entry,
+# meta and chunks, and runs them on the open bundle's (`load_wasm: false`), so each month's 140 KB of it
+# was published and never fetched (24 MB at 100,000 briefs).
+INDEX_FILE = re.compile(r"pagefind-entry\.json|pagefind\.[^/]*\.pf_meta|(index|filter|fragment)/.*")
 SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^":]*):([^"]*)"')
 
 

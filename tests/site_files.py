@@ -90,9 +90,10 @@ def resolve(path: str, base_path: str, site: Path) -> Path | None:
 PAGEFIND_SIGNATURE = b"pagefind_dcd"  # how every compressed bundle file begins once unzipped (Pagefind's JS checks it)
 
 
-def broken_bundle_files(bundle: Mapping[str, bytes]) -> list[str]:
+def broken_bundle_files(bundle: Mapping[str, bytes], merged: bool = False) -> list[str]:
     """What a browser could not load whole in a Pagefind bundle (file name -> bytes): an empty file,
-    an entry that is not JSON, a compressed file cut short, or a file the entry names that is missing."""
+    an entry that is not JSON, a compressed file cut short, or a file the entry names that is missing
+    (but the WebAssembly of a `merged` one, an archive month's, which runs on the open bundle's)."""
     broken = [f"{name}: empty" for name, data in sorted(bundle.items()) if not data]
     for name, data in sorted(bundle.items()):
         if data and (name.startswith("wasm.") or ".pf_" in name):
@@ -106,5 +107,5 @@ def broken_bundle_files(bundle: Mapping[str, bytes]) -> list[str]:
     except ValueError as error:
         return [*broken, f"pagefind-entry.json: {error}"]
     named = [name for language in languages.values()
-             for name in (f"pagefind.{language['hash']}.pf_meta", f"wasm.{language.get('wasm') or 'unknown'}.pagefind")]
+             for name in (f"pagefind.{language['hash']}.pf_meta", *[f"wasm.{language.get('wasm') or 'unknown'}.pagefind"] * (not merged))]
     return broken + [f"{name}: named by pagefind-entry.json, missing" for name in named if name not in bundle]
