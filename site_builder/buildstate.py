@@ -49,6 +49,7 @@ class BuildState:
         self.page_keys: PageKeys | None = None
         self._bundle_keys: set[str] = set()  # the fingerprints of the bundles asked for (`bundle_key`)
         self._by_inputs: dict[str, dict[str, OutputRecord]] = {}  # the previous records of their files, by fingerprint
+        self._restated: set[str] = set()  # the files whose stat moved since the last build recorded them (`previous`)
         self.staging: Staging | None = None  # where this build's files go as they are made (see `open_staging`)
         self.briefs = BriefState(cache, self.report, building=output is not None)  # the load's questions
 
@@ -64,8 +65,10 @@ class BuildState:
 
         def intact() -> tuple[dict[str, OutputRecord], str]:
             moved = checked()
-            return ({}, TOUCHED) if moved is None else \
-                (records | {path: records[path]._replace(size=size, mtime_ns=mtime, inode=inode) for path, (size, mtime, inode) in moved.items()}, "")
+            if moved is None:
+                return {}, TOUCHED
+            self._restated = set(moved)
+            return records | {path: records[path]._replace(size=size, mtime_ns=mtime, inode=inode) for path, (size, mtime, inode) in moved.items()}, ""
         return intact
 
     @functools.cached_property
@@ -210,17 +213,20 @@ class BuildState:
         """Make the output folder hold the staged `files` and the kept ones, and remember it for the next build."""
         assert self.output is not None and self.staging is not None
         records = self.staging.commit(files, self.kept, self.inputs, self.links, record=self.cache.enabled)
-        self._note_written(records, [file.path for file in files])
-        self.cache.keep_outputs(self.output, records)
+        gone = self.previous.keys() - records.keys()
+        self._note_written(records, [file.path for file in files], gone)
+        # Every other record is the last build's as read: the kept files' come from `previous`.
+        changed = None if self.fresh else {file.path for file in files} | gone | self._restated
+        self.cache.keep_outputs(self.output, records, changed)
         self.cache.save()
 
-    def _note_written(self, records: Mapping[str, OutputRecord], paths: list[str]) -> None:
+    def _note_written(self, records: Mapping[str, OutputRecord], paths: list[str], gone: set[str]) -> None:
         for path in paths:
             before, after = self.previous.get(path), records.get(path)
             if before is None:
                 self.report.note("write", path, self.fresh or "new")
             elif after is None or (after.inode, after.mtime_ns) != (before.inode, before.mtime_ns):
                 self.report.note("write", path, "its bytes changed")
-        for path in sorted(self.previous.keys() - records.keys()):
+        for path in sorted(gone):
             self.report.note("remove", path, "no longer part of the board")
 

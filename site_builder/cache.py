@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -234,9 +235,11 @@ class BuildCache:
         """What the last cached build wrote into `target`, file by file; empty when unknown."""
         return self._output_table(target).read() if self.folder else {}
 
-    def keep_outputs(self, target: Path, records: dict[str, OutputRecord]) -> None:
+    def keep_outputs(self, target: Path, records: dict[str, OutputRecord], changed: Collection[str] | None = None) -> None:
+        """Remember what `target` holds now: `records`, of which only those of `changed` (if given) may differ
+        from what `outputs` read."""
         if self.folder:
-            self._output_table(target).write(records)
+            self._output_table(target).write(records, changed)
 
     def forget_outputs(self, target: Path) -> None:
         """Drop the record of `target`, an output folder that is going away (a `board serve`'s temporary one)."""

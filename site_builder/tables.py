@@ -16,7 +16,7 @@ import re
 import shutil
 import tempfile
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -53,10 +53,15 @@ class Table(Generic[Row]):
             self.rows = _named(self.kind, rows)
         return self.rows
 
-    def write(self, rows: Mapping[str, Row]) -> None:
-        """Make the table hold `rows`, writing only the shards whose rows changed."""
+    def write(self, rows: Mapping[str, Row], changed: Collection[str] | None = None) -> None:
+        """Make the table hold `rows`, writing only the shards whose rows changed: among `changed` when the
+        caller knows which may differ from the rows read, or be gone (else every row is compared: 0.15 s
+        for an output folder's 215,000 at 100,000 briefs, after a rebuild that wrote 1,600 of them)."""
         before = self.read()
-        changed = {path for path, row in rows.items() if before.get(path) != row} | (before.keys() - rows.keys())
+        if changed is None or not before:
+            changed = {path for path, row in rows.items() if before.get(path) != row} | (before.keys() - rows.keys())
+        else:
+            changed = {path for path in changed if before.get(path) != rows.get(path)}
         dirty = {_shard(self.group(path)) for path in changed}
         if not dirty and before:
             return
@@ -65,8 +70,9 @@ class Table(Generic[Row]):
             self._paths = {}
             dirty = {_shard(self.group(path)) for path in rows} or {0}
         paths = {shard: [path for path in self._paths.get(shard, ()) if path in rows] for shard in dirty}
-        for path in rows.keys() - before.keys():
-            paths[_shard(self.group(path))].append(path)
+        for path in changed:
+            if path in rows and path not in before:
+                paths[_shard(self.group(path))].append(path)
         for shard, members in paths.items():
             file = self.folder / f"{shard:02x}.pickle"
             if members or not rows:
