@@ -28,6 +28,7 @@ BROWSE_WORD = "project"
 # What a project's pay band is worked out from, read in C: a board's history repeats a few hundred of these
 # 100,000 times, so the panel counts them first and bands each once (a band per project took 0.45 s).
 PAY_OF = attrgetter("brief.compensation.amount", "brief.compensation.currency", "brief.compensation.type", "brief.hours")
+CURRENCY_OF = attrgetter("brief.compensation.currency")
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,9 @@ class Facets:
         self.money = money
         self.skill_names = {group.key: group.name for group in site.skills}
         self.company_names = {group.key: group.name for group in site.companies}
-        # Pay is sorted only where every project's pay can be put in one order (see money.py).
-        self._pays = Counter(map(PAY_OF, site.projects))  # plain values: the dataclass hashes and compares in Python, 3x slower
-        self.pay_sortable = comparable(site.config, {currency for _, currency, _, _ in self._pays})
+        # Pay is sorted only where every project's pay can be put in one order (see money.py). Known before any
+        # page renders, so read in C: only the panel counts each pay (`_pay_choices`), as the search page renders.
+        self.pay_sortable = comparable(site.config, set(map(CURRENCY_OF, site.projects)))
         self._bands: dict[tuple[Decimal, str, str, int], tuple[str, tuple[int, int | None]]] = {}
 
     def pay_band(self, project: Project) -> tuple[str, tuple[int, int | None]]:
@@ -150,7 +151,8 @@ class Facets:
         """The pay bands projects fall in: the board's most used currency first, bands in increasing order."""
         currencies: Counter[str] = Counter()
         bands: set[tuple[str, tuple[int, int | None]]] = set()
-        for pay_and_hours, count in self._pays.items():
+        pays = Counter(map(PAY_OF, self.site.projects))  # plain values: the dataclass hashes and compares in Python, 3x slower
+        for pay_and_hours, count in pays.items():
             band = self._band(pay_and_hours)
             currencies[band[0]] += count
             bands.add(band)
