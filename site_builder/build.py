@@ -18,7 +18,7 @@ from typing import Any
 from .brief import Brief
 from .buildreport import BuildReport
 from .buildstate import BuildState
-from .fingerprint import markdown_key
+from .fingerprint import bytes_digest, markdown_key
 from .cache import BuildCache
 from .config import CONFIG_FILE, SiteConfig
 from .content import read_brief
@@ -36,6 +36,7 @@ from .ownership import ownership_problems
 from .pages import PageSpec, Renderer, page_specs, project_spec
 from .pagekeys import PageKeys
 from .parallel import MIN_ITEMS, collector_settling, map_in_processes
+from .search import indexed_part
 from .search_parts import OPEN_BUNDLE, search_bundles
 from .statics import static_outputs
 from .writer import Staged, Staging, write_over
@@ -237,11 +238,14 @@ def render_in_processes(renderer: Renderer, pages: list[tuple[PageSpec | Project
 
 
 def _render_one(renderer: Renderer, page: PageSpec | Project, context: str | None, page_keys: PageKeys | None,
-                staging: Staging) -> tuple[Staged, tuple[str, tuple[str, ...]] | None]:
+                staging: Staging) -> tuple[Staged, tuple[str, tuple[str, ...], str] | None]:
     spec = page if isinstance(page, PageSpec) else project_spec(page, renderer)
     rendered = renderer.render(spec)
     links = tuple(sorted(renderer.linked))
-    return staging.put(rendered), (page_keys.page(spec.template, context, links), links) if page_keys and context else None
+    if not page_keys or not context:
+        return staging.put(rendered), None
+    searched = "" if isinstance(page, PageSpec) else bytes_digest(indexed_part(rendered.data))  # a project page's, for its bundle's key
+    return staging.put(rendered), (page_keys.page(spec.template, context, links), links, searched)
 
 
 def _stage_all(spec: SiteFile, staging: Staging) -> list[Staged]:

@@ -45,6 +45,7 @@ class BuildState:
         self.kept: dict[str, OutputRecord] = {}  # outputs taken as they are on disk
         self.inputs: dict[str, str] = {}  # output path -> fingerprint of what it is made from
         self.links: dict[str, tuple[str, ...]] = {}  # page path -> the static files it links
+        self.searched: dict[str, str] = {}  # project page path -> the hash of what the search index reads of it
         self._links: dict[tuple[str, ...], tuple[str, ...]] = {}  # each set of links, once (`rendered`)
         self.page_keys: PageKeys | None = None
         self._bundle_keys: set[str] = set()  # the fingerprints of the bundles asked for (`bundle_key`)
@@ -155,18 +156,31 @@ class BuildState:
         changed = [why for why, old, new in zip(parts, before.inputs.split(":"), key.split(":")) if old != new]
         return changed[0] if changed else parts[0]
 
-    def rendered(self, path: str, key: str, links: tuple[str, ...]) -> None:
-        """Note the fingerprint a page was rendered with (taken by the process that rendered it). Pages link
-        the same few static files: one tuple for each set, which the records of the next build share too."""
+    def rendered(self, path: str, key: str, links: tuple[str, ...], searched: str) -> None:
+        """Note the fingerprint a page was rendered with (taken by the process that rendered it), and for a
+        project page the hash of what the search index reads of it. Pages link the same few static files:
+        one tuple for each set, which the records of the next build share too."""
         self.inputs[path], self.links[path] = key, self._links.setdefault(links, links)
+        if searched:
+            self.searched[path] = searched
 
-    def bundle_key(self, name: str, version: str, pages: list[str]) -> str | None:
-        """The fingerprint of a bundle made from `pages` (a search index); None when the cache is off."""
+    def bundle_key(self, name: str, indexer: str, pages: list[str]) -> str | None:
+        """The fingerprint of a bundle that `indexer` makes of `pages` (a search index): of what it reads of each
+        page, not of what the page is made from, so that a new stylesheet, base URL or version of the generator
+        that leaves the pages' indexed parts as they were leaves the bundle too. None when the cache is off."""
         if not self.cache.enabled:
             return None
-        key = entry_key(self.cache.code, name, version, *(self.inputs.get(path, "") for path in pages))
+        key = entry_key(indexer, name, *(f"{path} {self._searched(path)}" for path in pages))
         self._bundle_keys.add(key)
         return key
+
+    def _searched(self, path: str) -> str:
+        """What the search index reads of a project page: as rendered now, else as the kept page's record says."""
+        searched = self.searched.get(path)
+        if searched is None:
+            kept = self.kept.get(path)
+            searched = kept.searched if kept else ""
+        return searched
 
     def keep_bundle(self, name: str, key: str | None) -> list[OutputFile] | None:
         """A bundle made from the same pages as before: none to write when the output folder holds it,
@@ -212,7 +226,7 @@ class BuildState:
     def write(self, files: list[Staged]) -> None:
         """Make the output folder hold the staged `files` and the kept ones, and remember it for the next build."""
         assert self.output is not None and self.staging is not None
-        records = self.staging.commit(files, self.kept, self.inputs, self.links, record=self.cache.enabled)
+        records = self.staging.commit(files, self.kept, self.inputs, self.links, self.searched, record=self.cache.enabled)
         gone = self.previous.keys() - records.keys()
         self._note_written(records, [file.path for file in files], gone)
         # Every other record is the last build's as read: the kept files' come from `previous`.

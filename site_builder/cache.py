@@ -83,6 +83,7 @@ class OutputRecord(NamedTuple):
     mtime_ns: int
     inode: int
     links: tuple[str, ...] = ()  # the static files a page links, whose versions `inputs` covers
+    searched: str = ""  # of a project page, the hash of what the search index reads of it (`search.indexed_part`)
 
     def matches(self, stat: os.stat_result) -> bool:
         """True when the file on disk is still the one the build wrote (nobody touched it since)."""

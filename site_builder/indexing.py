@@ -16,7 +16,9 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from . import search, search_parts
 from .buildstate import BuildState
+from .fingerprint import entry_key, sources_fingerprint
 from .model import Project, Site
 from .outputs import OutputFile
 from .parallel import in_thread
@@ -25,6 +27,8 @@ from .search_parts import OPEN_BUNDLE, bundle_folder, parts_file
 from .writer import Staged
 
 Bundles = Mapping[str, tuple[Project, ...]]  # every bundle's projects, by name (`search_bundles`)
+# What makes a bundle of the pages it reads: Pagefind, and the code that feeds it and keeps its files.
+INDEXER = entry_key(sources_fingerprint(search, search_parts), PAGEFIND_VERSION)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ class OpenBundle:
 def start_open_bundle(site: Site, bundles: Bundles, state: BuildState, progress: Callable[[str], None]) -> OpenBundle:
     """Take the open bundle as it was if its pages are (every one rendered or kept by now), else start
     making it in a thread, while this process goes on (the thread holds off forks: `parallel.in_thread`)."""
-    key = _key(state, OPEN_BUNDLE, bundles[OPEN_BUNDLE])
+    key = _key(state, site, OPEN_BUNDLE, bundles[OPEN_BUNDLE])
     taken = state.keep_bundle(bundle_folder(OPEN_BUNDLE), key)
     staging = state.staging
     assert staging is not None
@@ -72,7 +76,7 @@ def index(site: Site, bundles: Bundles, state: BuildState, search: bool, started
     """The bundles of the search index, unless skipped: those made from pages that changed (a bundle made
     from the same pages as the one in the output folder is kept; each is staged as soon as it is made or
     taken from the cache, so the build holds one at a time), the open one taken from `started` if given."""
-    keys = {name: started.key if started and name == OPEN_BUNDLE else _key(state, name, projects) for name, projects in bundles.items()}
+    keys = {name: started.key if started and name == OPEN_BUNDLE else _key(state, site, name, projects) for name, projects in bundles.items()}
     if not search:
         return SearchIndex([], keys, len(bundles), ())
     staging = state.staging
@@ -99,5 +103,7 @@ def index(site: Site, bundles: Bundles, state: BuildState, search: bool, started
     return SearchIndex(files + [staging.put(parts_file(bundles))], keys, len(bundles), indexed)
 
 
-def _key(state: BuildState, name: str, projects: tuple[Project, ...]) -> str | None:
-    return state.bundle_key(bundle_folder(name), PAGEFIND_VERSION, [project.path + "index.html" for project in projects])
+def _key(state: BuildState, site: Site, name: str, projects: tuple[Project, ...]) -> str | None:
+    """The bundle's fingerprint; the base path and the language are those Pagefind is given with the pages."""
+    indexer = entry_key(INDEXER, site.config.base_path, site.config.language)
+    return state.bundle_key(bundle_folder(name), indexer, [project.path + "index.html" for project in projects])

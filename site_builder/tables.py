@@ -31,7 +31,8 @@ class Table(Generic[Row]):
     (the cache's format, the folder it describes), so that a table is trusted whole or not at all."""
 
     def __init__(self, folder: Path, kind: type[Row], header: Mapping[str, Any], group: Callable[[str], str]) -> None:
-        self.folder, self.kind, self.header, self.group = folder, kind, dict(header), group
+        # A table is read back only into the rows it was written with: one of another layout reads as empty.
+        self.folder, self.kind, self.header, self.group = folder, kind, {**header, "fields": kind._fields}, group
         self.rows: dict[str, Row] | None = None  # as on disk, once read
         self._paths: dict[int, list[str]] = {}  # the paths of each shard's rows, as read or written
 

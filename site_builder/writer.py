@@ -100,12 +100,13 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def commit(self, staged: list[Staged], kept: Mapping[str, OutputRecord], inputs: Mapping[str, str],
-               links: Mapping[str, tuple[str, ...]], record: bool) -> dict[str, OutputRecord]:
+               links: Mapping[str, tuple[str, ...]], searched: Mapping[str, str], record: bool) -> dict[str, OutputRecord]:
         """Make the target hold exactly the `staged` files plus the `kept` ones already there; return what
-        it holds (when `record`), each file with its `inputs` fingerprint and the static files it `links`."""
+        it holds (when `record`), each file with its `inputs` fingerprint, the static files it `links`, and
+        the hash of what the search index reads of it (`searched`)."""
         if not self.previous:
             self._swap()
-            return self._records(staged, inputs, links) if record else {}
+            return self._records(staged, inputs, links, searched) if record else {}
         records = dict(kept)
         try:
             for file in staged:
@@ -118,7 +119,8 @@ class Staging:
                 else:
                     before = self.previous[file.path]
                     size, mtime_ns, inode = before.size, before.mtime_ns, before.inode
-                records[file.path] = OutputRecord(inputs.get(file.path, ""), file.digest, size, mtime_ns, inode, links.get(file.path, ()))
+                records[file.path] = OutputRecord(inputs.get(file.path, ""), file.digest, size, mtime_ns, inode, links.get(file.path, ()),
+                                                  searched.get(file.path, ""))
             for gone in self.previous.keys() - records.keys():
                 _remove_with_empty_parents(self.target, gone)
         finally:
@@ -136,13 +138,13 @@ class Staging:
         if retired:
             shutil.rmtree(retired, ignore_errors=True)
 
-    def _records(self, staged: list[Staged], inputs: Mapping[str, str],
-                 links: Mapping[str, tuple[str, ...]]) -> dict[str, OutputRecord]:
+    def _records(self, staged: list[Staged], inputs: Mapping[str, str], links: Mapping[str, tuple[str, ...]],
+                 searched: Mapping[str, str]) -> dict[str, OutputRecord]:
         records, base = {}, str(self.target)
         for file in staged:
             stat = os.stat(f"{base}/{file.path}")
             records[file.path] = OutputRecord(inputs.get(file.path, ""), file.digest, stat.st_size, stat.st_mtime_ns,
-                                              stat.st_ino, links.get(file.path, ()))
+                                              stat.st_ino, links.get(file.path, ()), searched.get(file.path, ""))
         return records
 
 
@@ -160,7 +162,7 @@ def write_over(output: Path, root: Path, pages: list[OutputFile], cache: BuildCa
         staging.discard()
         raise
     written = {page.path for page in pages}
-    records = staging.commit(staged, {p: r for p, r in previous.items() if p not in written}, {}, {}, record=True)
+    records = staging.commit(staged, {p: r for p, r in previous.items() if p not in written}, {}, {}, {}, record=True)
     cache.keep_outputs(output, records)
     return True
 

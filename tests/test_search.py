@@ -327,6 +327,27 @@ def test_a_brief_edited_in_an_old_month_indexes_that_months_bundle_and_no_other(
                                 if record["url"] == "/board/" + old.path)
 
 
+def test_a_new_stylesheet_or_host_renders_every_page_again_and_indexes_no_bundle(tmp_path):
+    """A bundle's fingerprint is what Pagefind reads of its pages (each one's `<main>`, under the base path), not
+    what the pages are made from: a stylesheet every page links, or a preview deploy's host, leaves every bundle
+    as it was, and the board is still the one a clean build makes. A new base path moves every page's URL."""
+    board = copy_example_board(tmp_path / "board")
+    output = tmp_path / "public"
+    names = [bundle_folder(name) for name in search_bundles(build(board, output, TODAY).site)]
+    style = board / "static" / "style.css"
+    style.write_text(style.read_text(encoding="utf-8") + "\n/* a rule every page's stylesheet link now versions */\n", encoding="utf-8")
+    restyled = build(board, output, TODAY).report
+    assert "projects/acme-crm-cleanup/index.html" in restyled.names("render") and restyled.names("index") == []
+    clean = build(board, tmp_path / "clean", TODAY, use_cache=False)
+    assert tree(output) == tree(tmp_path / "clean") and clean.report.names("index") == names
+    for name in search_bundles(clean.site):  # the kept bundles hold the records a clean build's hold (Pagefind's own ids and hashes vary)
+        assert sorted(fragments_on_disk(output, name).values(), key=str) == sorted(fragments_on_disk(tmp_path / "clean", name).values(), key=str)
+    previewed = build(board, output, TODAY, base_url="https://preview.example/board/").report
+    assert "projects/acme-crm-cleanup/index.html" in previewed.names("render") and previewed.names("index") == []
+    moved = build(board, output, TODAY, base_url="https://example.org/jobs/").report
+    assert moved.names("index") == names
+
+
 def test_an_edited_open_brief_is_indexed_while_the_rest_is_planned_into_the_bundle_a_clean_build_makes(tmp_path, monkeypatch):
     """The open bundle, which an employer's edit changes, is made by a thread driving Pagefind while this
     process plans the rest of the board (indexing.py), and it is the bundle a build from nothing makes."""
