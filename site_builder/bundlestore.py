@@ -1,5 +1,6 @@
-"""The search bundles kept in `.cache/bundles/`, one file each, by the fingerprint of the pages each was
-made from (`buildstate` decides which are current). A month's bundle outlives any output folder, so a
+"""The search bundles kept in `.cache/bundles/`, one file each, by the fingerprint of what Pagefind read of
+the pages each was made from (`buildstate` decides which are current), so that `board serve` takes those
+`board build` made. A month's bundle outlives any output folder, so a
 deploy that starts from an empty folder indexes again only the bundles whose pages changed.
 """
 

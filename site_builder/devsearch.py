@@ -19,6 +19,7 @@ from .build import BuildResult
 from .buildreport import BuildReport
 from .devhttp import BuildStatus
 from .errors import BoardError
+from .outputs import OutputFile
 from .search import index_search
 from .search_parts import BUNDLE_DIR, bundle_at, parts_file, search_bundles
 from .writer import write_files
@@ -48,10 +49,12 @@ class SearchIndexer:
     """Indexes the latest published build whenever asked, one build at a time; asked again while busy,
     it indexes only the newest build afterwards."""
 
-    def __init__(self, status: BuildStatus, scratch: Path, indexed: Callable[[BuildResult | None, tuple[str, ...]], None]):
+    def __init__(self, status: BuildStatus, scratch: Path, indexed: Callable[[BuildResult | None, tuple[str, ...]], None],
+                 kept: Callable[[str], list[OutputFile] | None] = lambda key: None):
         self.status = status
         self.scratch = scratch  # on the same file system as the bundle, so files move in by renaming
         self.indexed = indexed  # told the build with its record count, or the problems that stopped Pagefind
+        self.kept = kept  # a bundle made before of the same pages (by `board build`), by its fingerprint: taken, not made again
         self._files: set[str] = set()  # the files of the bundles now served
         self._keys: dict[str, str | None] = {}  # the fingerprint of the pages each bundle now served was made from
         self._restore()
@@ -93,14 +96,22 @@ class SearchIndexer:
 
     def _index(self, result: BuildResult) -> None:
         """Index again the bundles whose pages changed (a brief edited: the open bundle alone, as `board build`
-        does), and move them in beside the others; none when no project page changed."""
+        does), or take those `board build` made of the same pages from the cache, and move them in beside the
+        others; none when no project page changed."""
         bundles = search_bundles(result.site)
         todo = [name for name, key in result.search_keys.items() if key is None or key != self._keys.get(name)]
         if not todo and bundles.keys() == self._keys.keys():  # no project page changed: the index holds
             return self._published(result, ())
         folder = Path(tempfile.mkdtemp(prefix="search-", dir=self.scratch))
+        taken: set[str] = set()
         try:
-            made = index_search(result.site, {name: bundles[name] for name in todo},
+            for name in todo:  # one bundle held at a time, as a build holds them
+                key = result.search_keys[name]
+                if key and (files := self.kept(key)) is not None:
+                    write_files(folder, files)
+                    taken.add(name)
+            indexed = tuple(name for name in todo if name not in taken)
+            made = index_search(result.site, {name: bundles[name] for name in indexed},
                                 lambda path: (self.status.site / path).read_bytes())  # each page read from disk
             write_files(folder, made + [parts_file(bundles)])
             unchanged = bundles.keys() - set(todo)
@@ -124,9 +135,9 @@ class SearchIndexer:
             noted = self.scratch / f".{INDEXED_FILE}"
             noted.write_text(json.dumps({"keys": self._keys, "files": sorted(self._files)}), encoding="utf-8")
             os.replace(noted, self.scratch / INDEXED_FILE)
-        for name in todo:
+        for name in indexed:
             self.report.note("index", name, "a project page changed")
-        self._published(result, tuple(todo))
+        self._published(result, indexed)
 
     def _published(self, result: BuildResult, indexed: tuple[str, ...]) -> None:
         """Tell the open pages, and whoever waits for the index, that it now holds `result`'s projects,

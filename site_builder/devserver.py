@@ -72,9 +72,9 @@ class DevServer:
             base_path = "/"  # the first rebuild reports the problem; serve at the root meanwhile
         self.status = BuildStatus(self._folder / "site", self._folder / "search", base_path)
         self.status.search.mkdir(exist_ok=True)
-        self.search = SearchIndexer(self.status, self._folder, self._indexed)
-        self._summarized = False  # the first build's summary waits for its search index
         self.cache = BuildCache.for_board(self.root)  # one for every rebuild: what is unchanged is not redone
+        self.search = SearchIndexer(self.status, self._folder, self._indexed, self.cache.bundles.bundle)
+        self._summarized = False  # the first build's summary waits for its search index
         self._last: BuildResult | None = None  # the last good build, while it is the one served
         try:
             self.http = PreviewServer(host, port, self.status)
