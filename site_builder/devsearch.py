@@ -50,7 +50,7 @@ class SearchIndexer:
     it indexes only the newest build afterwards."""
 
     def __init__(self, status: BuildStatus, scratch: Path, indexed: Callable[[BuildResult | None, tuple[str, ...]], None],
-                 kept: Callable[[str], list[OutputFile] | None] = lambda key: None):
+                 kept: Callable[[str], list[OutputFile] | None]):
         self.status = status
         self.scratch = scratch  # on the same file system as the bundle, so files move in by renaming
         self.indexed = indexed  # told the build with its record count, or the problems that stopped Pagefind
