@@ -22,6 +22,7 @@ from .contentfiles import file_stats, logo_files, read_limited
 from .fingerprint import bytes_digest, digest_of, keyed
 from .markup import RenderedBody
 from .model import Body
+from .months import MonthPart
 from .parallel import in_background
 
 NO_CACHE = "the cache is off"
@@ -37,6 +38,11 @@ class BriefState:
         self._logos: frozenset[str] = frozenset()  # the logos a brief may name (`start`)
         self._keys: dict[int, tuple[str, Brief]] = {}  # id -> (key, brief): a brief's key is its digest
         self._readers: dict[Callable[[str], RenderedBody], Callable[[str, str], str]] = {}  # each body's `read`, by how it is made again
+        self.settings = ""  # what a brief's key is made under besides its bytes (`start`)
+        self._files: dict[str, tuple[tuple[int, int, int], str]] = {}  # path -> its stat and its bytes' hash, as keyed now
+        # What an archive month is made of, by slug (its brief's file, stat, hash, key and Markdown's key): kept
+        # for the briefs closed before this month, which a build keeps as archive months (monthparts.py).
+        self.sources: dict[str, tuple[str, tuple[int, int, int], str, str, str]] = {}
 
     def start(self, root: Path, config: SiteConfig) -> None:
         """Everything besides its own bytes that decides whether a brief is valid and what it says: the settings
@@ -44,7 +50,8 @@ class BriefState:
         logos, which a brief from the cache is checked against (`known_brief`): a new one is no change to the others."""
         settings = repr(dataclasses.replace(config, base_url="")).encode()
         self._logos = logo_files(root)
-        self._brief_key = keyed(digest_of(self.cache.code.encode(), settings))
+        self.settings = digest_of(self.cache.code.encode(), settings)
+        self._brief_key = keyed(self.settings)
 
     def keys_by_id(self) -> dict[int, tuple[str, Brief]]:
         """Each brief's key, by the brief's id, for the planning's digests (the brief's key is its digest);
@@ -52,12 +59,63 @@ class BriefState:
         keys, self._keys = self._keys, {}
         return keys
 
-    def brief_keys(self, paths: list[str]) -> list[str | None]:
-        """The key of each brief file's bytes (read only if its stat changed since an earlier build hashed it), or
-        None (it cannot be read). Another process stats the files while this one loads the cache's entries."""
+    def brief_keys(self, paths: list[str], month: str | None = None) -> tuple[list[str], list[str | None], list[MonthPart]]:
+        """The archive months that can be taken whole (`month` given: the build's, whose earlier months may be),
+        and the other paths with the key of each one's bytes (read only if its stat changed since an earlier
+        build hashed it), or None (it cannot be read). Another process stats the files while this one loads
+        the cache's entries."""
         stats = in_background(file_stats, paths, items=len(paths))
+        parts = self.cache.months.parts() if month and self.building else []
         self.cache.load_entries()
-        return [self._file_key(path, stat) for path, stat in zip(paths, stats())]
+        found = dict(zip(paths, stats()))
+        whole = [part for part in parts if self._whole(part, month, found)]  # type: ignore[arg-type]  # month is given with parts
+        for part in parts:
+            if part not in whole:
+                self._take_back(part, found)
+        self.cache.hold_bodies(set().union(*(part.body_keys for part in whole)))
+        if whole:
+            taken = set().union(*(part.files for part in whole))
+            paths = [path for path in paths if path not in taken]
+        return paths, [self._file_key(path, found[path]) for path in paths], whole
+
+    def _whole(self, part: MonthPart, month: str, stats: dict[str, tuple[int, int, int] | None]) -> bool:
+        """Whether an archive month holds as it was kept: over, its briefs' files as they were read, under
+        the same settings and code, and every logo they name still there."""
+        if part.name < month and part.settings == self.settings and part.body_code == self.cache.body_code \
+                and part.logos <= self._logos and tuple(map(stats.get, part.files)) == part.stats:
+            self.cache.months.taken(part.name)
+            return True
+        return False
+
+    def _take_back(self, part: MonthPart, stats: dict[str, tuple[int, int, int] | None]) -> None:
+        """What of an archive month that no longer holds is still current: the hashes of its files that kept
+        their stats, and, under the same settings and code, their briefs and bodies, into the cache's
+        tables, where the load looks them up as it does any other brief's."""
+        same_settings, same_bodies, now = part.settings == self.settings, part.body_code == self.cache.body_code, time.time_ns()
+        for (brief, summary), path, stat, digest, key, markdown, body_key in zip(
+                part.unpacked(), part.files, part.stats, part.file_digests, part.keys, part.markdowns, part.body_keys):
+            if stats.get(path) == stat:
+                self.cache.keep_file_digest(path, stat, digest, now)
+            if same_settings:
+                self.cache.keep_brief(key, brief, markdown)
+            if same_bodies:
+                self.cache.keep_summary(body_key, summary)
+
+    def held(self, part: MonthPart, again: Callable[[str], RenderedBody]) -> tuple[list[Brief], dict[str, tuple[Body, str]]]:
+        """The briefs of an archive month taken whole, with each one's body and summary by slug, as the load
+        would have made them; and what each is made of, should the month be made again."""
+        briefs, bodies, reader = [], {}, self._reader(again)
+        for (brief, summary), path, stat, digest, key, markdown, body_key in zip(
+                part.unpacked(), part.files, part.stats, part.file_digests, part.keys, part.markdowns, part.body_keys):
+            briefs.append(brief)
+            bodies[brief.slug] = (Body(body_key, path, reader), summary)
+            self.sources[brief.slug] = (path, stat, digest, key, markdown)
+        return briefs, bodies
+
+    def source(self, brief: Brief, path: str, key: str, markdown: str) -> None:
+        """Note what a brief closed before this month is made of, should its month be kept whole."""
+        stat, digest = self._files[path]
+        self.sources[brief.slug] = (path, stat, digest, key, markdown)
 
     def brief_key(self, path: str, raw: bytes) -> str:
         """The key of a brief's bytes `raw`, read from `path`."""
@@ -75,6 +133,7 @@ class BriefState:
                 return None
             digest = bytes_digest(raw)
             self.cache.keep_file_digest(path, stat, digest, read_at)
+        self._files[path] = (stat, digest)
         return self._brief_key(os.path.basename(path), digest)
 
     def known_brief(self, key: str | None) -> tuple[Brief, str] | None:
@@ -117,10 +176,14 @@ class BriefState:
             if not self.building or not self.cache.keep_body(key, made):  # only a build keeps what it made
                 return Body(key, origin, functools.partial(_given, made.html)), made.summary
             known = made.summary
+        return Body(key, origin, self._reader(again)), known
+
+    def _reader(self, again: Callable[[str], RenderedBody]) -> Callable[[str, str], str]:
+        """The `read` of every body made again by `again` should the cache lose its HTML: one function for all."""
         reader = self._readers.get(again)
         if reader is None:
             reader = self._readers[again] = functools.partial(_kept_html, self.cache, again)
-        return Body(key, origin, reader), known
+        return reader
 
 
 def _kept_html(cache: BuildCache, again: Callable[[str], RenderedBody], key: str, origin: str) -> str:

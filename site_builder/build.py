@@ -128,7 +128,7 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
         progress("reading and rendering briefs")
         board = load_board(root, today, state, base_url=base_url, drafts=drafts, jobs=jobs)
         history = state.commit_times(root)
-        site = build_model(board.config, board.briefs, board.bodies, today, board.pages, drafts, changed=history.times)
+        site = build_model(board.config, board.briefs, board.bodies, today, board.pages, drafts, changed=history.times, held=board.held)
         renderer = Renderer(board.theme, site, board.layouts, board.statics)
         bundles = search_bundles(site)
         with state.open_staging(root) as staging, ExitStack() as leaving:
@@ -142,6 +142,8 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
                 # index is made (0.2 to 0.3 s at 100,000 briefs, before the index began); the rest reads only HTML.
                 state.cache.keep_entries()
                 work = plan(site, renderer, state, first, rendered, deferred)
+                if not drafts:  # a draft is no part of the months a build without drafts takes whole
+                    state.keep_months(site, history.times)
             settle()
             if opened and len(work.pages) >= MIN_ITEMS:  # worth a pool of processes, which fork only once the indexing is done
                 opened = opened.finished()
@@ -185,8 +187,8 @@ def plan(site: Site, renderer: Renderer, state: BuildState, first: tuple[Project
     the pages of the projects planned `first` that were not `rendered` yet (`deferred`), then the rest."""
     specs = page_specs(site, renderer)
     done = set(map(id, first))
-    rest = [project for project in site.projects if id(project) not in done]
-    pages, files = state.plan(specs, rest, feed_specs(site) + crawl_specs(site))
+    rest = [project for project in site.placed if id(project) not in done]
+    pages, files = state.plan(specs, rest, feed_specs(site) + crawl_specs(site), site.months)
     return RenderPlan(deferred + pages, files, len(specs) + len(site.projects), rendered)
 
 

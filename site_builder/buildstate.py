@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from .briefstate import NO_CACHE, BriefState
@@ -22,7 +23,9 @@ from .buildreport import BuildReport
 from .cache import BuildCache, OutputRecord
 from .fingerprint import Digester, entry_key
 from .history import CommitTimes, last_commit_times
-from .model import Project
+from .model import Project, Site
+from .monthparts import month_parts
+from .months import MonthProjects
 from .outputs import OutputFile, SiteFile
 from .pagekeys import PageKeys, layout_key
 from .pages import PROJECT_LAYOUT, PageSpec, Renderer
@@ -107,13 +110,15 @@ class BuildState:
         finally:
             digest.forget()
 
-    def plan(self, specs: list[PageSpec], projects: Sequence[Project],
-             board_files: list[SiteFile]) -> tuple[list[tuple[PageSpec | Project, str | None]], list[SiteFile]]:
-        """Within `planning`: the pages (`specs`, the pages of `projects`) and board files whose fingerprint
-        differs from the one each was written with (a page's with the versions of the static files it linked).
-        A page comes with its context's fingerprint (None without a cache), so the process that renders it reads
-        only what the page shows; a project page as its project, its context made only where it is rendered."""
-        if not self.cache.enabled:
+    def plan(self, specs: list[PageSpec], projects: Sequence[Project], board_files: list[SiteFile],
+             months: Sequence[MonthProjects[Project]] = ()) -> tuple[list[tuple[PageSpec | Project, str | None]], list[SiteFile]]:
+        """Within `planning`: the pages (`specs`, the pages of `projects` and of `months`) and board files whose
+        fingerprint differs from the one each was written with (a page's with the versions of the static files
+        it linked). A page comes with its context's fingerprint (None without a cache), so the process that
+        renders it reads only what the page shows; a project page as its project, its context made only where
+        it is rendered. A month taken whole is planned from the digests it keeps: its projects are made only
+        if one of its pages must render."""
+        if not self.cache.enabled:  # no month is taken whole without a cache
             for path in [spec.context.output_path for spec in specs] + [project.path + "index.html" for project in projects] + \
                     [path for spec in board_files for path in spec.paths]:
                 self.report.note("render", path, NO_CACHE)
@@ -126,6 +131,10 @@ class BuildState:
         project_page = keys.page_of(PROJECT_LAYOUT)  # a loop of its own: 100,000 times at a board's history
         pages += [(project, context) for project, context in zip(projects, map(keys.project, projects))
                   if self._stale(project.path + "index.html", project_page, context)]
+        for month in months:
+            stale = [(index, context) for index, (path, context) in enumerate(zip(month.pages, map(keys.project_of, month.part.digests)))
+                     if self._stale(path, project_page, context)]
+            pages += [(month[index], context) for index, context in stale]
         files = []
         for spec in board_files:
             key = entry_key(self.cache.code, spec.render.__qualname__, keys.digest(spec.inputs))
@@ -138,6 +147,13 @@ class BuildState:
                 for path, before in zip(spec.paths, befores):
                     self.report.note("render", path, self._why(before, key, ("what it lists changed",)))
         return pages, files
+
+    def keep_months(self, site: Site, changed: Mapping[str, datetime]) -> None:
+        """Within `planning`, every page planned: keep each archive month `site` placed one by one, for the
+        builds after to take whole (months.py); `changed`: the commit times the model took."""
+        if self.page_keys and not self.cache.read_only:
+            for part in month_parts(site, self.briefs.sources, self.page_keys.digest.known, changed, self.briefs.settings, self.cache.body_code):
+                self.cache.months.keep(part)
 
     def _stale(self, path: str, key_of: Callable[[str, tuple[str, ...]], str], context: str) -> bool:
         """Whether the page at `path`, of `context` (its key made by `key_of`, with the static files it

@@ -41,6 +41,7 @@ from jinja2 import __version__ as JINJA_VERSION
 from . import contentfiles, history, markup, text, timelimit
 from .brief import Brief
 from .bundlestore import BundleStore
+from .monthstore import MonthStore
 from .fingerprint import FORMAT, code_fingerprint, digest_of, entry_key, sources_fingerprint
 from .history import CommitTimes
 from .markup import MARKUP_FINGERPRINT, RenderedBody
@@ -106,6 +107,8 @@ class BuildCache:
         self._dirty: set[int] = set()  # shards to write
         self._outputs: dict[Path, Table[OutputRecord]] = {}
         self.bundles = BundleStore(folder, read_only)  # the search bundles kept
+        self.months = MonthStore(folder, read_only)  # the archive months kept whole
+        self._held: set[str] = set()  # the bodies of those months: their HTML stays though no build looks them up
         self._file_table = Table(folder / "files", FileDigest, {"format": FORMAT}, whole_path) if folder else None
         self._project_table = Table(folder / "projects", ProjectDigest, {"format": FORMAT, "code": self.code}, whole_path) if folder else None
         self._files: dict[str, FileDigest] | None = None  # brief files' hashes, by path, as an earlier build left them
@@ -193,6 +196,14 @@ class BuildCache:
         self._used.add(key)
         return self._summaries.get(key)
 
+    def keep_summary(self, key: str, summary: str) -> None:
+        """A body's summary, its HTML kept already (an archive month's, taken back into the tables)."""
+        self._remember(self._summaries, key, summary)
+
+    def hold_bodies(self, keys: set[str]) -> None:
+        """Keep the HTML of these bodies, whose summaries the archive months taken whole hold (months.py)."""
+        self._held = keys
+
     def body_html(self, key: str) -> str | None:
         """A kept body's HTML, read from its file (in whichever process renders the page that shows it)."""
         stored = read_pickle(self._html_path(key)) if self.folder else None
@@ -271,7 +282,8 @@ class BuildCache:
             self._dirty.add(_shard(key))
         for key in self._summaries.keys() - self._used:
             del self._summaries[key]
-            self._html_path(key).unlink(missing_ok=True)
+            if key not in self._held:
+                self._html_path(key).unlink(missing_ok=True)
             self._dirty.add(_shard(key))
         shards: dict[int, dict[str, dict[str, Any]]] = {shard: {"briefs": {}, "summaries": {}} for shard in self._dirty}
         for kind, entries in (("briefs", self._briefs), ("summaries", self._summaries)):
@@ -291,6 +303,7 @@ class BuildCache:
             if folder.name != self.body_code[:16]:
                 shutil.rmtree(folder, ignore_errors=True)
         self.bundles.let_go_of_unused()
+        self.months.save()
         compiled = self.compiled_layouts()
         for folder in compiled.parent.glob("*") if compiled else ():  # another version's compiled layouts
             if folder != compiled:

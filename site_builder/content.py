@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -139,16 +141,46 @@ def brief_company(source: str, raw: bytes) -> tuple[str, int] | None:
     return company["name"][1].value.strip(), reader.line(company["name"][0])
 
 
-def company_problems(briefs: list[Brief]) -> list[Problem]:
-    """One company, one identity: briefs whose company names read the same (see `same_name_key`) must
-    write it the same way and agree on its website and logo, so no brief can pass for another company or
-    give it another face. The earliest brief (by posted date, then slug) sets what the others must say."""
-    names = [same_name_key(brief.company.name) for brief in briefs]
-    first: dict[str, Brief] = {}
-    for name, brief in zip(names, briefs):  # the earliest of each name, found without sorting a board's history of briefs
+@dataclass(frozen=True)
+class Identity:
+    """A company as some briefs give it (an archive month's, months.py): their earliest, and every way they write it."""
+
+    first: Brief  # the earliest (by posted date, then slug), without its Markdown
+    names: frozenset[str]
+    urls: frozenset[str]
+    logos: frozenset[str]
+
+    @classmethod
+    def of(cls, briefs: list[Brief]) -> Identity:
+        companies = [brief.company for brief in briefs]
+        return cls(min(briefs, key=lambda b: (b.posted, b.slug)), frozenset(c.name for c in companies),
+                   frozenset(c.url for c in companies if c.url), frozenset(c.logo for c in companies if c.logo))
+
+    def agrees_with(self, first: Brief) -> bool:
+        """Whether none of these briefs differs from `first` in what company_problems compares."""
+        company = first.company
+        return self.names <= {company.name} and (not company.url or self.urls <= {company.url}) \
+            and (not company.logo or self.logos <= {company.logo})
+
+
+def earliest_by_company(briefs: list[Brief], names: list[str], others: Mapping[str, Identity] | None = None) -> dict[str, Brief]:
+    """The earliest brief of each company (by `same_name_key`, given as `names`), among `briefs` and the
+    earliest of `others`: found without sorting a board's history of briefs."""
+    first: dict[str, Brief] = {name: identity.first for name, identity in (others or {}).items()}
+    for name, brief in zip(names, briefs):
         known = first.setdefault(name, brief)
         if (brief.posted, brief.slug) < (known.posted, known.slug):
             first[name] = brief
+    return first
+
+
+def company_problems(briefs: list[Brief], others: Mapping[str, Identity] | None = None) -> list[Problem]:
+    """One company, one identity: briefs whose company names read the same (see `same_name_key`) must
+    write it the same way and agree on its website and logo, so no brief can pass for another company or
+    give it another face. The earliest brief (by posted date, then slug) sets what the others must say.
+    `others`: the identities of briefs checked apart (an archive month's), whose earliest may set it."""
+    names = [same_name_key(brief.company.name) for brief in briefs]
+    first = earliest_by_company(briefs, names, others)
     problems = []
     for name, brief in zip(names, briefs):
         known = first[name]

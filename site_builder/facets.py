@@ -11,12 +11,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import attrgetter
 
 from .brief import Compensation
 from .eligibility import by_name, eligible_countries, territory_name
-from .model import COUNTRIES_OF, Project, Site
+from .model import Project, Site
 from .money import comparable, converted, in_board_currency
+from .months import TALLIES, tally
 
 CLOSING_WEEK = 7  # "closes within 7 days": the deadline is today or at most 7 days away, as its card says "closes in 7 days"
 HOURS_BANDS = ((5, 10), (11, 20), (21, 40))  # a brief's 5..40 hours, in the sizes students plan a week by
@@ -27,8 +27,7 @@ PAY_STEPS = (250, 500, 1000)  # bounds of the total-pay bands, in the brief's ow
 BROWSE_WORD = "project"
 # What a project's pay band is worked out from, read in C: a board's history repeats a few hundred of these
 # 100,000 times, so the panel counts them first and bands each once (a band per project took 0.45 s).
-PAY_OF = attrgetter("brief.compensation.amount", "brief.compensation.currency", "brief.compensation.type", "brief.hours")
-CURRENCY_OF = attrgetter("brief.compensation.currency")
+PAY_OF = TALLIES["pay"]
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ class Facets:
         self.company_names = {group.key: group.name for group in site.companies}
         # Pay is sorted only where every project's pay can be put in one order (see money.py). Known before any
         # page renders, so read in C: only the panel counts each pay (`_pay_choices`), as the search page renders.
-        self.pay_sortable = comparable(site.config, set(map(CURRENCY_OF, site.projects)))
+        self.pay_sortable = comparable(site.config, set(tally("currency", site.placed, site.months)))
         self._bands: dict[tuple[Decimal, str, str, int], tuple[str, tuple[int, int | None]]] = {}
 
     def pay_band(self, project: Project) -> tuple[str, tuple[int, int | None]]:
@@ -142,7 +141,7 @@ class Facets:
 
     def _country_choices(self) -> tuple[Choice, ...]:
         """Every country some project is open to, by name in the board's language (the page adds "any country")."""
-        codes = frozenset().union(*map(eligible_countries, set(map(COUNTRIES_OF, self.site.projects))))  # each list once
+        codes = frozenset().union(*map(eligible_countries, tally("countries", self.site.placed, self.site.months)))  # each list once
         language = self.site.config.language
         named = sorted((Choice(code, territory_name(code, language)) for code in codes), key=lambda c: (by_name(c.label), c.key))
         return tuple(named)
@@ -151,7 +150,7 @@ class Facets:
         """The pay bands projects fall in: the board's most used currency first, bands in increasing order."""
         currencies: Counter[str] = Counter()
         bands: set[tuple[str, tuple[int, int | None]]] = set()
-        pays = Counter(map(PAY_OF, self.site.projects))  # plain values: the dataclass hashes and compares in Python, 3x slower
+        pays = tally("pay", self.site.placed, self.site.months)  # plain values: the dataclass hashes and compares in Python, 3x slower
         for pay_and_hours, count in pays.items():
             band = self._band(pay_and_hours)
             currencies[band[0]] += count

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from . import search, search_parts
@@ -23,10 +23,10 @@ from .model import Project, Site
 from .outputs import OutputFile
 from .parallel import in_thread
 from .search import PAGEFIND_VERSION, index_search
-from .search_parts import OPEN_BUNDLE, bundle_folder, parts_file
+from .search_parts import OPEN_BUNDLE, bundle_folder, bundle_pages, parts_file
 from .writer import Staged
 
-Bundles = Mapping[str, tuple[Project, ...]]  # every bundle's projects, by name (`search_bundles`)
+Bundles = Mapping[str, Sequence[Project]]  # every bundle's projects, by name (`search_bundles`)
 # What makes a bundle of the pages it reads: Pagefind, and the code that feeds it and keeps its files.
 INDEXER = entry_key(sources_fingerprint(search, search_parts), PAGEFIND_VERSION)
 
@@ -103,7 +103,7 @@ def index(site: Site, bundles: Bundles, state: BuildState, search: bool, started
     return SearchIndex(files + [staging.put(parts_file(bundles))], keys, len(bundles), indexed)
 
 
-def _key(state: BuildState, site: Site, name: str, projects: tuple[Project, ...]) -> str | None:
+def _key(state: BuildState, site: Site, name: str, projects: Sequence[Project]) -> str | None:
     """The bundle's fingerprint; the base path and the language are those Pagefind is given with the pages."""
     indexer = entry_key(INDEXER, site.config.base_path, site.config.language)
-    return state.bundle_key(bundle_folder(name), indexer, [project.path + "index.html" for project in projects])
+    return state.bundle_key(bundle_folder(name), indexer, bundle_pages(projects))

@@ -17,7 +17,7 @@ from .briefstate import BriefState
 from .buildstate import BuildState
 from .fingerprint import markdown_key
 from .config import SiteConfig, load_config
-from .content import company_problems, read_brief, unique_briefs
+from .content import Identity, company_problems, earliest_by_company, read_brief, unique_briefs
 from .contentfiles import CONTENT_DIR, PROJECTS_DIR, brief_paths, link_problems, read_limited
 from .contentpages import PageSource, load_pages
 from .errors import BoardError, Problem
@@ -25,7 +25,9 @@ from .layouts import Layouts, compile_layouts
 from .lifecycle import Status, status_of
 from .markup import RenderedBody, UnrenderableBody, render_markdown
 from .model import Body, ContentPage
+from .months import HeldMonth, month_of
 from .parallel import imap_in_processes
+from .text import same_name_key
 from .theme import Theme
 from .statics import load_statics
 
@@ -41,6 +43,7 @@ class Board:
     layouts: Layouts | None  # every layout compiled; None when only some briefs were read
     theme: Theme  # where each layout and static file is read from: the board's own or the theme's
     statics: dict[str, bytes]  # what the board publishes under static/, by output path; empty when only some briefs were read
+    held: tuple[HeldMonth, ...] = ()  # the archive months taken whole, whose briefs are in neither `briefs` nor `bodies` (months.py)
 
 
 def load_board(root: Path, today: date, state: BuildState, *, base_url: str | None = None, drafts: bool = False,
@@ -48,7 +51,7 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
     """Read and validate the board (or only the briefs `files`), taking from `state` what is current;
     raise BoardError listing every problem found."""
     config = load_config(root, base_url)
-    briefs, bodies, problems = read_briefs(root, config, today, drafts, state.briefs, jobs, files)
+    briefs, bodies, held, problems = read_briefs(root, config, today, drafts, state.briefs, jobs, files)
     pages: tuple[ContentPage, ...] = ()
     layouts, theme, statics = None, Theme(root), {}
     if files is None:
@@ -62,18 +65,20 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
         pages = tuple(ContentPage(p.slug, p.title, p.description, body.html) for p, body in rendered if isinstance(body, RenderedBody))
     if problems:
         raise BoardError(sorted(problems))
-    return Board(config, briefs, bodies, pages, layouts, theme, statics)
+    return Board(config, briefs, bodies, pages, layouts, theme, statics, tuple(held))
 
 
 def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, kept: BriefState, jobs: int | None,
-                files: list[Path] | None = None) -> tuple[list[Brief], dict[str, tuple[Body, str]], list[Problem]]:
+                files: list[Path] | None = None) -> tuple[list[Brief], dict[str, tuple[Body, str]], list[HeldMonth], list[Problem]]:
     """Every brief (or those of `files`), valid or with its problems, and the rendered body of each one the
-    board shows; what the cache holds (`kept`) is taken from it, the rest is parsed and rendered over all cores.
+    board shows, but those of the archive months taken whole (months.py), which come apart; what the cache
+    holds (`kept`) is taken from it, the rest is parsed and rendered over all cores.
     A brief is held without its Markdown (a board's history of it is more than a build can hold): its
     body's key stands for it, and the HTML stays in the cache until a page shows it."""
     paths, problems = brief_paths(root) if files is None else ([str(file) for file in files], [])
     kept.start(root, config)
-    keys = kept.brief_keys(paths)
+    this_month = month_of(today)
+    paths, keys, whole = kept.brief_keys(paths, this_month if files is None and not drafts else None)
     known = [kept.known_brief(key) for key in keys]
 
     def load(path: str) -> tuple[str | None, Brief | None, str | None, list[Problem], RenderedBody | None]:
@@ -115,18 +120,55 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, kept:
                 kept.parsed(file.relative_to(root).as_posix() if file.is_relative_to(root) else file.as_posix(), key, brief, markdown)
             body_key = kept.body_key(markdown) if markdown else None
         else:
-            brief, body_key = known[index][0], body_keys[index]  # type: ignore[index]  # only briefs known with their body are not todo
+            (brief, markdown), key, body_key = known[index], keys[index], body_keys[index]  # type: ignore[misc]  # only briefs known with their body are not todo
         if brief is None or body_key is None:
             continue
         briefs.append(brief)
         body = kept.body(brief.source, body_key, rendered, again, path)  # kept for the next build, shown or not
-        if status_of(brief, today, drafts) in (Status.OPEN, Status.CLOSED):
+        status = status_of(brief, today, drafts)
+        if status in (Status.OPEN, Status.CLOSED):
             bodies[brief.slug] = body
+        if status is Status.CLOSED and month_of(brief.deadline) < this_month and key and markdown:  # its month may be kept whole
+            kept.source(brief, path, key, markdown)
     next(results, None)  # past the last result: the processes end here, not when the collector finds them
     if files is None:  # every brief looked up: the files no longer there leave the table
         kept.cache.keep_file_digests()
+    held = [HeldMonth(part, functools.partial(kept.held, part, again)) for part in whole]
+    held = _unpack_doubtful(briefs, bodies, held, this_month)
     unique, duplicates = unique_briefs(briefs)
-    return unique, bodies, sorted(problems + duplicates + company_problems(unique))
+    return unique, bodies, held, sorted(problems + duplicates + company_problems(unique, _identities(held)))
+
+
+def _unpack_doubtful(briefs: list[Brief], bodies: dict[str, tuple[Body, str]], held: list[HeldMonth], this_month: str) -> list[HeldMonth]:
+    """The archive months taken whole that stay so; the briefs and bodies of the others go into `briefs` (in
+    the order of their files) and `bodies`, to be read one by one: a month a brief read now closed in (new,
+    or edited into it), and a month whose company names the checks across briefs must look at brief by
+    brief (one whose briefs write a company otherwise than its earliest brief, now)."""
+    if not held:
+        return held
+    closed_in = {month_of(brief.deadline) for brief in briefs if brief.slug in bodies and month_of(brief.deadline) < this_month}
+    names = [same_name_key(brief.company.name) for brief in briefs]
+    first = earliest_by_company(briefs, names, _identities(held))
+    doubtful = [month for month in held if month.part.name in closed_in
+                or not all(identity.agrees_with(first[name]) for name, identity in month.part.identities.items())]
+    for month in doubtful:
+        unpacked, their_bodies = month.unpack()
+        briefs += unpacked
+        bodies |= their_bodies
+    if doubtful:
+        briefs.sort(key=lambda brief: brief.source)
+    return [month for month in held if month not in doubtful]
+
+
+def _identities(held: list[HeldMonth]) -> dict[str, Identity]:
+    """Each company's identity as the archive months taken whole give it: the one with the earliest brief."""
+    identities: dict[str, Identity] = {}
+    for month in held:
+        for name, identity in month.part.identities.items():
+            known = identities.get(name)
+            if known is None or (identity.first.posted, identity.first.slug) < (known.first.posted, known.first.slug):
+                identities[name] = identity
+    return identities
 
 
 def rendered_brief(brief: Brief) -> RenderedBody | Problem:

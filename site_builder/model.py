@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from operator import attrgetter
 
-from .brief import Brief
+from .brief import Brief, Company
 from .config import SiteConfig
 from .eligibility import by_name, eligible_countries, named_countries, territory_name
 from .lifecycle import Status, is_closing_soon, next_change, start_of, status_of
+from .months import HeldMonth, MonthProjects, Picked, by_month, chained, month_of, tally
 from .text import unique_slugs
-
-
-COUNTRIES_OF = attrgetter("brief.countries")  # a project's, read in C: for each of a board's history's projects
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +66,7 @@ class Group:
     name: str
     description: str
     open: tuple[Project, ...]
-    past: tuple[Project, ...]  # closed projects, most recently closed first
+    past: Sequence[Project]  # closed projects, most recently closed first
     url: str | None = None  # company website
     logo: str | None = None  # company logo file in static/logos/
 
@@ -80,7 +78,7 @@ class Listing:
     kind: str  # "home", "category", "skill", "company", "country", "archive"
     title: str
     description: str
-    projects: tuple[Project, ...]  # this page's cards
+    projects: Sequence[Project]  # this page's cards
     number: int
     page_count: int
     total: int  # projects on all pages
@@ -127,9 +125,9 @@ class ContentPage:
 class Site:
     config: SiteConfig
     today: date
-    projects: tuple[Project, ...]  # every built project (open and closed), by slug
+    projects: Sequence[Project]  # every built project (open and closed): those made now by slug, then each month taken whole
     open: tuple[Project, ...]  # newest first
-    archive: tuple[Project, ...]  # most recently closed first
+    archive: Sequence[Project]  # most recently closed first
     categories: tuple[Group, ...]  # in site.toml's order
     skills: tuple[Group, ...]  # by name
     companies: tuple[Group, ...]  # by name
@@ -138,6 +136,8 @@ class Site:
     scheduled: tuple[Brief, ...]
     drafts_left_out: int
     next_change: str | None  # "2026-12-16: acme-crm-cleanup closes", for the build summary
+    placed: tuple[Project, ...]  # the projects made now, by slug: all of `projects` but the months taken whole
+    months: tuple[MonthProjects[Project], ...]  # the archive months taken whole (months.py), by name
 
     def listings(self) -> list[Listing]:
         """Every paginated listing page of the board."""
@@ -170,7 +170,7 @@ def page_path(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
-def paginate(kind: str, title: str, description: str, projects: tuple[Project, ...], base: str,
+def paginate(kind: str, title: str, description: str, projects: Sequence[Project], base: str,
              per_page: int, group: Group | None = None) -> list[Listing]:
     """Split projects into listing pages; an empty listing still has its first page."""
     page_count = max(1, -(-len(projects) // per_page))
@@ -199,26 +199,98 @@ def _by_group(ordered: tuple[Project, ...]) -> tuple[dict[str, list[Project]], d
     return skills, companies, categories
 
 
-def _most_common_spelling(names: list[str]) -> str:
-    counts = Counter(names)  # counted once: counting per name was quadratic, a second at 10,000 briefs
-    return min(counts, key=lambda n: (-counts[n], n))
+def _closed_in(project: Project) -> str:
+    """The archive month a closed project belongs to."""
+    return month_of(project.brief.deadline)
 
 
 def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tuple[Body, str]], today: date,
                 pages: tuple[ContentPage, ...] = (), include_drafts: bool = False,
-                changed: Mapping[str, datetime] | None = None) -> Site:
+                changed: Mapping[str, datetime] | None = None, held: Sequence[HeldMonth] = ()) -> Site:
     """Place the briefs on the board as of `today`: lifecycle, collections, slugs. Pure.
 
     `changed` maps a slug to when its brief last changed (its last commit); a brief missing from it
-    (no git, not committed yet) counts as changed when it was posted."""
+    (no git, not committed yet) counts as changed when it was posted. `held`: archive months the load took
+    whole (months.py), placed as they were unless a name's slug or a commit time moved under them."""
     statuses = {brief.slug: status_of(brief, today, include_drafts) for brief in briefs}
     built = [b for b in briefs if statuses[b.slug] in (Status.OPEN, Status.CLOSED)]
     changed = changed or {}
-    skill_slugs = unique_slugs([skill for b in built for skill in b.skills])
-    company_slugs = unique_slugs([b.company.name for b in built])
+    skill_slugs = unique_slugs([skill for b in built for skill in b.skills] + [name for m in held for name in m.part.spellings])
+    company_slugs = unique_slugs([b.company.name for b in built] + [name for m in held for name in m.part.latest])
+    whole = [m for m in held if m.part.skill_slugs.items() <= skill_slugs.items() and m.part.company_slugs.items() <= company_slugs.items()
+             and tuple(map(changed.get, m.part.slugs)) == m.part.changed]
+    if len(whole) < len(held):  # placed again, one by one
+        bodies = dict(bodies)
+        for month in held:
+            if month not in whole:
+                unpacked, their_bodies = month.unpack()
+                built += unpacked
+                bodies |= their_bodies
+                statuses |= dict.fromkeys((b.slug for b in unpacked), Status.CLOSED)
+    place = functools.partial(_placed, config=config, today=today, skill_slugs=skill_slugs, company_slugs=company_slugs, changed=changed)
+    projects = place(sorted(built, key=lambda b: b.slug), statuses, bodies)
+    months = tuple(MonthProjects(m.part, functools.partial(_month_projects, place, m.unpack)) for m in whole)
+    newest = _newest_first([p for p in projects if p.is_open])
+    recently_closed = _recently_closed_first([p for p in projects if not p.is_open])
+    # Each group's projects in the same orders, taken from these two in one pass each: no sort per group.
+    (open_by_skill, open_by_company, open_by_category), (closed_by_skill, closed_by_company, closed_by_category) = \
+        _by_group(newest), _by_group(recently_closed)
+    month_groups: dict[tuple[str, str], dict[str, Picked[Project]]] = defaultdict(dict)  # each group's share of each month
+    for month in months:
+        for group, members in month.part.groups.items():
+            month_groups[group][month.name] = Picked(month, members)
+
+    def past(kind: str, key: str, made: list[Project]) -> Sequence[Project]:
+        return by_month(tuple(made), month_groups.get((kind, key), {}), _closed_in)
+
+    spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)  # each skill's names, counted
+    for project in projects:
+        for skill, slug in zip(project.brief.skills, project.skill_slugs):
+            spellings[slug][skill] += 1
+    for month in months:
+        for name, count in month.part.spellings.items():
+            spellings[skill_slugs[name]][name] += count
+    skills = []
+    for slug, names in spellings.items():
+        name = min(names, key=lambda n: (-names[n], n))  # the most common spelling
+        description = config.words.gettext("Paid micro-internships that need %(skill)s.") % {"skill": name}
+        skills.append(Group(slug, name, description, tuple(open_by_skill.get(slug, ())), past("skill", slug, closed_by_skill.get(slug, []))))
+    skills.sort(key=lambda g: (g.name.casefold(), g.key))
+    latest: dict[str, tuple[date, str, Company]] = {}  # each company's latest brief: its posted date, slug and company
+    for project in projects:
+        brief = project.brief
+        mine, known = (brief.posted, brief.slug, brief.company), latest.get(project.company_slug)
+        if known is None or mine[:2] > known[:2]:
+            latest[project.company_slug] = mine
+    for month in months:
+        for name, mine in month.part.latest.items():
+            known = latest.get(company_slugs[name])
+            if known is None or mine[:2] > known[:2]:
+                latest[company_slugs[name]] = mine
+    companies = [Group(slug, company.name, "", tuple(open_by_company.get(slug, ())), past("company", slug, closed_by_company.get(slug, [])),
+                       url=company.url, logo=company.logo) for slug, (_, _, company) in latest.items()]
+    categories = [Group(c.key, c.title, c.description, tuple(open_by_category.get(c.key, ())), past("category", c.key, closed_by_category.get(c.key, [])))
+                  for c in config.categories]
+    scheduled = tuple(sorted((b for b in briefs if statuses[b.slug] is Status.SCHEDULED), key=lambda b: (b.posted, b.slug)))
+    return Site(
+        config=config, today=today, projects=chained([projects, *months]) if months else projects,
+        open=newest, archive=by_month(recently_closed, {month.name: Picked(month, month.part.order) for month in months}, _closed_in),
+        categories=tuple(categories), skills=tuple(skills),
+        companies=tuple(sorted(companies, key=lambda g: (g.name.casefold(), g.key))),
+        countries=country_groups(projects, months, config),
+        pages=pages, scheduled=scheduled,
+        drafts_left_out=sum(s is Status.DRAFT for s in statuses.values()),
+        next_change=next_change([p.brief for p in projects if p.is_open], scheduled),
+        placed=projects, months=months,
+    )
+
+
+def _placed(briefs: list[Brief], statuses: Mapping[str, Status], bodies: Mapping[str, tuple[Body, str]], *, config: SiteConfig,
+            today: date, skill_slugs: Mapping[str, str], company_slugs: Mapping[str, str], changed: Mapping[str, datetime]) -> tuple[Project, ...]:
+    """The project each brief becomes, in the order given."""
     starts: dict[date, datetime] = {}  # a day's start, made once and shared by the projects posted that day
     placed = []
-    for b in sorted(built, key=lambda b: b.slug):  # a loop of locals: 100,000 times at a board's history
+    for b in briefs:  # a loop of locals: 100,000 times at a board's history
         status, (body, summary) = statuses[b.slug], bodies[b.slug]
         published = starts.get(b.posted) or starts.setdefault(b.posted, start_of(b.posted, config.timezone))
         placed.append(Project(
@@ -228,47 +300,19 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
             company_slug=company_slugs[b.company.name], skill_slugs=tuple(map(skill_slugs.__getitem__, b.skills)),
             published=published, updated=max(published, changed.get(b.slug, published)),
         ))
-    projects = tuple(placed)
-    newest = _newest_first([p for p in projects if p.is_open])
-    recently_closed = _recently_closed_first([p for p in projects if not p.is_open])
-    # Each group's projects in the same orders, taken from these two in one pass each: no sort per group.
-    (open_by_skill, open_by_company, open_by_category), (closed_by_skill, closed_by_company, closed_by_category) = \
-        _by_group(newest), _by_group(recently_closed)
-    spellings: dict[str, list[str]] = {}
-    for project in projects:
-        for skill, slug in zip(project.brief.skills, project.skill_slugs):
-            spellings.setdefault(slug, []).append(skill)
-    skills = []
-    for slug, names in spellings.items():
-        name = _most_common_spelling(names)
-        description = config.words.gettext("Paid micro-internships that need %(skill)s.") % {"skill": name}
-        skills.append(Group(slug, name, description, tuple(open_by_skill.get(slug, ())), tuple(closed_by_skill.get(slug, ()))))
-    skills.sort(key=lambda g: (g.name.casefold(), g.key))
-    companies = []
-    for slug in {project.company_slug: None for project in projects}:
-        members = open_by_company.get(slug, []) + closed_by_company.get(slug, [])
-        latest = max(members, key=lambda p: (p.brief.posted, p.brief.slug)).brief.company
-        companies.append(Group(slug, latest.name, "", tuple(open_by_company.get(slug, ())), tuple(closed_by_company.get(slug, ())),
-                               url=latest.url, logo=latest.logo))
-    categories = [Group(c.key, c.title, c.description, tuple(open_by_category.get(c.key, ())), tuple(closed_by_category.get(c.key, ())))
-                  for c in config.categories]
-    scheduled = tuple(sorted((b for b in briefs if statuses[b.slug] is Status.SCHEDULED), key=lambda b: (b.posted, b.slug)))
-    return Site(
-        config=config, today=today, projects=projects,
-        open=newest, archive=recently_closed,
-        categories=tuple(categories), skills=tuple(skills),
-        companies=tuple(sorted(companies, key=lambda g: (g.name.casefold(), g.key))),
-        countries=country_groups(projects, config),
-        pages=pages, scheduled=scheduled,
-        drafts_left_out=sum(s is Status.DRAFT for s in statuses.values()),
-        next_change=next_change([p.brief for p in projects if p.is_open], scheduled),
-    )
+    return tuple(placed)
 
 
-def country_groups(projects: tuple[Project, ...], config: SiteConfig) -> tuple[Group, ...]:
+def _month_projects(place: Callable[..., tuple[Project, ...]], unpack: Callable[[], tuple[list[Brief], dict[str, tuple[Body, str]]]]) -> tuple[Project, ...]:
+    """The projects of an archive month taken whole, made when a page shows them: as they were placed."""
+    briefs, bodies = unpack()
+    return place(briefs, dict.fromkeys((b.slug for b in briefs), Status.CLOSED), bodies)
+
+
+def country_groups(projects: tuple[Project, ...], months: tuple[MonthProjects[Project], ...], config: SiteConfig) -> tuple[Group, ...]:
     """A group for each country some brief names, itself or through a region, never for `anywhere` alone
     (that would be every country): the open projects a student based there may apply for, anywhere's too."""
-    named = sorted(frozenset().union(*map(named_countries, set(map(COUNTRIES_OF, projects)))))  # each list of codes once
+    named = sorted(frozenset().union(*map(named_countries, tally("countries", projects, months))))  # each list of codes once
     eligible = [(project, eligible_countries(project.brief.countries)) for project in projects if project.is_open]
     groups = []
     for code in named:

@@ -98,6 +98,10 @@ class PageKeys:
         digest as `prepare` took it, not hashed again (100,000 times at a board's history)."""
         return self._project_key(self.digest.of(project))
 
+    def project_of(self, digest: bytes) -> str:
+        """`project` of a project whose digest is known without it (an archive month's taken whole)."""
+        return self._project_key(digest)
+
     @functools.cached_property
     def _project_key(self) -> Callable[..., str]:
         return keyed(self.projects)

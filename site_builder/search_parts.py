@@ -11,12 +11,12 @@ projects (static/search.js).
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from .model import Project, Site
+from .months import MonthProjects, month_name
 from .outputs import OutputFile
 
 BUNDLE_DIR = "pagefind"  # under the base path; layouts/search.html loads pagefind.js from here
@@ -30,21 +30,23 @@ def bundle_of(project: Project, today: date) -> str:
     once that month is over (a bundle for the month still running would change every day)."""
     deadline = project.brief.deadline
     return OPEN_BUNDLE if project.is_open or (deadline.year, deadline.month) == (today.year, today.month) \
-        else _month_name(deadline.year, deadline.month)
+        else month_name(deadline.year, deadline.month)
 
 
-@functools.cache
-def _month_name(year: int, month: int) -> str:
-    """"YYYY-MM", named once per month (formatting a date for each of 100,000 projects took 0.3 s)."""
-    return f"{date(year, month, 1):%Y-%m}"
+def search_bundles(site: Site) -> dict[str, Sequence[Project]]:
+    """Every bundle and its projects: the open bundle first (always there, even empty), then the months in
+    order; an archive month taken whole (months.py) is its own bundle."""
+    made: dict[str, list[Project]] = {OPEN_BUNDLE: []}
+    for project in site.placed:
+        made.setdefault(bundle_of(project, site.today), []).append(project)
+    bundles: dict[str, Sequence[Project]] = {name: tuple(projects) for name, projects in made.items()}
+    bundles |= {month.name: month for month in site.months}
+    return {name: bundles[name] for name in sorted(bundles, key=lambda name: (name != OPEN_BUNDLE, name))}
 
 
-def search_bundles(site: Site) -> dict[str, tuple[Project, ...]]:
-    """Every bundle and its projects: the open bundle first (always there, even empty), then the months in order."""
-    bundles: dict[str, list[Project]] = {OPEN_BUNDLE: []}
-    for project in site.projects:
-        bundles.setdefault(bundle_of(project, site.today), []).append(project)
-    return {name: tuple(bundles[name]) for name in sorted(bundles, key=lambda name: (name != OPEN_BUNDLE, name))}
+def bundle_pages(projects: Sequence[Project]) -> list[str]:
+    """The pages of a bundle's projects, without making those of a month taken whole."""
+    return projects.pages if isinstance(projects, MonthProjects) else [project.path + "index.html" for project in projects]
 
 
 def bundle_folder(name: str) -> str:
@@ -60,7 +62,7 @@ def bundle_at(path: str) -> str | None:
     return parts[2] if parts[1] == ARCHIVE_DIR and len(parts) > 3 else OPEN_BUNDLE
 
 
-def parts_file(bundles: Mapping[str, tuple[Project, ...]]) -> OutputFile:
+def parts_file(bundles: Mapping[str, Sequence[Project]]) -> OutputFile:
     """The open bundle's list of the archive months, which the search page merges in for closed
     projects, with each month's count of projects, which it counts closed projects with until then."""
     months = {name: len(projects) for name, projects in bundles.items() if name != OPEN_BUNDLE}

@@ -1,0 +1,228 @@
+"""Archive months taken whole: what lets a rebuild cost what the live board costs, not its history.
+
+A month that is over holds only closed projects, and they change only when their files do. So a build
+keeps each such month in one part (`MonthPart`, in `.cache/months/`): its briefs, and what the rest of the
+board needs of them without them: the names it spells, its share of each group, its counts, the digest of
+each of its projects. A rebuild takes a part whole while its files keep their stats (briefstate.py): no
+brief of it is read, placed or planned one by one. Its projects are made only where a page that shows
+them renders, through the sequences below, which the model hands out where it hands out tuples.
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from operator import attrgetter
+from typing import Any, TypeVar, overload
+
+from .brief import Brief
+from .content import Identity
+
+T = TypeVar("T")
+
+# What a month counts of its projects, for the pages that count the whole board's: the search page's panel
+# and whether pay sorts (facets.py), the countries a brief names (model.py). Read in C, by attribute path.
+TALLIES = {
+    "currency": attrgetter("brief.compensation.currency"),
+    "countries": attrgetter("brief.countries"),
+    "pay": attrgetter("brief.compensation.amount", "brief.compensation.currency", "brief.compensation.type", "brief.hours"),
+}
+
+
+@functools.cache
+def month_name(year: int, month: int) -> str:
+    """"YYYY-MM", named once per month (formatting a date for each of 100,000 projects took 0.3 s)."""
+    return f"{date(year, month, 1):%Y-%m}"
+
+
+def month_of(day: date) -> str:
+    return month_name(day.year, day.month)
+
+
+@dataclass(frozen=True)
+class MonthPart:
+    """An archive month as a build left it: its briefs, and all the board reads of them besides their pages."""
+
+    name: str  # "YYYY-MM": the month its projects' applications ended in
+    settings: str  # what its briefs' keys were made under: the settings and the code (briefstate.py)
+    body_code: str  # what its bodies were rendered by
+    files: tuple[str, ...]  # its briefs' files, in the order of `slugs`
+    stats: tuple[tuple[int, int, int], ...]  # each file's size, time and inode when it was read
+    file_digests: tuple[str, ...]  # the hash of each file's bytes
+    keys: tuple[str, ...]  # each brief's key (its bytes, the settings, the code)
+    markdowns: tuple[str, ...]  # each brief's `markdown_key`
+    body_keys: tuple[str, ...]  # each body's key: its HTML stays in the cache while the part is taken
+    slugs: tuple[str, ...]  # its projects, by slug
+    order: tuple[int, ...]  # the same, most recently closed first (positions in `slugs`)
+    digests: tuple[bytes, ...]  # each project's digest, as a hash containing it writes it (fingerprint.Digester)
+    changed: tuple[datetime | None, ...]  # each brief's last commit time, as the model took it
+    skill_slugs: Mapping[str, str]  # the slug of each skill name it spells, as the model gave it
+    company_slugs: Mapping[str, str]  # the slug of each company name
+    groups: Mapping[tuple[str, str], tuple[int, ...]]  # ("skill" | "company" | "category", key) -> members, most recently closed first
+    spellings: Mapping[str, int]  # how many of its projects spell each skill name so
+    latest: Mapping[str, tuple[date, str, Any]]  # company name -> its latest brief's posted date, slug and company
+    identities: Mapping[str, Identity]  # company identity, by `same_name_key` (content.company_problems)
+    logos: frozenset[str]  # the logo files its briefs name
+    tallies: Mapping[str, Counter[Any]]  # TALLIES of its projects
+    briefs: bytes  # pickled: each brief without its Markdown, and its summary, in the order of `slugs`
+
+    def unpacked(self) -> list[tuple[Brief, str]]:
+        return pickle.loads(self.briefs)
+
+
+@dataclass(frozen=True)
+class HeldMonth:
+    """A part taken whole by the load, with how its briefs and bodies are made should the model need them."""
+
+    part: MonthPart
+    unpack: Callable[[], tuple[list[Brief], dict[str, Any]]]  # its briefs, and each one's body and summary by slug
+
+
+class Lazy(Sequence[T]):
+    """A sequence that makes its items only when they are read, and knows their digests without them."""
+
+    def __digests__(self, digest_of: Callable[[T], bytes]) -> list[bytes]:
+        """The items' digests, as fingerprint.Digester writes them for a tuple of the items (`digest_of`
+        makes one of an item made now)."""
+        raise NotImplementedError
+
+
+class MonthProjects(Lazy[T]):
+    """A month's projects, by slug, made on first read (in whichever process reads them)."""
+
+    def __init__(self, part: MonthPart, make: Callable[[], tuple[T, ...]]) -> None:
+        self.part, self.name, self._make = part, part.name, make
+
+    @functools.cached_property
+    def made(self) -> tuple[T, ...]:
+        return self._make()
+
+    @property
+    def pages(self) -> list[str]:
+        """Each project's page, without making the projects."""
+        return [f"projects/{slug}/index.html" for slug in self.part.slugs]
+
+    def __len__(self) -> int:
+        return len(self.part.slugs)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.made)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return Picked(self, tuple(range(len(self)))[index]) if isinstance(index, slice) else self.made[index]
+
+    def __digests__(self, digest_of: Callable[[T], bytes]) -> list[bytes]:
+        return list(self.part.digests)
+
+
+class Picked(Lazy[T]):
+    """Some projects of a month, in a given order (a group's, the archive's)."""
+
+    def __init__(self, month: MonthProjects[T], indices: tuple[int, ...]) -> None:
+        self.month, self.indices = month, indices
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        if isinstance(index, slice):
+            return Picked(self.month, self.indices[index])
+        return self.month.made[self.indices[index]]
+
+    def __iter__(self) -> Iterator[T]:
+        made = self.month.made
+        return (made[i] for i in self.indices)
+
+    def __digests__(self, digest_of: Callable[[T], bytes]) -> list[bytes]:
+        digests = self.month.part.digests
+        return [digests[i] for i in self.indices]
+
+
+class Chain(Lazy[T]):
+    """Sequences one after another: projects made now, then months taken whole."""
+
+    def __init__(self, pieces: Sequence[Sequence[T]]) -> None:
+        self.pieces = tuple(piece for piece in pieces if len(piece))
+        self._length = sum(map(len, self.pieces))
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        if not isinstance(index, slice):
+            position = index + self._length if index < 0 else index
+            for piece in self.pieces:
+                if position < len(piece):
+                    return piece[position]
+                position -= len(piece)
+            raise IndexError(index)
+        start, stop, step = index.indices(self._length)
+        if step != 1:
+            return tuple(self)[index]
+        pieces, offset = [], 0
+        for piece in self.pieces:
+            low, high = max(start - offset, 0), min(stop - offset, len(piece))
+            if low < high:
+                pieces.append(piece[low:high])
+            offset += len(piece)
+        return chained(pieces)
+
+    def __iter__(self) -> Iterator[T]:
+        for piece in self.pieces:
+            yield from piece
+
+    def __digests__(self, digest_of: Callable[[T], bytes]) -> list[bytes]:
+        digests: list[bytes] = []
+        for piece in self.pieces:
+            digests += piece.__digests__(digest_of) if isinstance(piece, Lazy) else map(digest_of, piece)
+        return digests
+
+
+def chained(pieces: Sequence[Sequence[T]]) -> Sequence[T]:
+    """The pieces one after another: a tuple when none is a month taken whole."""
+    if not any(isinstance(piece, Lazy) for piece in pieces):
+        return tuple(item for piece in pieces for item in piece)
+    return Chain(pieces)
+
+
+def by_month(made: tuple[T, ...], months: Mapping[str, Sequence[T]], closed_in: Callable[[T], str]) -> Sequence[T]:
+    """Closed projects, most recently closed first: those made now (`made`, in that order, `closed_in` giving
+    each one's month) and the months taken whole (by name), which hold none of them."""
+    if not months:
+        return made
+    pieces: list[Sequence[T]] = []
+    start = 0
+    for name in sorted(months, reverse=True):
+        end = start
+        while end < len(made) and closed_in(made[end]) > name:
+            end += 1
+        pieces += [made[start:end], months[name]]
+        start = end
+    return Chain([*pieces, made[start:]])
+
+
+def tally(name: str, made: Sequence[Any], months: Sequence[MonthProjects[Any]]) -> Counter[Any]:
+    """`TALLIES[name]` of every project: those made now, counted, and each month's, as kept."""
+    counts = Counter(map(TALLIES[name], made))
+    for month in months:
+        counts.update(month.part.tallies[name])
+    return counts
