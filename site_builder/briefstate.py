@@ -50,6 +50,7 @@ class BriefState:
         logos, which a brief from the cache is checked against (`known_brief`): a new one is no change to the others."""
         settings = repr(dataclasses.replace(config, base_url="")).encode()
         self._logos = logo_files(root)
+        self._root = f"{root}/"  # an archive month names its files from here: a checkout elsewhere takes it too
         self.settings = digest_of(self.cache.code.encode(), settings)
         self._brief_key = keyed(self.settings)
 
@@ -68,33 +69,41 @@ class BriefState:
         parts = self.cache.months.parts() if month and self.building else []
         self.cache.load_entries()
         found = dict(zip(paths, stats()))
-        whole = [part for part in parts if self._whole(part, month, found)]  # type: ignore[arg-type]  # month is given with parts
+        whole = [taken for part in parts if (taken := self._whole(part, month, found))]  # type: ignore[arg-type]  # month is given with parts
         for part in parts:
-            if part not in whole:
+            if part.name not in {taken.name for taken in whole}:
                 self._take_back(part, found)
         self.cache.hold_bodies(set().union(*(part.body_keys for part in whole)))
         if whole:
-            taken = set().union(*(part.files for part in whole))
+            taken = {self._root + file for part in whole for file in part.files}
             paths = [path for path in paths if path not in taken]
         return paths, [self._file_key(path, found[path]) for path in paths], whole
 
-    def _whole(self, part: MonthPart, month: str, stats: dict[str, tuple[int, int, int] | None]) -> bool:
-        """Whether an archive month holds as it was kept: over, its briefs' files as they were read, under
-        the same settings and code, and every logo they name still there."""
-        if part.name < month and part.settings == self.settings and part.body_code == self.cache.body_code \
-                and part.logos <= self._logos and tuple(map(stats.get, part.files)) == part.stats:
-            self.cache.months.taken(part.name)
-            return True
-        return False
+    def _whole(self, part: MonthPart, month: str, stats: dict[str, tuple[int, int, int] | None]) -> MonthPart | None:
+        """An archive month as it was kept, if it holds: over, its briefs' files holding the bytes they held
+        (looked at only where a stat moved: a new checkout's), under the same settings and code, and every
+        logo they name still there; with the stats its files have now."""
+        if not (part.name < month and part.settings == self.settings and part.body_code == self.cache.body_code and part.logos <= self._logos):
+            return None
+        files = [self._root + file for file in part.files]
+        now = tuple(map(stats.get, files))
+        if now != part.stats:
+            if None in now or any(_bytes_digest(path) != digest for path, stat, before, digest in
+                                  zip(files, now, part.stats, part.file_digests) if stat != before):
+                return None
+            part = dataclasses.replace(part, stats=now)  # type: ignore[arg-type]  # none is None
+            self.cache.months.keep(part)
+        self.cache.months.taken(part.name)
+        return part
 
     def _take_back(self, part: MonthPart, stats: dict[str, tuple[int, int, int] | None]) -> None:
         """What of an archive month that no longer holds is still current: the hashes of its files that kept
         their stats, and, under the same settings and code, their briefs and bodies, into the cache's
         tables, where the load looks them up as it does any other brief's."""
         same_settings, same_bodies, now = part.settings == self.settings, part.body_code == self.cache.body_code, time.time_ns()
-        for (brief, summary), path, stat, digest, key, markdown, body_key in zip(
+        for (brief, summary), file, stat, digest, key, markdown, body_key in zip(
                 part.unpacked(), part.files, part.stats, part.file_digests, part.keys, part.markdowns, part.body_keys):
-            if stats.get(path) == stat:
+            if stats.get(path := self._root + file) == stat:
                 self.cache.keep_file_digest(path, stat, digest, now)
             if same_settings:
                 self.cache.keep_brief(key, brief, markdown)
@@ -105,17 +114,17 @@ class BriefState:
         """The briefs of an archive month taken whole, with each one's body and summary by slug, as the load
         would have made them; and what each is made of, should the month be made again."""
         briefs, bodies, reader = [], {}, self._reader(again)
-        for (brief, summary), path, stat, digest, key, markdown, body_key in zip(
+        for (brief, summary), file, stat, digest, key, markdown, body_key in zip(
                 part.unpacked(), part.files, part.stats, part.file_digests, part.keys, part.markdowns, part.body_keys):
             briefs.append(brief)
-            bodies[brief.slug] = (Body(body_key, path, reader), summary)
-            self.sources[brief.slug] = (path, stat, digest, key, markdown)
+            bodies[brief.slug] = (Body(body_key, self._root + file, reader), summary)
+            self.sources[brief.slug] = (file, stat, digest, key, markdown)
         return briefs, bodies
 
     def source(self, brief: Brief, path: str, key: str, markdown: str) -> None:
         """Note what a brief closed before this month is made of, should its month be kept whole."""
         stat, digest = self._files[path]
-        self.sources[brief.slug] = (path, stat, digest, key, markdown)
+        self.sources[brief.slug] = (path.removeprefix(self._root), stat, digest, key, markdown)
 
     def brief_key(self, path: str, raw: bytes) -> str:
         """The key of a brief's bytes `raw`, read from `path`."""
@@ -184,6 +193,13 @@ class BriefState:
         if reader is None:
             reader = self._readers[again] = functools.partial(_kept_html, self.cache, again)
         return reader
+
+
+def _bytes_digest(path: str) -> str | None:
+    try:
+        return bytes_digest(read_limited(path))
+    except OSError:
+        return None
 
 
 def _kept_html(cache: BuildCache, again: Callable[[str], RenderedBody], key: str, origin: str) -> str:

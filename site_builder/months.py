@@ -50,7 +50,7 @@ class MonthPart:
     name: str  # "YYYY-MM": the month its projects' applications ended in
     settings: str  # what its briefs' keys were made under: the settings and the code (briefstate.py)
     body_code: str  # what its bodies were rendered by
-    files: tuple[str, ...]  # its briefs' files, in the order of `slugs`
+    files: tuple[str, ...]  # its briefs' files from the board's root, in the order of `slugs`
     stats: tuple[tuple[int, int, int], ...]  # each file's size, time and inode when it was read
     file_digests: tuple[str, ...]  # the hash of each file's bytes
     keys: tuple[str, ...]  # each brief's key (its bytes, the settings, the code)

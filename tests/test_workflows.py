@@ -320,9 +320,10 @@ def test_check_workflow_steps_take_the_restored_cache_of_the_base_branch(origin,
     github = open_pull_request(origin, "dana-acme", extend_acme_deadline)
     workspace = tmp_path / "workspace"
     workspace.mkdir()
-    deployed = subprocess.run([sys.executable, "-m", "site_builder", "--root", str(origin), "build",
-                               "--output", str(workspace / "public"), "--cache", str(workspace / ".cache")], capture_output=True, text=True)
-    assert deployed.returncode == 0, deployed.stderr
+    for _ in range(2):  # main deployed more than once: its archive months kept, then taken whole, their briefs out of the tables
+        deployed = subprocess.run([sys.executable, "-m", "site_builder", "--root", str(origin), "build",
+                                   "--output", str(workspace / "public"), "--cache", str(workspace / ".cache")], capture_output=True, text=True)
+        assert deployed.returncode == 0, deployed.stderr
     entries = {path: path.stat().st_mtime_ns for path in (workspace / ".cache" / "entries").glob("*.pickle")}
     pages = {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in (workspace / "public" / "projects").rglob("*.html")}
     results = run_steps(workflow("check.yml")["jobs"]["check"], workspace, github, origin)
