@@ -93,7 +93,7 @@ class BriefState:
                 return None
             part = dataclasses.replace(part, stats=now)  # type: ignore[arg-type]  # none is None
             self.cache.months.keep(part)
-        self.cache.months.taken(part.name)
+        self.cache.months.taken(part)
         return part
 
     def _take_back(self, part: MonthPart, stats: dict[str, tuple[int, int, int] | None]) -> None:

@@ -46,8 +46,8 @@ class BuildState:
         self.report = BuildReport()
         self._last_build = self._intact_records(output) if output else lambda: ({}, NO_RECORD)
         self.kept: dict[str, OutputRecord] = {}  # outputs taken as they are on disk
-        self.inputs: dict[str, str] = {}  # output path -> fingerprint of what it is made from
-        self.links: dict[str, tuple[str, ...]] = {}  # page path -> the static files it links
+        self.inputs: dict[str, str] = {}  # output path -> fingerprint of what it is made from (a kept file's is in its record)
+        self.links: dict[str, tuple[str, ...]] = {}  # page path -> the static files it links (a page rendered now)
         self.searched: dict[str, str] = {}  # project page path -> the hash of what the search index reads of it
         self._links: dict[tuple[str, ...], tuple[str, ...]] = {}  # each set of links, once (`rendered`)
         self.page_keys: PageKeys | None = None
@@ -160,8 +160,8 @@ class BuildState:
         links), must be rendered (noted, with why); else it is kept as it is."""
         before = self.previous.get(path)
         key = key_of(context, before.links) if before else ""
-        if before and before.inputs == key:  # the record's string kept, not the equal one made now: one copy per page
-            self.kept[path], self.inputs[path], self.links[path] = before, before.inputs, before.links
+        if before and before.inputs == key:  # its record kept as it is: its fingerprint and links with it
+            self.kept[path] = before
             return False
         self.report.note("render", path, self._why(before, key, PAGE_PARTS))
         return True

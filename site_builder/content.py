@@ -13,11 +13,12 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .brief import Brief
+from .brief import Brief, Company
 from .brieffields import COMPANY_FIELDS, FIELDS, read_fields, read_maintainers
 from .config import SLUG_PATTERN, SiteConfig
 from .contentfiles import MAX_BRIEF_BYTES, brief_paths, decoded_source, read_limited, symlink_message
@@ -142,10 +143,20 @@ def brief_company(source: str, raw: bytes) -> tuple[str, int] | None:
 
 
 @dataclass(frozen=True)
-class Identity:
-    """A company as some briefs give it (an archive month's, months.py): their earliest, and every way they write it."""
+class Earliest:
+    """The earliest brief of a company among some briefs: what company_problems reads of it."""
 
-    first: Brief  # the earliest (by posted date, then slug), without its Markdown
+    posted: date
+    slug: str
+    source: str
+    company: Company
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A company as some briefs give it (archive months', months.py): their earliest, and every way they write it."""
+
+    first: Earliest  # the earliest (by posted date, then slug)
     names: frozenset[str]
     urls: frozenset[str]
     logos: frozenset[str]
@@ -153,20 +164,26 @@ class Identity:
     @classmethod
     def of(cls, briefs: list[Brief]) -> Identity:
         companies = [brief.company for brief in briefs]
-        return cls(min(briefs, key=lambda b: (b.posted, b.slug)), frozenset(c.name for c in companies),
+        first = min(briefs, key=lambda b: (b.posted, b.slug))
+        return cls(Earliest(first.posted, first.slug, first.source, first.company), frozenset(c.name for c in companies),
                    frozenset(c.url for c in companies if c.url), frozenset(c.logo for c in companies if c.logo))
 
-    def agrees_with(self, first: Brief) -> bool:
+    def __or__(self, other: Identity) -> Identity:
+        """The identity of both sets of briefs."""
+        first = min(self.first, other.first, key=lambda b: (b.posted, b.slug))
+        return Identity(first, self.names | other.names, self.urls | other.urls, self.logos | other.logos)
+
+    def agrees_with(self, first: Brief | Earliest) -> bool:
         """Whether none of these briefs differs from `first` in what company_problems compares."""
         company = first.company
         return self.names <= {company.name} and (not company.url or self.urls <= {company.url}) \
             and (not company.logo or self.logos <= {company.logo})
 
 
-def earliest_by_company(briefs: list[Brief], names: list[str], others: Mapping[str, Identity] | None = None) -> dict[str, Brief]:
+def earliest_by_company(briefs: list[Brief], names: list[str], others: Mapping[str, Identity] | None = None) -> dict[str, Brief | Earliest]:
     """The earliest brief of each company (by `same_name_key`, given as `names`), among `briefs` and the
     earliest of `others`: found without sorting a board's history of briefs."""
-    first: dict[str, Brief] = {name: identity.first for name, identity in (others or {}).items()}
+    first: dict[str, Brief | Earliest] = {name: identity.first for name, identity in (others or {}).items()}
     for name, brief in zip(names, briefs):
         known = first.setdefault(name, brief)
         if (brief.posted, brief.slug) < (known.posted, known.slug):

@@ -79,7 +79,7 @@ class Facets:
         self.company_names = {group.key: group.name for group in site.companies}
         # Pay is sorted only where every project's pay can be put in one order (see money.py). Known before any
         # page renders, so read in C: only the panel counts each pay (`_pay_choices`), as the search page renders.
-        self.pay_sortable = comparable(site.config, set(tally("currency", site.placed, site.months)))
+        self.pay_sortable = comparable(site.config, set(tally("currency", site.placed, site.month_sums)))
         self._bands: dict[tuple[Decimal, str, str, int], tuple[str, tuple[int, int | None]]] = {}
 
     def pay_band(self, project: Project) -> tuple[str, tuple[int, int | None]]:
@@ -141,7 +141,7 @@ class Facets:
 
     def _country_choices(self) -> tuple[Choice, ...]:
         """Every country some project is open to, by name in the board's language (the page adds "any country")."""
-        codes = frozenset().union(*map(eligible_countries, tally("countries", self.site.placed, self.site.months)))  # each list once
+        codes = frozenset().union(*map(eligible_countries, tally("countries", self.site.placed, self.site.month_sums)))  # each list once
         language = self.site.config.language
         named = sorted((Choice(code, territory_name(code, language)) for code in codes), key=lambda c: (by_name(c.label), c.key))
         return tuple(named)
@@ -150,7 +150,7 @@ class Facets:
         """The pay bands projects fall in: the board's most used currency first, bands in increasing order."""
         currencies: Counter[str] = Counter()
         bands: set[tuple[str, tuple[int, int | None]]] = set()
-        pays = tally("pay", self.site.placed, self.site.months)  # plain values: the dataclass hashes and compares in Python, 3x slower
+        pays = tally("pay", self.site.placed, self.site.month_sums)  # plain values: the dataclass hashes and compares in Python, 3x slower
         for pay_and_hours, count in pays.items():
             band = self._band(pay_and_hours)
             currencies[band[0]] += count

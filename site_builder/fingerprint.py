@@ -161,7 +161,7 @@ class Digester:
                     self._feed(digest, item)
         elif (lazy := getattr(kind, "__digests__", None)) is not None:  # projects made only when read (months.py): as a tuple
             digest.update(b"t%d:" % len(value))
-            digest.update(b"".join(lazy(value, self._object)))
+            digest.update(lazy(value, self._object))
         elif callable(value) and not isinstance(value, Mapping):  # asked first: an ABC's isinstance is the slower test
             digest.update(b"c%s:" % getattr(value, "__qualname__", kind.__qualname__).encode())
         elif isinstance(value, Mapping):

@@ -17,7 +17,7 @@ from .briefstate import BriefState
 from .buildstate import BuildState
 from .fingerprint import markdown_key
 from .config import SiteConfig, load_config
-from .content import Identity, company_problems, earliest_by_company, read_brief, unique_briefs
+from .content import company_problems, earliest_by_company, read_brief, unique_briefs
 from .contentfiles import CONTENT_DIR, PROJECTS_DIR, brief_paths, link_problems, read_limited
 from .contentpages import PageSource, load_pages
 from .errors import BoardError, Problem
@@ -25,7 +25,7 @@ from .layouts import Layouts, compile_layouts
 from .lifecycle import Status, status_of
 from .markup import RenderedBody, UnrenderableBody, render_markdown
 from .model import Body, ContentPage
-from .months import HeldMonth, month_of
+from .months import Held, HeldMonth, month_of
 from .parallel import imap_in_processes
 from .text import same_name_key
 from .theme import Theme
@@ -43,7 +43,7 @@ class Board:
     layouts: Layouts | None  # every layout compiled; None when only some briefs were read
     theme: Theme  # where each layout and static file is read from: the board's own or the theme's
     statics: dict[str, bytes]  # what the board publishes under static/, by output path; empty when only some briefs were read
-    held: tuple[HeldMonth, ...] = ()  # the archive months taken whole, whose briefs are in neither `briefs` nor `bodies` (months.py)
+    held: Held = Held()  # the archive months taken whole, whose briefs are in neither `briefs` nor `bodies` (months.py)
 
 
 def load_board(root: Path, today: date, state: BuildState, *, base_url: str | None = None, drafts: bool = False,
@@ -65,11 +65,11 @@ def load_board(root: Path, today: date, state: BuildState, *, base_url: str | No
         pages = tuple(ContentPage(p.slug, p.title, p.description, body.html) for p, body in rendered if isinstance(body, RenderedBody))
     if problems:
         raise BoardError(sorted(problems))
-    return Board(config, briefs, bodies, pages, layouts, theme, statics, tuple(held))
+    return Board(config, briefs, bodies, pages, layouts, theme, statics, held)
 
 
 def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, kept: BriefState, jobs: int | None,
-                files: list[Path] | None = None) -> tuple[list[Brief], dict[str, tuple[Body, str]], list[HeldMonth], list[Problem]]:
+                files: list[Path] | None = None) -> tuple[list[Brief], dict[str, tuple[Body, str]], Held, list[Problem]]:
     """Every brief (or those of `files`), valid or with its problems, and the rendered body of each one the
     board shows, but those of the archive months taken whole (months.py), which come apart; what the cache
     holds (`kept`) is taken from it, the rest is parsed and rendered over all cores.
@@ -133,42 +133,32 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, kept:
     next(results, None)  # past the last result: the processes end here, not when the collector finds them
     if files is None:  # every brief looked up: the files no longer there leave the table
         kept.cache.keep_file_digests()
-    held = [HeldMonth(part, functools.partial(kept.held, part, again)) for part in whole]
+    held = Held(tuple(HeldMonth(part, functools.partial(kept.held, part, again)) for part in whole), kept.cache.months.sums(whole)) \
+        if files is None and not drafts else Held()
     held = _unpack_doubtful(briefs, bodies, held, this_month)
     unique, duplicates = unique_briefs(briefs)
-    return unique, bodies, held, sorted(problems + duplicates + company_problems(unique, _identities(held)))
+    return unique, bodies, held, sorted(problems + duplicates + company_problems(unique, held.sums.identities))
 
 
-def _unpack_doubtful(briefs: list[Brief], bodies: dict[str, tuple[Body, str]], held: list[HeldMonth], this_month: str) -> list[HeldMonth]:
+def _unpack_doubtful(briefs: list[Brief], bodies: dict[str, tuple[Body, str]], held: Held, this_month: str) -> Held:
     """The archive months taken whole that stay so; the briefs and bodies of the others go into `briefs` (in
     the order of their files) and `bodies`, to be read one by one: a month a brief read now closed in (new,
     or edited into it), and a month whose company names the checks across briefs must look at brief by
     brief (one whose briefs write a company otherwise than its earliest brief, now)."""
-    if not held:
+    if not held.months:
         return held
     closed_in = {month_of(brief.deadline) for brief in briefs if brief.slug in bodies and month_of(brief.deadline) < this_month}
-    names = [same_name_key(brief.company.name) for brief in briefs]
-    first = earliest_by_company(briefs, names, _identities(held))
-    doubtful = [month for month in held if month.part.name in closed_in
-                or not all(identity.agrees_with(first[name]) for name, identity in month.part.identities.items())]
+    first = earliest_by_company(briefs, [same_name_key(brief.company.name) for brief in briefs], held.sums.identities)
+    agree = all(identity.agrees_with(first[key]) for key, identity in held.sums.identities.items())
+    doubtful = [month for month in held.months if month.part.name in closed_in
+                or not agree and not all(identity.agrees_with(first[key]) for key, identity in month.part.month_sums().identities.items())]
     for month in doubtful:
         unpacked, their_bodies = month.unpack()
         briefs += unpacked
         bodies |= their_bodies
     if doubtful:
         briefs.sort(key=lambda brief: brief.source)
-    return [month for month in held if month not in doubtful]
-
-
-def _identities(held: list[HeldMonth]) -> dict[str, Identity]:
-    """Each company's identity as the archive months taken whole give it: the one with the earliest brief."""
-    identities: dict[str, Identity] = {}
-    for month in held:
-        for name, identity in month.part.identities.items():
-            known = identities.get(name)
-            if known is None or (identity.first.posted, identity.first.slug) < (known.first.posted, known.first.slug):
-                identities[name] = identity
-    return identities
+    return held.without(doubtful)
 
 
 def rendered_brief(brief: Brief) -> RenderedBody | Problem:

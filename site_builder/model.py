@@ -12,7 +12,7 @@ from .brief import Brief, Company
 from .config import SiteConfig
 from .eligibility import by_name, eligible_countries, named_countries, territory_name
 from .lifecycle import Status, is_closing_soon, next_change, start_of, status_of
-from .months import HeldMonth, MonthProjects, Picked, by_month, chained, month_of, tally
+from .months import Held, MonthProjects, MonthSums, Picked, by_month, chained, month_of, tally
 from .text import unique_slugs
 
 
@@ -138,6 +138,7 @@ class Site:
     next_change: str | None  # "2026-12-16: acme-crm-cleanup closes", for the build summary
     placed: tuple[Project, ...]  # the projects made now, by slug: all of `projects` but the months taken whole
     months: tuple[MonthProjects[Project], ...]  # the archive months taken whole (months.py), by name
+    month_sums: MonthSums  # what the board counts of their projects
 
     def listings(self) -> list[Listing]:
         """Every paginated listing page of the board."""
@@ -206,7 +207,7 @@ def _closed_in(project: Project) -> str:
 
 def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tuple[Body, str]], today: date,
                 pages: tuple[ContentPage, ...] = (), include_drafts: bool = False,
-                changed: Mapping[str, datetime] | None = None, held: Sequence[HeldMonth] = ()) -> Site:
+                changed: Mapping[str, datetime] | None = None, held: Held = Held()) -> Site:
     """Place the briefs on the board as of `today`: lifecycle, collections, slugs. Pure.
 
     `changed` maps a slug to when its brief last changed (its last commit); a brief missing from it
@@ -215,21 +216,20 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
     statuses = {brief.slug: status_of(brief, today, include_drafts) for brief in briefs}
     built = [b for b in briefs if statuses[b.slug] in (Status.OPEN, Status.CLOSED)]
     changed = changed or {}
-    skill_slugs = unique_slugs([skill for b in built for skill in b.skills] + [name for m in held for name in m.part.spellings])
-    company_slugs = unique_slugs([b.company.name for b in built] + [name for m in held for name in m.part.latest])
-    whole = [m for m in held if m.part.skill_slugs.items() <= skill_slugs.items() and m.part.company_slugs.items() <= company_slugs.items()
-             and tuple(map(changed.get, m.part.slugs)) == m.part.changed]
-    if len(whole) < len(held):  # placed again, one by one
-        bodies = dict(bodies)
-        for month in held:
-            if month not in whole:
-                unpacked, their_bodies = month.unpack()
-                built += unpacked
-                bodies |= their_bodies
-                statuses |= dict.fromkeys((b.slug for b in unpacked), Status.CLOSED)
+    skill_slugs = unique_slugs([skill for b in built for skill in b.skills] + list(held.sums.spellings))
+    company_slugs = unique_slugs([b.company.name for b in built] + list(held.sums.latest))
+    moved = [m for m in held.months if not (m.part.skill_slugs.items() <= skill_slugs.items() and m.part.company_slugs.items() <= company_slugs.items()
+                                            and tuple(map(changed.get, m.part.slugs)) == m.part.changed)]
+    if moved:  # placed again, one by one
+        held, bodies = held.without(moved), dict(bodies)
+        for month in moved:
+            unpacked, their_bodies = month.unpack()
+            built += unpacked
+            bodies |= their_bodies
+            statuses |= dict.fromkeys((b.slug for b in unpacked), Status.CLOSED)
     place = functools.partial(_placed, config=config, today=today, skill_slugs=skill_slugs, company_slugs=company_slugs, changed=changed)
     projects = place(sorted(built, key=lambda b: b.slug), statuses, bodies)
-    months = tuple(MonthProjects(m.part, functools.partial(_month_projects, place, m.unpack)) for m in whole)
+    months = tuple(MonthProjects(m.part, functools.partial(_month_projects, place, m.unpack)) for m in held.months)
     newest = _newest_first([p for p in projects if p.is_open])
     recently_closed = _recently_closed_first([p for p in projects if not p.is_open])
     # Each group's projects in the same orders, taken from these two in one pass each: no sort per group.
@@ -247,9 +247,8 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
     for project in projects:
         for skill, slug in zip(project.brief.skills, project.skill_slugs):
             spellings[slug][skill] += 1
-    for month in months:
-        for name, count in month.part.spellings.items():
-            spellings[skill_slugs[name]][name] += count
+    for name, count in held.sums.spellings.items():
+        spellings[skill_slugs[name]][name] += count
     skills = []
     for slug, names in spellings.items():
         name = min(names, key=lambda n: (-names[n], n))  # the most common spelling
@@ -262,11 +261,10 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
         mine, known = (brief.posted, brief.slug, brief.company), latest.get(project.company_slug)
         if known is None or mine[:2] > known[:2]:
             latest[project.company_slug] = mine
-    for month in months:
-        for name, mine in month.part.latest.items():
-            known = latest.get(company_slugs[name])
-            if known is None or mine[:2] > known[:2]:
-                latest[company_slugs[name]] = mine
+    for name, mine in held.sums.latest.items():
+        known = latest.get(company_slugs[name])
+        if known is None or mine[:2] > known[:2]:
+            latest[company_slugs[name]] = mine
     companies = [Group(slug, company.name, "", tuple(open_by_company.get(slug, ())), past("company", slug, closed_by_company.get(slug, [])),
                        url=company.url, logo=company.logo) for slug, (_, _, company) in latest.items()]
     categories = [Group(c.key, c.title, c.description, tuple(open_by_category.get(c.key, ())), past("category", c.key, closed_by_category.get(c.key, [])))
@@ -277,11 +275,11 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
         open=newest, archive=by_month(recently_closed, {month.name: Picked(month, month.part.order) for month in months}, _closed_in),
         categories=tuple(categories), skills=tuple(skills),
         companies=tuple(sorted(companies, key=lambda g: (g.name.casefold(), g.key))),
-        countries=country_groups(projects, months, config),
+        countries=country_groups(projects, held.sums, config),
         pages=pages, scheduled=scheduled,
         drafts_left_out=sum(s is Status.DRAFT for s in statuses.values()),
         next_change=next_change([p.brief for p in projects if p.is_open], scheduled),
-        placed=projects, months=months,
+        placed=projects, months=months, month_sums=held.sums,
     )
 
 
@@ -309,10 +307,10 @@ def _month_projects(place: Callable[..., tuple[Project, ...]], unpack: Callable[
     return place(briefs, dict.fromkeys((b.slug for b in briefs), Status.CLOSED), bodies)
 
 
-def country_groups(projects: tuple[Project, ...], months: tuple[MonthProjects[Project], ...], config: SiteConfig) -> tuple[Group, ...]:
+def country_groups(projects: tuple[Project, ...], month_sums: MonthSums, config: SiteConfig) -> tuple[Group, ...]:
     """A group for each country some brief names, itself or through a region, never for `anywhere` alone
     (that would be every country): the open projects a student based there may apply for, anywhere's too."""
-    named = sorted(frozenset().union(*map(named_countries, tally("countries", projects, months))))  # each list of codes once
+    named = sorted(frozenset().union(*map(named_countries, tally("countries", projects, month_sums))))  # each list of codes once
     eligible = [(project, eligible_countries(project.brief.countries)) for project in projects if project.is_open]
     groups = []
     for code in named:

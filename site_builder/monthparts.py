@@ -12,7 +12,8 @@ from datetime import datetime
 from .cache import TRUSTED_AGE_NS
 from .content import Identity
 from .model import Project, Site
-from .months import TALLIES, MonthPart, month_of
+from .fingerprint import digest_of
+from .months import TALLIES, MonthPart, MonthSums, month_of
 from .text import same_name_key
 
 Source = tuple[str, tuple[int, int, int], str, str, str]  # a brief's file, stat, bytes' hash, key and Markdown's key (briefstate.py)
@@ -58,6 +59,10 @@ def _part(name: str, projects: list[Project], sources: list[Source], digests: li
             latest[brief.company.name] = (brief.posted, brief.slug, brief.company)
         by_company[same_name_key(brief.company.name)].append(brief)
     files, stats, file_digests, keys, markdowns = zip(*sources)
+    sums = pickle.dumps(MonthSums(Counter(skill for project in projects for skill in project.brief.skills), latest,
+                                  {key: Identity.of(briefs) for key, briefs in by_company.items()},
+                                  {tally: Counter(map(getter, projects)) for tally, getter in TALLIES.items()}),
+                        protocol=pickle.HIGHEST_PROTOCOL)
     return MonthPart(
         name=name, settings=settings, body_code=body_code, files=files, stats=stats, file_digests=file_digests, keys=keys,
         markdowns=markdowns, body_keys=tuple(project.body.key for project in projects), slugs=slugs, order=order,
@@ -65,9 +70,7 @@ def _part(name: str, projects: list[Project], sources: list[Source], digests: li
         skill_slugs={skill: slug for project in projects for skill, slug in zip(project.brief.skills, project.skill_slugs)},
         company_slugs={project.brief.company.name: project.company_slug for project in projects},
         groups={group: tuple(members) for group, members in groups.items()},
-        spellings=Counter(skill for project in projects for skill in project.brief.skills), latest=latest,
-        identities={key: Identity.of(briefs) for key, briefs in by_company.items()},
         logos=frozenset(project.brief.company.logo for project in projects if project.brief.company.logo),
-        tallies={tally: Counter(map(getter, projects)) for tally, getter in TALLIES.items()},
+        sums=sums, token=digest_of(sums),
         briefs=pickle.dumps([(project.brief, project.summary) for project in projects], protocol=pickle.HIGHEST_PROTOCOL),
     )

@@ -26,7 +26,7 @@ def board(tmp_path: Path) -> Path:
     board = generate.generate(60, tmp_path / "board", seed=11)
     age(board / "content" / "projects")
     build(board, tmp_path / "public", TODAY)
-    assert sorted(path.stem for path in (board / ".cache" / "months").glob("*.pickle")) == ARCHIVE_MONTHS
+    assert sorted(path.stem for path in (board / ".cache" / "months").glob("????-??.pickle")) == ARCHIVE_MONTHS
     assert [month.name for month in build(board, tmp_path / "public", TODAY).site.months] == ARCHIVE_MONTHS
     return board
 
