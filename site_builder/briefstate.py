@@ -89,7 +89,7 @@ class BriefState:
         now = tuple(map(stats.get, files))
         if now != part.stats:
             if None in now or any(_bytes_digest(path) != digest for path, stat, before, digest in
-                                  zip(files, now, part.stats, part.file_digests) if stat != before):
+                                  zip(files, now, part.stats, self.cache.months.rest(part).file_digests) if stat != before):
                 return None
             part = dataclasses.replace(part, stats=now)  # type: ignore[arg-type]  # none is None
             self.cache.months.keep(part)
@@ -100,9 +100,9 @@ class BriefState:
         """What of an archive month that no longer holds is still current: the hashes of its files that kept
         their stats, and, under the same settings and code, their briefs and bodies, into the cache's
         tables, where the load looks them up as it does any other brief's."""
-        same_settings, same_bodies, now = part.settings == self.settings, part.body_code == self.cache.body_code, time.time_ns()
+        same_settings, same_bodies, now, rest = part.settings == self.settings, part.body_code == self.cache.body_code, time.time_ns(), self.cache.months.rest(part)
         for (brief, summary), file, stat, digest, key, markdown, body_key in zip(
-                part.unpacked(), part.files, part.stats, part.file_digests, part.keys, part.markdowns, part.body_keys):
+                rest.briefs, part.files, part.stats, rest.file_digests, rest.keys, rest.markdowns, part.body_keys):
             if stats.get(path := self._root + file) == stat:
                 self.cache.keep_file_digest(path, stat, digest, now)
             if same_settings:
@@ -113,9 +113,9 @@ class BriefState:
     def held(self, part: MonthPart, again: Callable[[str], RenderedBody]) -> tuple[list[Brief], dict[str, tuple[Body, str]]]:
         """The briefs of an archive month taken whole, with each one's body and summary by slug, as the load
         would have made them; and what each is made of, should the month be made again."""
-        briefs, bodies, reader = [], {}, self._reader(again)
+        briefs, bodies, reader, rest = [], {}, self._reader(again), self.cache.months.rest(part)
         for (brief, summary), file, stat, digest, key, markdown, body_key in zip(
-                part.unpacked(), part.files, part.stats, part.file_digests, part.keys, part.markdowns, part.body_keys):
+                rest.briefs, part.files, part.stats, rest.file_digests, rest.keys, rest.markdowns, part.body_keys):
             briefs.append(brief)
             bodies[brief.slug] = (Body(body_key, self._root + file, reader), summary)
             self.sources[brief.slug] = (file, stat, digest, key, markdown)

@@ -131,26 +131,30 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
         site = build_model(board.config, board.briefs, board.bodies, today, board.pages, drafts, changed=history.times, held=board.held)
         renderer = Renderer(board.theme, site, board.layouts, board.statics)
         bundles = search_bundles(site)
-        with state.open_staging(root) as staging, ExitStack() as leaving:
-            with state.planning(renderer):
-                first = bundles[OPEN_BUNDLE]
-                rendered, deferred = render_first(renderer, first, state)
-                opened = start_open_bundle(site, bundles, state, progress) if search and not deferred else None
-                if opened:
-                    leaving.callback(opened.stop)  # a build that fails does not wait for the index
-                # Every brief and body looked up: the cache writes what it holds of them and lets go, while the
-                # index is made (0.2 to 0.3 s at 100,000 briefs, before the index began); the rest reads only HTML.
-                state.cache.keep_entries()
-                work = plan(site, renderer, state, first, rendered, deferred)
-                if not drafts:  # a draft is no part of the months a build without drafts takes whole
-                    state.keep_months(site, history.times)
-            settle()
-            if opened and len(work.pages) >= MIN_ITEMS:  # worth a pool of processes, which fork only once the indexing is done
-                opened = opened.finished()
-            outputs = render(renderer, work, state, jobs, progress)
-            search_index = index(site, bundles, state, search, opened, progress, jobs)
-            progress("writing the board")
-            state.write(outputs.pages + outputs.files + search_index.files + [staging.put(file) for file in static_outputs(board.statics)])
+        while True:  # once, or again afresh should the output folder prove touched since the last build
+            with state.open_staging(root) as staging, ExitStack() as leaving:
+                with state.planning(renderer):
+                    first = bundles[OPEN_BUNDLE]
+                    rendered, deferred = render_first(renderer, first, state)
+                    opened = start_open_bundle(site, bundles, state, progress) if search and not deferred else None
+                    if opened:
+                        leaving.callback(opened.stop)  # a build that fails does not wait for the index
+                    # Every brief and body looked up: the cache writes what it holds of them and lets go, while the
+                    # index is made (0.2 to 0.3 s at 100,000 briefs, before the index began); the rest reads only HTML.
+                    state.cache.keep_entries()
+                    work = plan(site, renderer, state, first, rendered, deferred)
+                    if not drafts:  # a draft is no part of the months a build without drafts takes whole
+                        state.keep_months(site, history.times)
+                settle()
+                if opened and len(work.pages) >= MIN_ITEMS:  # worth a pool of processes, which fork only once the indexing is done
+                    opened = opened.finished()
+                outputs = render(renderer, work, state, jobs, progress)
+                search_index = index(site, bundles, state, search, opened, progress, jobs)
+                if not state.verified():
+                    continue
+                progress("writing the board")
+                state.write(outputs.pages + outputs.files + search_index.files + [staging.put(file) for file in static_outputs(board.statics)])
+            break
     return BuildResult(site, outputs.page_count, len(site.feeds()) * len(FEED_FORMATS), len(site.projects) if search else None,
                        time.perf_counter() - started, renderer, search_index.keys, state.report, history.warnings,
                        (search_index.parts, search_index.indexed) if search else None)

@@ -44,6 +44,12 @@ class BundleStore:
             self._used.add(key)
             write_pickle(self._path(key), files)
 
+    def forget(self, key: str) -> None:
+        """Let go of a bundle kept by this build (made from pages of an output folder found touched)."""
+        if self.folder:
+            self._used.discard(key)
+            self._path(key).unlink(missing_ok=True)
+
     def let_go_of_unused(self) -> None:
         """After a build with search, drop the bundles it did not use: their pages are gone from the board."""
         if self.folder and self._used:

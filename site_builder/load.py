@@ -8,6 +8,7 @@ rendered), the content pages, and every layout compiled. So anything in the sour
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -25,7 +26,7 @@ from .layouts import Layouts, compile_layouts
 from .lifecycle import Status, status_of
 from .markup import RenderedBody, UnrenderableBody, render_markdown
 from .model import Body, ContentPage
-from .months import Held, HeldMonth, month_of
+from .months import Held, HeldMonth, MonthPart, MonthSums, month_of
 from .parallel import imap_in_processes
 from .text import same_name_key
 from .theme import Theme
@@ -133,14 +134,16 @@ def read_briefs(root: Path, config: SiteConfig, today: date, drafts: bool, kept:
     next(results, None)  # past the last result: the processes end here, not when the collector finds them
     if files is None:  # every brief looked up: the files no longer there leave the table
         kept.cache.keep_file_digests()
-    held = Held(tuple(HeldMonth(part, functools.partial(kept.held, part, again)) for part in whole), kept.cache.months.sums(whole)) \
+    months = kept.cache.months
+    held = Held(tuple(HeldMonth(part, functools.partial(kept.held, part, again)) for part in whole), months.summed(whole), months.summed) \
         if files is None and not drafts else Held()
-    held = _unpack_doubtful(briefs, bodies, held, this_month)
+    held = _unpack_doubtful(briefs, bodies, held, this_month, lambda part: months.rest(part).sums)
     unique, duplicates = unique_briefs(briefs)
     return unique, bodies, held, sorted(problems + duplicates + company_problems(unique, held.sums.identities))
 
 
-def _unpack_doubtful(briefs: list[Brief], bodies: dict[str, tuple[Body, str]], held: Held, this_month: str) -> Held:
+def _unpack_doubtful(briefs: list[Brief], bodies: dict[str, tuple[Body, str]], held: Held, this_month: str,
+                     sums_of: Callable[[MonthPart], MonthSums]) -> Held:
     """The archive months taken whole that stay so; the briefs and bodies of the others go into `briefs` (in
     the order of their files) and `bodies`, to be read one by one: a month a brief read now closed in (new,
     or edited into it), and a month whose company names the checks across briefs must look at brief by
@@ -151,7 +154,7 @@ def _unpack_doubtful(briefs: list[Brief], bodies: dict[str, tuple[Body, str]], h
     first = earliest_by_company(briefs, [same_name_key(brief.company.name) for brief in briefs], held.sums.identities)
     agree = all(identity.agrees_with(first[key]) for key, identity in held.sums.identities.items())
     doubtful = [month for month in held.months if month.part.name in closed_in
-                or not agree and not all(identity.agrees_with(first[key]) for key, identity in month.part.month_sums().identities.items())]
+                or not agree and not all(identity.agrees_with(first[key]) for key, identity in sums_of(month.part).identities.items())]
     for month in doubtful:
         unpacked, their_bodies = month.unpack()
         briefs += unpacked

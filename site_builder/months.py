@@ -13,8 +13,6 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-import operator
-import pickle
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from typing import Any, TypeVar, overload
 
 from .brief import Brief, Company
 from .content import Identity
+from .contentfiles import PROJECTS_DIR
 
 T = TypeVar("T")
 
@@ -73,38 +72,39 @@ NO_SUMS = MonthSums(Counter(), {}, {}, {name: Counter() for name in TALLIES})
 
 @dataclass(frozen=True)
 class MonthPart:
-    """An archive month as a build left it: its briefs, and all the board reads of them besides their pages."""
+    """An archive month as a build left it: what every rebuild reads of it (the rest, `MonthRest`, is read only
+    when the month does not hold or its projects are made)."""
 
     name: str  # "YYYY-MM": the month its projects' applications ended in
     settings: str  # what its briefs' keys were made under: the settings and the code (briefstate.py)
     body_code: str  # what its bodies were rendered by
-    files: tuple[str, ...]  # its briefs' files from the board's root, in the order of `slugs`
-    stats: tuple[tuple[int, int, int], ...]  # each file's size, time and inode when it was read
-    file_digests: tuple[str, ...]  # the hash of each file's bytes
-    keys: tuple[str, ...]  # each brief's key (its bytes, the settings, the code)
-    markdowns: tuple[str, ...]  # each brief's `markdown_key`
+    slugs: tuple[str, ...]  # its projects, by slug (a brief's file is named by its slug)
+    stats: tuple[tuple[int, int, int], ...]  # each brief file's size, time and inode when it was read
     body_keys: tuple[str, ...]  # each body's key: its HTML stays in the cache while the part is taken
-    slugs: tuple[str, ...]  # its projects, by slug
-    order: tuple[int, ...]  # the same, most recently closed first (positions in `slugs`)
+    order: tuple[int, ...]  # its projects most recently closed first (positions in `slugs`)
     digests: tuple[bytes, ...]  # each project's digest, as a hash containing it writes it (fingerprint.Digester)
     changed: tuple[datetime | None, ...]  # each brief's last commit time, as the model took it
     skill_slugs: Mapping[str, str]  # the slug of each skill name it spells, as the model gave it
     company_slugs: Mapping[str, str]  # the slug of each company name
     groups: Mapping[tuple[str, str], tuple[int, ...]]  # ("skill" | "company" | "category", key) -> members, most recently closed first
     logos: frozenset[str]  # the logo files its briefs name
-    sums: bytes  # its MonthSums, pickled: read only when the months taken whole are not those last summed
-    token: str  # the hash of `sums`: what the months' sums were summed from
-    briefs: bytes  # pickled: each brief without its Markdown, and its summary, in the order of `slugs`
+    token: str  # the hash of its rest: what the months' sums were summed from
 
-    def unpacked(self) -> list[tuple[Brief, str]]:
-        return pickle.loads(self.briefs)
-
-    def month_sums(self) -> MonthSums:
-        return pickle.loads(self.sums)
+    @property
+    def files(self) -> list[str]:
+        """Its briefs' files, from the board's root."""
+        return [f"{PROJECTS_DIR.as_posix()}/{slug}.md" for slug in self.slugs]
 
 
-def summed(parts: Sequence[MonthPart]) -> MonthSums:
-    return functools.reduce(operator.add, (part.month_sums() for part in parts), NO_SUMS)
+@dataclass(frozen=True)
+class MonthRest:
+    """The rest of an archive month: what its briefs are made of, and its sums."""
+
+    file_digests: tuple[str, ...]  # the hash of each brief file's bytes, in the order of the part's `slugs`
+    keys: tuple[str, ...]  # each brief's key (its bytes, the settings, the code)
+    markdowns: tuple[str, ...]  # each brief's `markdown_key`
+    sums: MonthSums
+    briefs: list[tuple[Brief, str]]  # each brief without its Markdown, and its summary
 
 
 @dataclass(frozen=True)
@@ -117,15 +117,16 @@ class HeldMonth:
 
 @dataclass(frozen=True)
 class Held:
-    """The archive months a load takes whole, and their sums."""
+    """The archive months a load takes whole, and their sums (`summed` sums others, monthstore.py)."""
 
     months: tuple[HeldMonth, ...] = ()
     sums: MonthSums = NO_SUMS
+    summed: Callable[[Sequence[MonthPart]], MonthSums] = lambda parts: NO_SUMS
 
     def without(self, gone: Sequence[HeldMonth]) -> Held:
         """These months but `gone`, which are placed one by one."""
         months = tuple(month for month in self.months if month not in gone)
-        return Held(months, summed([month.part for month in months])) if gone else self
+        return Held(months, self.summed([month.part for month in months]), self.summed) if gone else self
 
 
 class Lazy(Sequence[T]):

@@ -1,19 +1,24 @@
-"""The archive months kept in `.cache/months/`, one file each, and their sums (months.py says what a part
-holds, briefstate.py when a build takes one whole, monthparts.py how a build makes one)."""
+"""The archive months kept in `.cache/months/`: each month's part, read by every rebuild, and its rest, read only
+where needed; and the sums of the months last kept (months.py says what a part holds, briefstate.py when a build
+takes one whole, monthparts.py how a build makes one)."""
 
 from __future__ import annotations
 
+import functools
+import operator
+import pickle
 from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 
+from .errors import BoardError, Problem
 from .fingerprint import FORMAT
-from .months import MonthPart, MonthSums, summed
-from .tables import read_pickle, write_pickle
+from .months import NO_SUMS, MonthPart, MonthRest, MonthSums
+from .tables import read_pickle, write_pickle, write_whole
 
 SUMS_FILE = "sums.pickle"
 # What a file is read back into only if it was written with: the layout of what it holds, besides the cache's format.
-HEADER = {"format": FORMAT, "fields": tuple(field.name for field in fields(MonthPart)) + tuple(field.name for field in fields(MonthSums))}
+HEADER = {"format": FORMAT, "fields": tuple(field.name for kind in (MonthPart, MonthRest, MonthSums) for field in fields(kind))}
 
 
 class MonthStore:
@@ -24,7 +29,7 @@ class MonthStore:
         self.read_only = read_only
         self._read = False  # whether this build asked for the parts: only then may it let go of those it left
         self._kept: dict[str, MonthPart] = {}  # by name: the parts taken as they were or made now, for the next build
-        self._made: set[str] = set()  # the names of those to write
+        self._made: dict[str, bytes] = {}  # by name: the rests of those made now, to write with them
         self._summed: dict[str, str] | None = None  # the token of each part the kept sums are of
 
     def parts(self) -> list[MonthPart]:
@@ -35,38 +40,61 @@ class MonthStore:
         found = []
         for path in sorted(self.folder.glob("????-??.pickle")):
             stored = read_pickle(path)
-            if isinstance(stored, dict) and all(stored.get(key) == value for key, value in HEADER.items()) and isinstance(stored.get("part"), MonthPart):
+            if self._ours(stored) and isinstance(stored.get("part"), MonthPart):
                 found.append(stored["part"])
         return found
 
-    def sums(self, parts: Sequence[MonthPart]) -> MonthSums:
+    def rest(self, part: MonthPart) -> MonthRest:
+        """The rest of a part, kept beside it; a cache damaged since the part was read is an error to say."""
+        assert self.folder
+        stored = read_pickle(self.folder / f"{part.name}.rest.pickle")
+        if not (self._ours(stored) and stored.get("token") == part.token and isinstance(stored.get("rest"), MonthRest)):
+            raise BoardError([Problem(str(self.folder), 1, f"the cache's archive month {part.name} changed during the build: build again")])
+        return stored["rest"]
+
+    def summed(self, parts: Sequence[MonthPart]) -> MonthSums:
         """The sums of these parts: as kept when they are the parts last summed, else summed now."""
         stored = read_pickle(self.folder / SUMS_FILE) if self.folder else None
-        fresh = isinstance(stored, dict) and all(stored.get(key) == value for key, value in HEADER.items()) and isinstance(stored.get("sums"), MonthSums)
+        fresh = self._ours(stored) and isinstance(stored.get("sums"), MonthSums)
         self._summed = stored["covers"] if fresh else None
-        return stored["sums"] if fresh and stored["covers"] == {part.name: part.token for part in parts} else summed(parts)
+        if fresh and stored["covers"] == {part.name: part.token for part in parts}:
+            return stored["sums"]
+        return functools.reduce(operator.add, (self.rest(part).sums for part in parts), NO_SUMS)
 
     def taken(self, part: MonthPart) -> None:
         """Note a part this build took as it was: it stays."""
         self._kept.setdefault(part.name, part)
 
-    def keep(self, part: MonthPart) -> None:
-        """A part made now, for the builds after (written by `save`, once the build is written)."""
+    def keep(self, part: MonthPart, rest: bytes | None = None) -> None:
+        """A part made now (with its rest, pickled, unless it is the one kept), for the builds after: written
+        by `save`, once the build is written."""
         self._kept[part.name] = part
-        self._made.add(part.name)
+        self._made[part.name] = rest if rest is not None else self._made.get(part.name, b"")
 
     def save(self) -> None:
         """Write the parts made now and their sums, and let go of those the build neither took nor made:
         months that changed and could not be made again, or no longer hold a project."""
         if self.folder and not self.read_only and (self._read or self._made):
-            for name in self._made:
+            for name, rest in self._made.items():
+                if rest:
+                    write_whole(self.folder / f"{name}.rest.pickle", rest)
                 write_pickle(self.folder / f"{name}.pickle", {**HEADER, "part": self._kept[name]})
             if self._read:
-                for path in self.folder.glob("????-??.pickle"):
-                    if path.stem not in self._kept:
+                for path in self.folder.glob("????-??*.pickle"):
+                    if path.name.split(".")[0] not in self._kept:
                         path.unlink(missing_ok=True)
             parts = [self._kept[name] for name in sorted(self._kept)]
             covers = {part.name: part.token for part in parts}
             if covers != self._summed:
-                write_pickle(self.folder / SUMS_FILE, {**HEADER, "covers": covers, "sums": summed(parts)})
-        self._read, self._kept, self._made, self._summed = False, {}, set(), None
+                self._summed = None
+                write_pickle(self.folder / SUMS_FILE, {**HEADER, "covers": covers, "sums": self.summed(parts)})
+        self._read, self._kept, self._made, self._summed = False, {}, {}, None
+
+    @staticmethod
+    def _ours(stored: object) -> bool:
+        return isinstance(stored, dict) and all(stored.get(key) == value for key, value in HEADER.items())
+
+
+def rest_file(rest: MonthRest, token: str) -> bytes:
+    """A part's rest as `MonthStore.keep` writes it, with its part's token."""
+    return pickle.dumps({**HEADER, "token": token, "rest": rest}, protocol=pickle.HIGHEST_PROTOCOL)

@@ -10,6 +10,7 @@ import importlib.util
 import inspect
 import json
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -340,6 +341,21 @@ def test_file_changed_by_hand_in_the_output_is_restored(board: Path) -> None:
     (output / "stray.txt").write_text("not part of the board")
     assert set(build(board, output, TODAY).report.reasons("render")) == {buildstate.TOUCHED}
     assert_same_as_clean_build(board, output)
+
+
+def test_a_search_bundle_changed_by_hand_in_the_output_is_made_again_and_never_kept_in_the_cache(board: Path) -> None:
+    """The plan goes on with the output folder's records while another process checks the folder: found
+    touched, the build starts afresh, and nothing it took from the touched folder reaches the cache."""
+    output = board.parent / "public"
+    build_with_search(board, output, TODAY)
+    shutil.rmtree(board / ".cache" / "bundles")  # so that the bundles in the folder are the ones the build would keep
+    entry = output / "pagefind" / "pagefind-entry.json"
+    entry.write_text(entry.read_text().replace('"version"', '"defaced"'))
+    report = build_with_search(board, output, TODAY).report
+    assert set(report.reasons("render")) == set(report.reasons("index")) == {buildstate.TOUCHED}
+    assert b"defaced" not in entry.read_bytes()
+    kept = [file for path in (board / ".cache" / "bundles").glob("*.pickle") for file in pickle.loads(path.read_bytes())]
+    assert kept and all(file.data == (output / file.path).read_bytes() for file in kept)
 
 
 def test_an_output_folder_restored_with_the_same_bytes_in_new_files_is_taken_as_it_is(board: Path) -> None:
