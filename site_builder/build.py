@@ -10,7 +10,7 @@ import functools
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from .indexing import index, start_open_bundle
 from .lifecycle import Status, status_of
 from .load import brief_bytes, load_board, rendered_brief
 from .markup import RenderedBody
-from .model import Project, Site, build_model, edited_in_place
+from .model import Body, Project, Site, build_model
 from .money import money_warnings
 from .outputs import FEED_FORMATS, SiteFile
 from .ownership import ownership_problems
@@ -260,3 +260,15 @@ def _stage_all(spec: SiteFile, staging: Staging) -> list[Staged]:
 
 def _run(task: Callable[[], Any]) -> Any:
     return task()
+
+
+def edited_in_place(site: Site, brief: Brief, body: Body, summary: str) -> Project | None:
+    """The project an edited `brief` becomes on `site`, when the edit leaves every collection as it was:
+    same slug, dates, draft flag, category, company and skills, so only its own page shows the change.
+    None when the edit may move it, which only a new model can place (`board serve` then waits for it)."""
+    old = next((p for p in site.projects if p.brief.slug == brief.slug), None)
+    placed = ("slug", "posted", "deadline", "draft", "category", "skills", "countries")
+    if old is None or any(getattr(old.brief, name) != getattr(brief, name) for name in placed) \
+            or old.brief.company.name != brief.company.name:
+        return None
+    return replace(old, brief=brief, body=body, summary=summary)

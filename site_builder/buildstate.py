@@ -25,7 +25,7 @@ from .fingerprint import Digester, entry_key
 from .history import CommitTimes, last_commit_times
 from .model import Project, Site
 from .monthparts import month_parts
-from .months import MonthProjects
+from .lazyseq import MonthProjects
 from .outputs import OutputFile, SiteFile
 from .pagekeys import PageKeys, layout_key
 from .pages import PROJECT_LAYOUT, PageSpec, Renderer

@@ -1,6 +1,6 @@
 """Build cache: the store of what earlier builds computed; `buildstate` decides what of it is still current.
 
-Eight things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
+Nine things are kept in `.cache/` under the board's root (ignored by git, kept between CI runs):
 - the hash of each brief file's bytes, with the file's size, time and inode: a file whose stat is unchanged
   is not read again (as git's index does; a file changed in the last seconds before it was hashed is
   always read, since a same-second edit could keep its stat);
@@ -21,7 +21,9 @@ Eight things are kept in `.cache/` under the board's root (ignored by git, kept 
 - each search bundle (see search_parts.py), keyed by its pages' fingerprints, so that a deploy which
   starts from an empty output folder indexes again only the bundles whose pages changed (bundlestore.py);
 - each brief's last commit time, as of the commit the last build read up to (history.py), kept across
-  versions of the generator that leave the history stage's code alone.
+  versions of the generator that leave the history stage's code alone;
+- each archive month (months.py, monthstore.py): its briefs, bodies' summaries and files' hashes leave the
+  tables above for one part of their own, which a rebuild takes whole while its files hold the same bytes.
 
 A cached build is byte-identical to a clean one: every key covers all that goes into its value. The files
 are pickles, trusted like the board's own sources (never restore a `.cache/` from somewhere you would not

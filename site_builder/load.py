@@ -155,13 +155,12 @@ def _unpack_doubtful(briefs: list[Brief], bodies: dict[str, tuple[Body, str]], h
     agree = all(identity.agrees_with(first[key]) for key, identity in held.sums.identities.items())
     doubtful = [month for month in held.months if month.part.name in closed_in
                 or not agree and not all(identity.agrees_with(first[key]) for key, identity in sums_of(month.part).identities.items())]
-    for month in doubtful:
-        unpacked, their_bodies = month.unpack()
+    held, unpacked, their_bodies = held.apart(doubtful)
+    if unpacked:
         briefs += unpacked
-        bodies |= their_bodies
-    if doubtful:
         briefs.sort(key=lambda brief: brief.source)
-    return held.without(doubtful)
+        bodies |= their_bodies
+    return held
 
 
 def rendered_brief(brief: Brief) -> RenderedBody | Problem:

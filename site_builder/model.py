@@ -5,14 +5,15 @@ from __future__ import annotations
 import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from .brief import Brief, Company
 from .config import SiteConfig
 from .eligibility import by_name, eligible_countries, named_countries, territory_name
 from .lifecycle import Status, is_closing_soon, next_change, start_of, status_of
-from .months import Held, MonthProjects, MonthSums, Picked, by_month, chained, month_of, tally
+from .lazyseq import MonthProjects, Past, Picked, Shares, by_month, chained
+from .months import Held, MonthSums, month_of, tally
 from .text import unique_slugs
 
 
@@ -218,15 +219,10 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
     changed = changed or {}
     skill_slugs = unique_slugs([skill for b in built for skill in b.skills] + list(held.sums.spellings))
     company_slugs = unique_slugs([b.company.name for b in built] + list(held.sums.latest))
-    moved = [m for m in held.months if not (m.part.skill_slugs.items() <= skill_slugs.items() and m.part.company_slugs.items() <= company_slugs.items()
-                                            and tuple(map(changed.get, m.part.slugs)) == m.part.changed)]
+    held, moved, moved_bodies = held.as_placed(skill_slugs, company_slugs, changed)
     if moved:  # placed again, one by one
-        held, bodies = held.without(moved), dict(bodies)
-        for month in moved:
-            unpacked, their_bodies = month.unpack()
-            built += unpacked
-            bodies |= their_bodies
-            statuses |= dict.fromkeys((b.slug for b in unpacked), Status.CLOSED)
+        built, bodies = built + moved, {**bodies, **moved_bodies}
+        statuses |= dict.fromkeys((b.slug for b in moved), Status.CLOSED)
     place = functools.partial(_placed, config=config, today=today, skill_slugs=skill_slugs, company_slugs=company_slugs, changed=changed)
     projects = place(sorted(built, key=lambda b: b.slug), statuses, bodies)
     months = tuple(MonthProjects(m.part, functools.partial(_month_projects, place, m.unpack)) for m in held.months)
@@ -235,13 +231,10 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
     # Each group's projects in the same orders, taken from these two in one pass each: no sort per group.
     (open_by_skill, open_by_company, open_by_category), (closed_by_skill, closed_by_company, closed_by_category) = \
         _by_group(newest), _by_group(recently_closed)
-    month_groups: dict[tuple[str, str], dict[str, Picked[Project]]] = defaultdict(dict)  # each group's share of each month
-    for month in months:
-        for group, members in month.part.groups.items():
-            month_groups[group][month.name] = Picked(month, members)
+    shares = Shares(months)
 
     def past(kind: str, key: str, made: list[Project]) -> Sequence[Project]:
-        return by_month(tuple(made), month_groups.get((kind, key), {}), _closed_in)
+        return Past(tuple(made), shares, (kind, key), _closed_in) if months else tuple(made)
 
     spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)  # each skill's names, counted
     for project in projects:
@@ -319,15 +312,3 @@ def country_groups(projects: tuple[Project, ...], month_sums: MonthSums, config:
         groups.append(Group(code.lower(), name, about,
                             _newest_first([project for project, countries in eligible if code in countries]), ()))
     return tuple(sorted(groups, key=lambda g: (by_name(g.name), g.key)))
-
-
-def edited_in_place(site: Site, brief: Brief, body: Body, summary: str) -> Project | None:
-    """The project an edited `brief` becomes on `site`, when the edit leaves every collection as it was:
-    same slug, dates, draft flag, category, company and skills, so only its own page shows the change.
-    None when the edit may move it, which only a new model can place (`board serve` then waits for it)."""
-    old = next((p for p in site.projects if p.brief.slug == brief.slug), None)
-    placed = ("slug", "posted", "deadline", "draft", "category", "skills", "countries")
-    if old is None or any(getattr(old.brief, name) != getattr(brief, name) for name in placed) \
-            or old.brief.company.name != brief.company.name:
-        return None
-    return replace(old, brief=brief, body=body, summary=summary)

@@ -3,28 +3,24 @@
 A month that is over holds only closed projects, and they change only when their files do. So a build
 keeps each such month in one part (`MonthPart`, in `.cache/months/`): its briefs, and what the rest of the
 board needs of them without them: the names it spells, its share of each group, its counts, the digest of
-each of its projects. A rebuild takes a part whole while its files keep their stats (briefstate.py): no
-brief of it is read, placed or planned one by one. Its projects are made only where a page that shows
-them renders, through the sequences below, which the model hands out where it hands out tuples.
+each of its projects. A rebuild takes a part whole while its files hold the bytes they held (told by their
+stats, briefstate.py): no brief of it is read, placed or planned one by one. Its projects are made only where
+a page that shows them renders, through lazyseq.py's sequences, which the model hands out for tuples.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
-import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import attrgetter
-from typing import Any, TypeVar, overload
+from typing import Any
 
 from .brief import Brief, Company
 from .content import Identity
 from .contentfiles import PROJECTS_DIR
-
-T = TypeVar("T")
 
 # What a month counts of its projects, for the pages that count the whole board's: the search page's panel
 # and whether pay sorts (facets.py), the countries a brief names (model.py). Read in C, by attribute path.
@@ -123,142 +119,26 @@ class Held:
     sums: MonthSums = NO_SUMS
     summed: Callable[[Sequence[MonthPart]], MonthSums] = lambda parts: NO_SUMS
 
-    def without(self, gone: Sequence[HeldMonth]) -> Held:
-        """These months but `gone`, which are placed one by one."""
+    def as_placed(self, skill_slugs: Mapping[str, str], company_slugs: Mapping[str, str],
+                  changed: Mapping[str, datetime]) -> tuple[Held, list[Brief], dict[str, Any]]:
+        """These months but those placed otherwise now (a name's slug or a brief's commit time moved), and the
+        briefs and bodies of those, to be placed one by one."""
+        return self.apart([month for month in self.months if not (
+            month.part.skill_slugs.items() <= skill_slugs.items() and month.part.company_slugs.items() <= company_slugs.items()
+            and tuple(map(changed.get, month.part.slugs)) == month.part.changed)])
+
+    def apart(self, gone: Sequence[HeldMonth]) -> tuple[Held, list[Brief], dict[str, Any]]:
+        """These months but `gone`, and the briefs and bodies of those, to be read one by one."""
+        if not gone:
+            return self, [], {}
         months = tuple(month for month in self.months if month not in gone)
-        return Held(months, self.summed([month.part for month in months]), self.summed) if gone else self
-
-
-class Lazy(Sequence[T]):
-    """A sequence that makes its items only when they are read, and knows their digests without them."""
-
-    def __digests__(self, digest_of: Callable[[T], bytes]) -> bytes:
-        """The items' digests, joined as fingerprint.Digester writes them for a tuple of the items (`digest_of`
-        makes one of an item made now)."""
-        raise NotImplementedError
-
-
-class MonthProjects(Lazy[T]):
-    """A month's projects, by slug, made on first read (in whichever process reads them)."""
-
-    def __init__(self, part: MonthPart, make: Callable[[], tuple[T, ...]]) -> None:
-        self.part, self.name, self._make = part, part.name, make
-
-    @functools.cached_property
-    def made(self) -> tuple[T, ...]:
-        return self._make()
-
-    @property
-    def pages(self) -> list[str]:
-        """Each project's page, without making the projects."""
-        return [f"projects/{slug}/index.html" for slug in self.part.slugs]
-
-    def __len__(self) -> int:
-        return len(self.part.slugs)
-
-    def __iter__(self) -> Iterator[T]:
-        return iter(self.made)
-
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[T]: ...
-
-    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
-        return Picked(self, tuple(range(len(self)))[index]) if isinstance(index, slice) else self.made[index]
-
-    def __digests__(self, digest_of: Callable[[T], bytes]) -> bytes:
-        return b"".join(self.part.digests)
-
-
-class Picked(Lazy[T]):
-    """Some projects of a month, in a given order (a group's, the archive's)."""
-
-    def __init__(self, month: MonthProjects[T], indices: tuple[int, ...]) -> None:
-        self.month, self.indices = month, indices
-
-    def __len__(self) -> int:
-        return len(self.indices)
-
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[T]: ...
-
-    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
-        if isinstance(index, slice):
-            return Picked(self.month, self.indices[index])
-        return self.month.made[self.indices[index]]
-
-    def __iter__(self) -> Iterator[T]:
-        made = self.month.made
-        return (made[i] for i in self.indices)
-
-    def __digests__(self, digest_of: Callable[[T], bytes]) -> bytes:
-        return b"".join(map(self.month.part.digests.__getitem__, self.indices))
-
-
-class Chain(Lazy[T]):
-    """Sequences one after another: projects made now, then months taken whole."""
-
-    def __init__(self, pieces: Sequence[Sequence[T]]) -> None:
-        self.pieces = tuple(piece for piece in pieces if len(piece))
-        self._starts = tuple(itertools.accumulate(map(len, self.pieces), initial=0))  # where each piece starts, then the end
-
-    def __len__(self) -> int:
-        return self._starts[-1]
-
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[T]: ...
-
-    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
-        starts = self._starts
-        if not isinstance(index, slice):
-            position = index + starts[-1] if index < 0 else index
-            if not 0 <= position < starts[-1]:
-                raise IndexError(index)
-            piece = bisect.bisect_right(starts, position) - 1
-            return self.pieces[piece][position - starts[piece]]
-        start, stop, step = index.indices(starts[-1])
-        if step != 1:
-            return tuple(self)[index]
-        pieces, piece = [], bisect.bisect_right(starts, start) - 1
-        while piece < len(self.pieces) and starts[piece] < stop:
-            pieces.append(self.pieces[piece][max(start - starts[piece], 0):stop - starts[piece]])
-            piece += 1
-        return chained(pieces)
-
-    def __iter__(self) -> Iterator[T]:
-        for piece in self.pieces:
-            yield from piece
-
-    def __digests__(self, digest_of: Callable[[T], bytes]) -> bytes:
-        return b"".join(piece.__digests__(digest_of) if isinstance(piece, Lazy) else b"".join(map(digest_of, piece)) for piece in self.pieces)
-
-
-def chained(pieces: Sequence[Sequence[T]]) -> Sequence[T]:
-    """The pieces one after another: a tuple when none is a month taken whole."""
-    if not any(isinstance(piece, Lazy) for piece in pieces):
-        return tuple(item for piece in pieces for item in piece)
-    return Chain(pieces)
-
-
-def by_month(made: tuple[T, ...], months: Mapping[str, Sequence[T]], closed_in: Callable[[T], str]) -> Sequence[T]:
-    """Closed projects, most recently closed first: those made now (`made`, in that order, `closed_in` giving
-    each one's month) and the months taken whole (by name), which hold none of them."""
-    if not months:
-        return made
-    pieces: list[Sequence[T]] = []
-    start = 0
-    for name in sorted(months, reverse=True):
-        end = start
-        while end < len(made) and closed_in(made[end]) > name:
-            end += 1
-        pieces += [made[start:end], months[name]]
-        start = end
-    return Chain([*pieces, made[start:]])
+        briefs: list[Brief] = []
+        bodies: dict[str, Any] = {}
+        for month in gone:
+            unpacked, their_bodies = month.unpack()
+            briefs += unpacked
+            bodies |= their_bodies
+        return Held(months, self.summed([month.part for month in months]), self.summed), briefs, bodies
 
 
 def tally(name: str, made: Sequence[Any], sums: MonthSums) -> Counter[Any]:

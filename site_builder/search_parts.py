@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from .model import Project, Site
-from .months import MonthProjects, month_name
+from .lazyseq import MonthProjects
+from .months import month_name
 from .outputs import OutputFile
 
 BUNDLE_DIR = "pagefind"  # under the base path; layouts/search.html loads pagefind.js from here
