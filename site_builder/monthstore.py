@@ -36,7 +36,7 @@ class MonthStore:
         """Every part an earlier build kept, by name; whether each still holds is the caller's to check."""
         if not self.folder:
             return []
-        self._read = True
+        self._read, self._kept, self._made = True, {}, {}  # a build, not what a failed one before it noted
         found = []
         for path in sorted(self.folder.glob("????-??.pickle")):
             stored = read_pickle(path)
