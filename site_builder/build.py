@@ -135,6 +135,7 @@ def build(root: Path, output: Path, today: date, base_url: str | None = None, dr
             with state.open_staging(root) as staging, ExitStack() as leaving:
                 with state.planning(renderer):
                     first = bundles[OPEN_BUNDLE]
+                    state.first = [project.path + "index.html" for project in first]
                     rendered, deferred = render_first(renderer, first, state)
                     opened = start_open_bundle(site, bundles, state, progress) if search and not deferred else None
                     if opened:
@@ -189,6 +190,7 @@ def plan(site: Site, renderer: Renderer, state: BuildState, first: tuple[Project
          deferred: list[tuple[PageSpec | Project, str | None]]) -> RenderPlan:
     """The HTML pages and the board files (feeds, crawl files) that are not current in the output folder:
     the pages of the projects planned `first` that were not `rendered` yet (`deferred`), then the rest."""
+    state.read_all_records()
     specs = page_specs(site, renderer)
     done = set(map(id, first))
     rest = [project for project in site.placed if id(project) not in done]

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from .briefstate import NO_CACHE, BriefState
 from .buildreport import BuildReport
@@ -30,9 +31,11 @@ from .outputs import OutputFile, SiteFile
 from .pagekeys import PageKeys, layout_key
 from .pages import PROJECT_LAYOUT, PageSpec, Renderer
 from .parallel import in_background
+from .search_parts import ARCHIVE_DIR, BUNDLE_DIR
 from .writer import Staged, Staging, files_in, restated
 
 NO_RECORD = "no earlier build wrote this folder"
+OPEN_FILES, ARCHIVE_FILES = f"{BUNDLE_DIR}/", f"{BUNDLE_DIR}/{ARCHIVE_DIR}/"  # the open bundle's files, and the archive's
 TOUCHED = "the output folder changed since the last build"
 PAGE_PARTS = ("its layouts changed", "the board's settings or navigation changed", "what it shows changed",
               "a static file it links changed")  # why a page is rendered again, by the part of its fingerprint that changed
@@ -58,18 +61,31 @@ class BuildState:
         # What of the output folder goes into the cache once it is `verified`, and the bundles made from its pages meanwhile
         self._bundles_kept: list[tuple[str, Callable[[], list[OutputFile]]]] = []
         self._bundles_made: list[str] = []
+        self._all_read = False  # whether `previous` holds the records not needed first (`read_all_records`)
+        self._brief_keys: dict[int, tuple[str, Any]] | None = None  # each brief's key by its id, for the plan's digests
+        self.first: list[str] = []  # the pages the build needed first: the next build reads their records first
         self.staging: Staging | None = None  # where this build's files go as they are made (see `open_staging`)
         self.briefs = BriefState(cache, self.report, building=output is not None)  # the load's questions
 
     def _last_records(self, output: Path) -> tuple[dict[str, OutputRecord], str, Callable[[], dict[str, tuple[int, int, int]] | None] | None]:
-        """The last build's records of `output`, why it is written afresh ("": it is not), and what waits for
-        the check that every file holds the bytes it left, in a process of its own (see `verified`)."""
+        """The last build's records of `output` needed first (the rest: `read_all_records`), why it is written
+        afresh ("": it is not), and what waits for the check that every file holds the bytes it left, in a
+        process of its own (see `verified`)."""
         if not self.cache.enabled:
             return {}, NO_CACHE, None
-        records = self.cache.outputs(output)
-        if not records:
+        first, rest = self.cache.outputs(output, first=True), self.cache.outputs_on_disk(output)
+        if not first and not rest:
             return {}, NO_RECORD, None
-        return records, "", in_background(restated, output, records, items=len(records))
+        return first, "", in_background(_restated, self.cache, output, items=len(first) + rest)
+
+    def read_all_records(self) -> None:
+        """Before the plan of the rest of the board: the records of the files not needed first (the pages and
+        bundles of the closed projects, the listings), which a rebuild reads beside the index."""
+        if self.output and not self.fresh and not self._all_read:
+            self.previous = self.previous | self.cache.outputs(self.output, first=False)  # a new dict: see `verified`
+            if self.staging:
+                self.staging.previous = self.previous
+        self._all_read = True
 
     def verified(self) -> bool:
         """Before the write: whether the output folder holds the files the build took it to hold, as recorded
@@ -81,10 +97,11 @@ class BuildState:
             for key in self._bundles_made:
                 self.cache.bundles.forget(key)
             self.previous, self.fresh, self.kept, self.inputs, self.links, self.searched = {}, TOUCHED, {}, {}, {}, {}
+            self._all_read = True
             self._bundle_keys, self._by_inputs, self._bundles_kept, self._bundles_made = set(), {}, [], []
             self.report.work = [work for work in self.report.work if work.kind not in ("render", "index")]
             return False
-        self._restated = set(moved)
+        self._restated, self._brief_keys = set(moved), None
         if moved:  # a new dict: the records as read stay the cache's, which the write compares with
             self.previous = self.previous | {path: self.previous[path]._replace(size=size, mtime_ns=mtime, inode=inode)
                                              for path, (size, mtime, inode) in moved.items()}
@@ -110,7 +127,9 @@ class BuildState:
     @contextmanager
     def planning(self, renderer: Renderer) -> Iterator[None]:
         """Where `plan` may be called, as often as needed; leaving keeps and lets go of the hashes (70 MB at 100,000 briefs)."""
-        digest = Digester(known=self.briefs.keys_by_id())
+        if self._brief_keys is None:  # kept until the write: a plan started again afresh digests the briefs as this one did
+            self._brief_keys = self.briefs.keys_by_id()
+        digest = Digester(known=self._brief_keys)
         if self.cache.enabled:
             self.page_keys = PageKeys(functools.cache(functools.partial(layout_key, renderer, self.cache.code)),
                                       entry_key(self.cache.code, digest(renderer.data)), digest, renderer.static_version,
@@ -261,7 +280,8 @@ class BuildState:
         self._note_written(records, [file.path for file in files], gone)
         # Every other record is the last build's as read: the kept files' come from `previous`.
         changed = None if self.fresh else {file.path for file in files} | gone | self._restated
-        self.cache.keep_outputs(self.output, records, changed)
+        first = self.first + [path for path in records if path.startswith(OPEN_FILES) and not path.startswith(ARCHIVE_FILES)]
+        self.cache.keep_outputs(self.output, records, changed, first)
         self.cache.save()
 
     def _note_written(self, records: Mapping[str, OutputRecord], paths: list[str], gone: set[str]) -> None:
@@ -274,3 +294,7 @@ class BuildState:
         for path in sorted(gone):
             self.report.note("remove", path, "no longer part of the board")
 
+
+def _restated(cache: BuildCache, output: Path) -> dict[str, tuple[int, int, int]] | None:
+    """writer.restated of every record of `output`, read here (in the process that checks)."""
+    return restated(output, cache.outputs(output))

@@ -84,6 +84,13 @@ class Table(Generic[Row]):
                 self._paths.pop(shard, None)
         self.rows = dict(rows)
 
+    def rows_on_disk(self) -> int:
+        """About how many rows the table holds, from its files' sizes (a row takes about 230 bytes), unread."""
+        try:
+            return sum(entry.stat().st_size for entry in os.scandir(self.folder) if SHARD_FILE.fullmatch(entry.name)) // 230
+        except OSError:
+            return 0
+
     def forget(self) -> None:
         """Let go of the rows until they are asked for again (read again then)."""
         self.rows, self._paths = None, {}

@@ -341,6 +341,7 @@ def test_file_changed_by_hand_in_the_output_is_restored(board: Path) -> None:
     (output / "stray.txt").write_text("not part of the board")
     assert set(build(board, output, TODAY).report.reasons("render")) == {buildstate.TOUCHED}
     assert_same_as_clean_build(board, output)
+    assert str(build(board, output, TODAY).report) == ""  # the records of the build made afresh are those of a clean one
 
 
 def test_a_search_bundle_changed_by_hand_in_the_output_is_made_again_and_never_kept_in_the_cache(board: Path) -> None:
