@@ -21,7 +21,8 @@ from typing import Any
 
 from .briefstate import NO_CACHE, BriefState
 from .buildreport import BuildReport
-from .cache import BuildCache, OutputRecord
+from .cache import BuildCache
+from .outputrecords import OutputRecord
 from .fingerprint import Digester, entry_key
 from .history import CommitTimes, last_commit_times
 from .model import Project, Site
@@ -73,7 +74,7 @@ class BuildState:
         process of its own (see `verified`)."""
         if not self.cache.enabled:
             return {}, NO_CACHE, None
-        first, rest = self.cache.outputs(output, first=True), self.cache.outputs_on_disk(output)
+        first, rest = self.cache.records.read(output, first=True), self.cache.records.rows_on_disk(output)
         if not first and not rest:
             return {}, NO_RECORD, None
         return first, "", in_background(_restated, self.cache, output, items=len(first) + rest)
@@ -82,7 +83,7 @@ class BuildState:
         """Before the plan of the rest of the board: the records of the files not needed first (the pages and
         bundles of the closed projects, the listings), which a rebuild reads beside the index."""
         if self.output and not self.fresh and not self._all_read:
-            self.previous = self.previous | self.cache.outputs(self.output, first=False)  # a new dict: see `verified`
+            self.previous = self.previous | self.cache.records.read(self.output, first=False)  # a new dict: see `verified`
             if self.staging:
                 self.staging.previous = self.previous
         self._all_read = True
@@ -281,7 +282,7 @@ class BuildState:
         # Every other record is the last build's as read: the kept files' come from `previous`.
         changed = None if self.fresh else {file.path for file in files} | gone | self._restated
         first = self.first + [path for path in records if path.startswith(OPEN_FILES) and not path.startswith(ARCHIVE_FILES)]
-        self.cache.keep_outputs(self.output, records, changed, first)
+        self.cache.records.keep(self.output, records, changed, first)
         self.cache.save()
 
     def _note_written(self, records: Mapping[str, OutputRecord], paths: list[str], gone: set[str]) -> None:
@@ -297,4 +298,4 @@ class BuildState:
 
 def _restated(cache: BuildCache, output: Path) -> dict[str, tuple[int, int, int]] | None:
     """writer.restated of every record of `output`, read here (in the process that checks)."""
-    return restated(output, cache.outputs(output))
+    return restated(output, cache.records.read(output))

@@ -13,7 +13,8 @@ Nine things are kept in `.cache/` under the board's root (ignored by git, kept b
   (a board's history of bodies is more than a build can hold);
 - for each output folder, a record of every file written there: the fingerprint of what it was made from,
   the hash of its bytes and its size, time and inode. A page whose inputs fingerprint is unchanged and whose
-  file is still the one we wrote is not rendered again; a file whose bytes are unchanged is not rewritten;
+  file is still the one we wrote is not rendered again; a file whose bytes are unchanged is not rewritten
+  (outputrecords.py: the files a rebuild needs first, its open bundle's, in a table of their own);
 - each project's digest, by what the project is made of (pagekeys.project_identity), so that a rebuild
   hashes only the projects that changed (this, the records and the brief files' hashes grow with the
   history: they are kept in shards that are written only when one of their rows changed, tables.py);
@@ -32,9 +33,7 @@ take code from). A damaged or foreign cache is ignored, never an error.
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Collection
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -43,11 +42,12 @@ from jinja2 import __version__ as JINJA_VERSION
 from . import contentfiles, history, markup, text, timelimit
 from .brief import Brief
 from .bundlestore import BundleStore
-from .monthstore import MonthStore
 from .fingerprint import FORMAT, code_fingerprint, digest_of, entry_key, sources_fingerprint
 from .history import CommitTimes
 from .markup import MARKUP_FINGERPRINT, RenderedBody
-from .tables import Table, read_pickle, top_folders, whole_path, write_pickle
+from .monthstore import MonthStore
+from .outputrecords import OutputRecords
+from .tables import Table, read_pickle, whole_path, write_pickle
 
 CACHE_DIR = Path(".cache")
 SHARDS = 64  # entries are kept in this many files, by key, so a small change rewrites little
@@ -76,23 +76,6 @@ class ProjectDigest(NamedTuple):
     digest: bytes
 
 
-class OutputRecord(NamedTuple):
-    """A file as the build left it in an output folder (a tuple: a board's records load in a fraction of
-    the time dataclass instances take, and a rebuild loads 100,000 of them)."""
-
-    inputs: str  # fingerprint of what it was made from; "" for a file that is not skipped on it (static files)
-    digest: str  # hash of its bytes
-    size: int
-    mtime_ns: int
-    inode: int
-    links: tuple[str, ...] = ()  # the static files a page links, whose versions `inputs` covers
-    searched: str = ""  # of a project page, the hash of what the search index reads of it (`search.indexed_part`)
-
-    def matches(self, stat: os.stat_result) -> bool:
-        """True when the file on disk is still the one the build wrote (nobody touched it since)."""
-        return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (self.size, self.mtime_ns, self.inode)
-
-
 class BuildCache:
     """The cache of one board. `BuildCache(None)` is the disabled cache of `--no-cache`: it finds
     nothing and keeps nothing. One instance may serve many builds (`board serve` keeps one in memory)."""
@@ -107,7 +90,7 @@ class BuildCache:
         self._used: set[str] = set()
         self._loaded = False
         self._dirty: set[int] = set()  # shards to write
-        self._outputs: dict[tuple[Path, bool], Table[OutputRecord]] = {}
+        self.records = OutputRecords(folder)  # of each output folder's files
         self.bundles = BundleStore(folder, read_only)  # the search bundles kept
         self.months = MonthStore(folder, read_only)  # the archive months kept whole
         self._held: set[str] = set()  # the bodies of those months: their HTML stays though no build looks them up
@@ -244,47 +227,6 @@ class BuildCache:
     def compiled_layouts(self) -> Path | None:
         """The folder of the layouts earlier builds compiled with this generator and this Jinja (None: no cache)."""
         return self.folder / "layouts" / entry_key(self.code, JINJA_VERSION)[:16] if self.folder else None
-
-    def outputs(self, target: Path, first: bool | None = None) -> dict[str, OutputRecord]:
-        """What the last cached build wrote into `target`, file by file; empty when unknown. Kept in two tables:
-        the files a rebuild needs before its search index starts (`first`: the open bundle's pages and files),
-        and the rest, which it reads beside the index (0.6 s at 100,000 briefs); None: both."""
-        if not self.folder:
-            return {}
-        return self._output_table(target, True).read() | self._output_table(target, False).read() if first is None \
-            else self._output_table(target, first).read()
-
-    def keep_outputs(self, target: Path, records: dict[str, OutputRecord], changed: Collection[str] | None = None,
-                     first: Collection[str] | None = None) -> None:
-        """Remember what `target` holds now: `records`, of which only those of `changed` (if given) may differ
-        from what `outputs` read, and of which the next build needs `first` first (default: as it was)."""
-        if self.folder:
-            near, far = self._output_table(target, True), self._output_table(target, False)
-            before = near.read().keys()
-            first = set(before if first is None else first) & records.keys()
-            moved = before ^ first  # files that change table: a change to both
-            near.write({path: records[path] for path in first}, None if changed is None else {*changed} & first | moved)
-            far.write({path: record for path, record in records.items() if path not in first},
-                      None if changed is None else {path for path in changed if path not in first} | moved)
-
-    def outputs_on_disk(self, target: Path) -> int:
-        """About how many files the record of `target` holds beyond those needed first, unread."""
-        return self._output_table(target, False).rows_on_disk() if self.folder else 0
-
-    def forget_outputs(self, target: Path) -> None:
-        """Drop the record of `target`, an output folder that is going away (a `board serve`'s temporary one)."""
-        if self.folder:
-            for first in (True, False):
-                self._output_table(target, first).remove()
-            self._outputs = {key: table for key, table in self._outputs.items() if key[0] != target.resolve()}
-
-    def _output_table(self, target: Path, first: bool) -> Table[OutputRecord]:
-        assert self.folder
-        key = (target.resolve(), first)
-        if key not in self._outputs:
-            name = digest_of(str(key[0]).encode())[:16] + ("-first" if first else "")
-            self._outputs[key] = Table(self.folder / "outputs" / name, OutputRecord, {"format": FORMAT, "target": str(key[0])}, top_folders)
-        return self._outputs[key]
 
     def keep_entries(self) -> None:
         """Write the briefs and bodies this build looked up (only those: deleted briefs leave the cache), rewriting

@@ -142,7 +142,7 @@ class DevServer:
         if self._lock is not None:
             os.close(self._lock)  # which lets go of the lock
             return
-        self.cache.forget_outputs(self._folder / "site")
+        self.cache.records.forget(self._folder / "site")
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def wait(self) -> None:

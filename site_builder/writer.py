@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import BuildCache, OutputRecord
+from .cache import BuildCache
+from .outputrecords import OutputRecord
 from .errors import BoardError, Problem
 from .fingerprint import bytes_digest
 from .outputs import OutputFile
@@ -152,7 +153,7 @@ def write_over(output: Path, root: Path, pages: list[OutputFile], cache: BuildCa
     """Write `pages` over their older versions in `output`, which a cached build wrote (a preview under
     `board serve`); the next build renders them again (their records say they were made from nothing
     known). False: nothing written."""
-    previous = cache.outputs(output)
+    previous = cache.records.read(output)
     if not previous:
         return False
     staging = Staging(output, root, previous)
@@ -163,7 +164,7 @@ def write_over(output: Path, root: Path, pages: list[OutputFile], cache: BuildCa
         raise
     written = {page.path for page in pages}
     records = staging.commit(staged, {p: r for p, r in previous.items() if p not in written}, {}, {}, {}, record=True)
-    cache.keep_outputs(output, records)
+    cache.records.keep(output, records)
     return True
 
 

@@ -371,7 +371,7 @@ def test_an_output_folder_restored_with_the_same_bytes_in_new_files_is_taken_as_
     restored.rename(output)
     report = build_with_search(board, output, TODAY).report
     assert (report.names("render"), report.names("index"), report.names("write")) == ([], [], []) and files(output) == contents
-    records = cache_module.BuildCache.for_board(board).outputs(output)
+    records = cache_module.BuildCache.for_board(board).records.read(output)
     assert {path: (record.inode, record.mtime_ns) for path, record in records.items()} == identities(output)
 
 

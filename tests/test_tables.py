@@ -27,13 +27,13 @@ def test_a_one_brief_rebuild_rewrites_only_the_shards_of_the_records_it_changed(
     tables = sorted((board / ".cache" / "outputs").iterdir())  # the files a rebuild needs first, and the rest
     assert len(tables) == 2
     hashes = board / ".cache" / "files"
-    records_before, tables_before = BuildCache.for_board(board).outputs(output), identities(board / ".cache")
+    records_before, tables_before = BuildCache.for_board(board).records.read(output), identities(board / ".cache")
     brief, _ = project_path(board, 7)
     brief.write_text(brief.read_text() + "\nOne more sentence.\n")
     os.utime(brief, ns=(time.time_ns() - 60 * 10**9,) * 2)  # long enough before the build for its hash to be kept
     build(board, output, TODAY)
 
-    records = BuildCache.for_board(board).outputs(output)
+    records = BuildCache.for_board(board).records.read(output)
     changed = {path for path, record in records.items() if records_before.get(path) != record}
     rewritten = {(Path(name).parent.name, Path(name).name) for name, identity in identities(board / ".cache").items()
                  if Path(name).parent.name in {table.name for table in tables} and tables_before.get(name) != identity}
