@@ -121,6 +121,10 @@ class BriefState:
             self.sources[brief.slug] = (file, stat, digest, key, markdown)
         return briefs, bodies
 
+    def forget_sources(self) -> None:
+        """Let go of what the briefs are made of, once the archive months are made (40 MB at 100,000 briefs)."""
+        self.sources, self._files = {}, {}
+
     def source(self, brief: Brief, path: str, key: str, markdown: str) -> None:
         """Note what a brief closed before this month is made of, should its month be kept whole."""
         stat, digest = self._files[path]

@@ -187,6 +187,7 @@ class BuildState:
         if self.page_keys and not self.cache.read_only:
             for part, rest in month_parts(site, self.briefs.sources, self.page_keys.digest.known, changed, self.briefs.settings, self.cache.body_code):
                 self.cache.months.keep(part, rest)
+        self.briefs.forget_sources()
 
     def _stale(self, path: str, key_of: Callable[[str, tuple[str, ...]], str], context: str) -> bool:
         """Whether the page at `path`, of `context` (its key made by `key_of`, with the static files it

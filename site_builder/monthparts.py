@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 
 from .cache import TRUSTED_AGE_NS
@@ -21,7 +21,7 @@ Source = tuple[str, tuple[int, int, int], str, str, str]  # a brief's file, stat
 
 
 def month_parts(site: Site, sources: Mapping[str, Source], digest_of: Callable[[Project], bytes | None],
-                changed: Mapping[str, datetime], settings: str, body_code: str) -> list[tuple[MonthPart, bytes]]:
+                changed: Mapping[str, datetime], settings: str, body_code: str) -> Iterator[tuple[MonthPart, bytes]]:
     """A part for each archive month the site placed one by one (its projects are `site.placed`'s closed
     before this month), with its rest as the store writes it, when all it is made of is known: each brief's
     `sources`, each project's digest (as the plan took it), and files old enough that their stats tell a
@@ -31,13 +31,11 @@ def month_parts(site: Site, sources: Mapping[str, Source], digest_of: Callable[[
     for project in site.placed:
         if not project.is_open and (name := month_of(project.brief.deadline)) < this_month:
             by_month[name].append(project)
-    parts = []
-    for name, projects in by_month.items():
+    for name, projects in by_month.items():  # one at a time: the store writes each rest at once
         facts = [sources.get(project.brief.slug) for project in projects]
         digests = [digest_of(project) for project in projects]
         if all(facts) and all(digests) and all(fact[1][1] < trusted for fact in facts):  # type: ignore[index]  # none is None
-            parts.append(_part(name, projects, facts, digests, changed, settings, body_code))  # type: ignore[arg-type]
-    return parts
+            yield _part(name, projects, facts, digests, changed, settings, body_code)  # type: ignore[arg-type]
 
 
 def _part(name: str, projects: list[Project], sources: list[Source], digests: list[bytes], changed: Mapping[str, datetime],

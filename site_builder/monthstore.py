@@ -29,7 +29,7 @@ class MonthStore:
         self.read_only = read_only
         self._read = False  # whether this build asked for the parts: only then may it let go of those it left
         self._kept: dict[str, MonthPart] = {}  # by name: the parts taken as they were or made now, for the next build
-        self._made: dict[str, bytes] = {}  # by name: the rests of those made now, to write with them
+        self._made: dict[str, bytes] = {}  # by name: the parts made now, or taken with their files' stats now, to write
         self._summed: dict[str, str] | None = None  # the token of each part the kept sums are of
 
     def parts(self) -> list[MonthPart]:
@@ -47,7 +47,7 @@ class MonthStore:
     def rest(self, part: MonthPart) -> MonthRest:
         """The rest of a part, kept beside it; a cache damaged since the part was read is an error to say."""
         assert self.folder
-        stored = read_pickle(self.folder / f"{part.name}.rest.pickle")
+        stored = read_pickle(self.folder / _rest_name(part))
         if not (self._ours(stored) and stored.get("token") == part.token and isinstance(stored.get("rest"), MonthRest)):
             raise BoardError([Problem(str(self.folder), 1, f"the cache's archive month {part.name} changed during the build: build again")])
         return stored["rest"]
@@ -66,22 +66,24 @@ class MonthStore:
         self._kept.setdefault(part.name, part)
 
     def keep(self, part: MonthPart, rest: bytes | None = None) -> None:
-        """A part made now (with its rest, pickled, unless it is the one kept), for the builds after: written
-        by `save`, once the build is written."""
+        """A part made now (with its rest, pickled, unless it is the one kept), for the builds after: its rest
+        written at once (a board's history of them is 70 MB at 100,000 briefs), the part by `save`, once the
+        build is written (a rest no part names is let go of then)."""
+        if rest is not None and self.folder and not self.read_only:
+            write_whole(self.folder / _rest_name(part), rest)
         self._kept[part.name] = part
-        self._made[part.name] = rest if rest is not None else self._made.get(part.name, b"")
+        self._made[part.name] = b""
 
     def save(self) -> None:
         """Write the parts made now and their sums, and let go of those the build neither took nor made:
         months that changed and could not be made again, or no longer hold a project."""
         if self.folder and not self.read_only and (self._read or self._made):
-            for name, rest in self._made.items():
-                if rest:
-                    write_whole(self.folder / f"{name}.rest.pickle", rest)
+            for name in self._made:
                 write_pickle(self.folder / f"{name}.pickle", {**HEADER, "part": self._kept[name]})
             if self._read:
+                names = {name for part in self._kept.values() for name in (f"{part.name}.pickle", _rest_name(part))}
                 for path in self.folder.glob("????-??*.pickle"):
-                    if path.name.split(".")[0] not in self._kept:
+                    if path.name not in names:
                         path.unlink(missing_ok=True)
             parts = [self._kept[name] for name in sorted(self._kept)]
             covers = {part.name: part.token for part in parts}
@@ -93,6 +95,11 @@ class MonthStore:
     @staticmethod
     def _ours(stored: object) -> bool:
         return isinstance(stored, dict) and all(stored.get(key) == value for key, value in HEADER.items())
+
+
+def _rest_name(part: MonthPart) -> str:
+    """A part's rest is named by its token: one a failed build made next to it leaves the part's own in place."""
+    return f"{part.name}.{part.token[:16]}.rest.pickle"
 
 
 def rest_file(rest: MonthRest, token: str) -> bytes:

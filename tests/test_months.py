@@ -139,3 +139,15 @@ def test_a_company_written_otherwise_than_in_the_archive_fails_as_in_a_clean_bui
     with pytest.raises(BoardError) as clean:
         build(board, board.parent / "clean", TODAY, use_cache=False)
     assert cached.value.problems == clean.value.problems and len(clean.value.problems) > 1
+
+
+def test_a_build_that_fails_after_making_a_month_again_leaves_the_month_as_it_was_kept(board: Path) -> None:
+    changed = _edit_old_brief(board)
+    layout = board / "layouts" / "project.html"
+    text = layout.read_text()
+    layout.write_text(text.replace("{% block main %}", "{% block main %}{{ page.project.brief.missing.missing }}", 1))  # fails as a page renders
+    with pytest.raises(BoardError):
+        build(board, board.parent / "public", TODAY)
+    layout.write_text(text)
+    assert [month.name for month in rebuilt(board).site.months] == [name for name in ARCHIVE_MONTHS if name != changed]
+    assert [month.name for month in build(board, board.parent / "public", TODAY).site.months] == ARCHIVE_MONTHS
