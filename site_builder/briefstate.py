@@ -83,7 +83,8 @@ class BriefState:
         """An archive month as it was kept, if it holds: over, its briefs' files holding the bytes they held
         (looked at only where a stat moved: a new checkout's), under the same settings and code, and every
         logo they name still there; with the stats its files have now."""
-        if not (part.name < month and part.settings == self.settings and part.body_code == self.cache.body_code and part.logos <= self._logos):
+        if not (part.name < month and part.settings == self.settings and part.body_code == self.cache.body_code and part.logos <= self._logos
+                and self.cache.months.has_rest(part)):
             return None
         files = [self._root + file for file in part.files]
         now = tuple(map(stats.get, files))
@@ -100,7 +101,10 @@ class BriefState:
         """What of an archive month that no longer holds is still current: the hashes of its files that kept
         their stats, and, under the same settings and code, their briefs and bodies, into the cache's
         tables, where the load looks them up as it does any other brief's."""
-        same_settings, same_bodies, now, rest = part.settings == self.settings, part.body_code == self.cache.body_code, time.time_ns(), self.cache.months.rest(part)
+        same_settings, same_bodies, now, rest = part.settings == self.settings, part.body_code == self.cache.body_code, time.time_ns(), \
+            self.cache.months.rest(part, needed=False)
+        if rest is None:  # gone or foreign: its briefs are read again
+            return
         for (brief, summary), file, stat, digest, key, markdown, body_key in zip(
                 rest.briefs, part.files, part.stats, rest.file_digests, rest.keys, rest.markdowns, part.body_keys):
             if stats.get(path := self._root + file) == stat:

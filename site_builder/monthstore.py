@@ -44,13 +44,19 @@ class MonthStore:
                 found.append(stored["part"])
         return found
 
-    def rest(self, part: MonthPart) -> MonthRest:
-        """The rest of a part, kept beside it; a cache damaged since the part was read is an error to say."""
-        assert self.folder
-        stored = read_pickle(self.folder / _rest_name(part))
-        if not (self._ours(stored) and stored.get("token") == part.token and isinstance(stored.get("rest"), MonthRest)):
+    def has_rest(self, part: MonthPart) -> bool:
+        """Whether a part's rest is there (a part is taken whole only then)."""
+        return bool(self.folder) and (self.folder / _rest_name(part)).is_file()
+
+    def rest(self, part: MonthPart, needed: bool = True) -> MonthRest | None:
+        """The rest of a part, kept beside it. When it is `needed`, one gone or damaged since the part was taken
+        whole is an error to say; else it is None."""
+        stored = read_pickle(self.folder / _rest_name(part)) if self.folder else None
+        if self._ours(stored) and stored.get("token") == part.token and isinstance(stored.get("rest"), MonthRest):
+            return stored["rest"]
+        if needed:
             raise BoardError([Problem(str(self.folder), 1, f"the cache's archive month {part.name} changed during the build: build again")])
-        return stored["rest"]
+        return None
 
     def summed(self, parts: Sequence[MonthPart]) -> MonthSums:
         """The sums of these parts: as kept when they are the parts last summed, else summed now."""

@@ -86,6 +86,13 @@ def _add_brief_closed_in_an_old_month(board: Path) -> str:
     return "2026-10"
 
 
+def _lose_a_months_rest(board: Path) -> str:
+    """A month's rest gone from the cache (a cache pruned by hand, or kept by an older version): no error."""
+    [rest] = (board / ".cache" / "months").glob("2026-10.*.rest.pickle")
+    rest.unlink()
+    return "2026-10"
+
+
 def _take_a_skill_slug_from_the_archive(board: Path) -> str | None:
     """A new open brief names a skill whose slug an archive skill had: that one takes another slug."""
     brief = briefs(board, "open")[0]
@@ -95,7 +102,8 @@ def _take_a_skill_slug_from_the_archive(board: Path) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("change", [_edit_old_brief, _delete_old_brief, _add_brief_closed_in_an_old_month, _take_a_skill_slug_from_the_archive])
+@pytest.mark.parametrize("change", [_edit_old_brief, _delete_old_brief, _add_brief_closed_in_an_old_month, _lose_a_months_rest,
+                                    _take_a_skill_slug_from_the_archive])
 def test_a_month_changed_is_placed_one_by_one_and_made_again_while_the_others_stay_whole(board: Path, change: Callable[[Path], str | None]) -> None:
     changed = change(board)
     months = rebuilt(board).site.months
