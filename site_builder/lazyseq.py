@@ -24,6 +24,25 @@ class Lazy(Sequence[T]):
         makes one of an item made now)."""
         raise NotImplementedError
 
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return self._slice(index) if isinstance(index, slice) else self._item(index)
+
+    def _item(self, index: int) -> T:
+        raise NotImplementedError
+
+    def _slice(self, index: slice) -> Sequence[T]:
+        raise NotImplementedError
+
+
+def digests(projects: Sequence[T], digest_of: Callable[[T], bytes]) -> bytes:
+    """`Lazy.__digests__` of any sequence: of a tuple, each item's."""
+    return projects.__digests__(digest_of) if isinstance(projects, Lazy) else b"".join(map(digest_of, projects))
+
 
 class MonthProjects(Lazy[T]):
     """A month's projects, by slug, made on first read (in whichever process reads them)."""
@@ -46,13 +65,11 @@ class MonthProjects(Lazy[T]):
     def __iter__(self) -> Iterator[T]:
         return iter(self.made)
 
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def _item(self, index: int) -> T:
+        return self.made[index]
 
-    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
-        return Picked(self, tuple(range(len(self)))[index]) if isinstance(index, slice) else self.made[index]
+    def _slice(self, index: slice) -> Sequence[T]:
+        return Picked(self, tuple(range(len(self)))[index])
 
     def __digests__(self, digest_of: Callable[[T], bytes]) -> bytes:
         return b"".join(self.part.digests)
@@ -67,15 +84,11 @@ class Picked(Lazy[T]):
     def __len__(self) -> int:
         return len(self.indices)
 
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[T]: ...
-
-    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
-        if isinstance(index, slice):
-            return Picked(self.month, self.indices[index])
+    def _item(self, index: int) -> T:
         return self.month.made[self.indices[index]]
+
+    def _slice(self, index: slice) -> Sequence[T]:
+        return Picked(self.month, self.indices[index])
 
     def __iter__(self) -> Iterator[T]:
         made = self.month.made
@@ -95,19 +108,16 @@ class Chain(Lazy[T]):
     def __len__(self) -> int:
         return self._starts[-1]
 
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[T]: ...
-
-    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+    def _item(self, index: int) -> T:
         starts = self._starts
-        if not isinstance(index, slice):
-            position = index + starts[-1] if index < 0 else index
-            if not 0 <= position < starts[-1]:
-                raise IndexError(index)
-            piece = bisect.bisect_right(starts, position) - 1
-            return self.pieces[piece][position - starts[piece]]
+        position = index + starts[-1] if index < 0 else index
+        if not 0 <= position < starts[-1]:
+            raise IndexError(index)
+        piece = bisect.bisect_right(starts, position) - 1
+        return self.pieces[piece][position - starts[piece]]
+
+    def _slice(self, index: slice) -> Sequence[T]:
+        starts = self._starts
         start, stop, step = index.indices(starts[-1])
         if step != 1:
             return tuple(self)[index]
@@ -122,7 +132,7 @@ class Chain(Lazy[T]):
             yield from piece
 
     def __digests__(self, digest_of: Callable[[T], bytes]) -> bytes:
-        return b"".join(piece.__digests__(digest_of) if isinstance(piece, Lazy) else b"".join(map(digest_of, piece)) for piece in self.pieces)
+        return b"".join(digests(piece, digest_of) for piece in self.pieces)
 
 
 class Shares(Generic[T]):
@@ -157,20 +167,17 @@ class Past(Lazy[T]):
     def __len__(self) -> int:
         return len(self._projects)
 
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def _item(self, index: int) -> T:
+        return self._projects[index]
 
-    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+    def _slice(self, index: slice) -> Sequence[T]:
         return self._projects[index]
 
     def __iter__(self) -> Iterator[T]:
         return iter(self._projects)
 
     def __digests__(self, digest_of: Callable[[T], bytes]) -> bytes:
-        projects = self._projects
-        return projects.__digests__(digest_of) if isinstance(projects, Lazy) else b"".join(map(digest_of, projects))
+        return digests(self._projects, digest_of)
 
 
 def chained(pieces: Sequence[Sequence[T]]) -> Sequence[T]:

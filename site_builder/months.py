@@ -84,7 +84,7 @@ class MonthPart:
     company_slugs: Mapping[str, str]  # the slug of each company name
     groups: Mapping[tuple[str, str], tuple[int, ...]]  # ("skill" | "company" | "category", key) -> members, most recently closed first
     logos: frozenset[str]  # the logo files its briefs name
-    token: str  # the hash of its rest: what the months' sums were summed from
+    token: str  # the hash of its briefs' keys, so of its rest: what the months' sums were summed from
 
     @property
     def files(self) -> list[str]:

@@ -29,14 +29,14 @@ class MonthStore:
         self.read_only = read_only
         self._read = False  # whether this build asked for the parts: only then may it let go of those it left
         self._kept: dict[str, MonthPart] = {}  # by name: the parts taken as they were or made now, for the next build
-        self._made: dict[str, bytes] = {}  # by name: the parts made now, or taken with their files' stats now, to write
+        self._made: set[str] = set()  # the names of the parts made now, or taken with their files' stats now: to write
         self._summed: dict[str, str] | None = None  # the token of each part the kept sums are of
 
     def parts(self) -> list[MonthPart]:
         """Every part an earlier build kept, by name; whether each still holds is the caller's to check."""
         if not self.folder:
             return []
-        self._read, self._kept, self._made = True, {}, {}  # a build, not what a failed one before it noted
+        self._read, self._kept, self._made = True, {}, set()  # a build, not what a failed one before it noted
         found = []
         for path in sorted(self.folder.glob("????-??.pickle")):
             stored = read_pickle(path)
@@ -78,7 +78,7 @@ class MonthStore:
         if rest is not None and self.folder and not self.read_only:
             write_whole(self.folder / _rest_name(part), rest)
         self._kept[part.name] = part
-        self._made[part.name] = b""
+        self._made.add(part.name)
 
     def save(self) -> None:
         """Write the parts made now and their sums, and let go of those the build neither took nor made:
@@ -96,7 +96,7 @@ class MonthStore:
             if covers != self._summed:
                 self._summed = None
                 write_pickle(self.folder / SUMS_FILE, {**HEADER, "covers": covers, "sums": self.summed(parts)})
-        self._read, self._kept, self._made, self._summed = False, {}, {}, None
+        self._read, self._kept, self._made, self._summed = False, {}, set(), None
 
     @staticmethod
     def _ours(stored: object) -> bool:
