@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from site_builder.devserver import DevServer
@@ -17,6 +18,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 15_000  # generous: a loaded machine rebuilds slowly, and these tests assert behaviour, not speed
+STILL_MS = 500  # a tab that has not navigated for this long, with its server stopped, has no reload under way
 
 
 @pytest.fixture(scope="module")
@@ -40,18 +42,34 @@ def board(tmp_path: Path) -> Path:
 @pytest.fixture
 def tab(browser, board: Path):
     """A tab on the served project page, with the console's complaints collected in `tab.problems`."""
-    with DevServer(board, port=0, now=NOW, log=print) as server:
-        settle(server)
-        context = browser.new_context()
-        page = context.new_page()
-        page.problems, page.server = [], server
-        page.on("console", lambda message: message.type in ("error", "warning") and page.problems.append(message.text))
-        page.on("pageerror", lambda error: page.problems.append(str(error)))
-        page.goto(server.url + PAGE.removeprefix("/board/"))
-        page.wait_for_function("() => document.readyState === 'complete'")
-        page.evaluate("window.loadedOnce = true")  # gone after a reload, kept by an in-place stylesheet swap
-        yield page
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        with DevServer(board, port=0, now=NOW, log=print) as server:
+            settle(server)
+            page.problems, page.server = [], server
+            page.on("console", lambda message: message.type in ("error", "warning") and page.problems.append(message.text))
+            page.on("pageerror", lambda error: page.problems.append(str(error)))
+            page.goto(server.url + PAGE.removeprefix("/board/"))
+            page.wait_for_function("() => document.readyState === 'complete'")
+            page.evaluate("window.loadedOnce = true")  # gone after a reload, kept by an in-place stylesheet swap
+            yield page
+    finally:
+        wait_until_still(page)
         context.close()
+
+
+def wait_until_still(page) -> None:
+    """Once the server has stopped, so that no event can reload the page: wait out a reload under way (one
+    sent before the server stopped, or failing against it, which is as quick). Chromium can leave a tab whose
+    navigation is committing unclosed, and Playwright then waits on it forever (playwright#42068): the last
+    build of a test reloads the page, and closing it at that moment hung 2 runs in 37 here."""
+    while True:
+        try:
+            with page.expect_event("framenavigated", timeout=STILL_MS):
+                pass
+        except PlaywrightTimeoutError:
+            return
 
 
 def wait_for_heading(tab, text: str) -> None:
