@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -249,15 +250,11 @@ def build_model(config: SiteConfig, briefs: list[Brief], bodies: Mapping[str, tu
         skills.append(Group(slug, name, description, tuple(open_by_skill.get(slug, ())), past("skill", slug, closed_by_skill.get(slug, []))))
     skills.sort(key=lambda g: (g.name.casefold(), g.key))
     latest: dict[str, tuple[date, str, Company]] = {}  # each company's latest brief: its posted date, slug and company
-    for project in projects:
-        brief = project.brief
-        mine, known = (brief.posted, brief.slug, brief.company), latest.get(project.company_slug)
+    for slug, mine in itertools.chain(((p.company_slug, (p.brief.posted, p.brief.slug, p.brief.company)) for p in projects),
+                                      ((company_slugs[name], mine) for name, mine in held.sums.latest.items())):
+        known = latest.get(slug)
         if known is None or mine[:2] > known[:2]:
-            latest[project.company_slug] = mine
-    for name, mine in held.sums.latest.items():
-        known = latest.get(company_slugs[name])
-        if known is None or mine[:2] > known[:2]:
-            latest[company_slugs[name]] = mine
+            latest[slug] = mine
     companies = [Group(slug, company.name, "", tuple(open_by_company.get(slug, ())), past("company", slug, closed_by_company.get(slug, [])),
                        url=company.url, logo=company.logo) for slug, (_, _, company) in latest.items()]
     categories = [Group(c.key, c.title, c.description, tuple(open_by_category.get(c.key, ())), past("category", c.key, closed_by_category.get(c.key, [])))
